@@ -1,0 +1,133 @@
+package io.jeex.db.schema;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
+
+/**
+ * The JEEX schema: where its Flyway migrations live and <em>the</em> Flyway configuration
+ * that applies them. Code generation, the testkit and the runtime all migrate through
+ * {@link #flywayConfiguration(DataSource)}; nothing else configures Flyway for this schema.
+ *
+ * <p>The configuration:
+ * <ul>
+ *   <li>reads SQL migrations from {@value #LOCATION} on this module's class path;</li>
+ *   <li>records them in the history table {@value #HISTORY_TABLE};</li>
+ *   <li>validates applied migrations before migrating (a changed or missing script fails
+ *       fast instead of being silently skipped);</li>
+ *   <li>refuses out-of-order migrations and migrations with bad names;</li>
+ *   <li>disables {@code clean} unless the caller asks for it explicitly.</li>
+ * </ul>
+ */
+public final class JeexSchema {
+
+    /** The Flyway location of the migrations. */
+    public static final String LOCATION = "classpath:db/migration/jeex";
+
+    /** The class-path folder of the migrations (the {@link #LOCATION} without its prefix). */
+    public static final String RESOURCE_FOLDER = "db/migration/jeex";
+
+    /** The table in which Flyway records applied migrations. */
+    public static final String HISTORY_TABLE = "jeex_schema_history";
+
+    private JeexSchema() {
+    }
+
+    /**
+     * Returns the Flyway configuration of this schema for the given data source, with
+     * {@code clean} disabled. Callers may add settings that do not change what is applied
+     * (for example callbacks); they must not change locations or the history table.
+     *
+     * @param dataSource where to migrate; should reach PostgreSQL directly, never through a
+     *     transaction-pooling PgBouncer (migrations hold session state and locks)
+     * @return a new, mutable Flyway configuration
+     * @throws NullPointerException if {@code dataSource} is null
+     */
+    public static FluentConfiguration flywayConfiguration(DataSource dataSource) {
+        return flywayConfiguration(dataSource, false);
+    }
+
+    /**
+     * Returns the Flyway configuration of this schema for the given data source.
+     *
+     * @param dataSource where to migrate
+     * @param cleanAllowed whether Flyway's {@code clean} (drop everything) may run; only
+     *     throw-away test databases should pass {@code true}
+     * @return a new, mutable Flyway configuration
+     * @throws NullPointerException if {@code dataSource} is null
+     */
+    public static FluentConfiguration flywayConfiguration(DataSource dataSource, boolean cleanAllowed) {
+        requireNonNull(dataSource, "dataSource");
+        return Flyway.configure(JeexSchema.class.getClassLoader())
+                .dataSource(dataSource)
+                .locations(LOCATION)
+                .table(HISTORY_TABLE)
+                .failOnMissingLocations(true)
+                .validateOnMigrate(true)
+                .validateMigrationNaming(true)
+                .outOfOrder(false)
+                .baselineOnMigrate(false)
+                .cleanDisabled(!cleanAllowed);
+    }
+
+    /**
+     * Returns a ready Flyway instance of this schema ({@link #flywayConfiguration(DataSource)}
+     * loaded).
+     *
+     * @param dataSource where to migrate
+     * @return a Flyway instance with {@code clean} disabled
+     * @throws NullPointerException if {@code dataSource} is null
+     */
+    public static Flyway flyway(DataSource dataSource) {
+        return flywayConfiguration(dataSource).load();
+    }
+
+    /**
+     * Lists the migration scripts of this schema, sorted by file name.
+     *
+     * @return file names (without folder), for example {@code V1__initial_schema.sql}
+     * @throws UncheckedIOException if the class path cannot be read
+     */
+    public static List<String> migrationScripts() {
+        return List.copyOf(MigrationScripts.read().keySet());
+    }
+
+    /**
+     * Returns a SHA-256 hash (lower-case hex) of the names and contents of all migration
+     * scripts. It changes whenever a script is added, renamed or edited, so it names
+     * things derived from the migrations: template databases, generated code.
+     *
+     * @return 64 hexadecimal characters
+     * @throws UncheckedIOException if the class path cannot be read
+     */
+    public static String migrationsHash() {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+        }
+        for (Map.Entry<String, byte[]> script : MigrationScripts.read().entrySet()) {
+            digest.update(script.getKey().getBytes(StandardCharsets.UTF_8));
+            digest.update((byte) 0);
+            digest.update(script.getValue());
+            digest.update((byte) 0);
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    static IOException unreadable(String what, Exception cause) {
+        return new IOException("cannot read the JEEX migrations from " + what
+                + ": is jeex-db-schema on the class path, unpacked and readable?", cause);
+    }
+}

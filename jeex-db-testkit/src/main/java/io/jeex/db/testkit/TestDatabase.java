@@ -1,0 +1,101 @@
+package io.jeex.db.testkit;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.sql.DataSource;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * One database of the testkit, for one test or one test class: its name, JDBC URL and
+ * credentials, a {@link DataSource} and a jOOQ {@link DSLContext} over it. Closing it drops
+ * the database (in the background) unless {@link #keep()} was called.
+ *
+ * <p>The data source opens a new connection per {@code getConnection()}; give it to a pool
+ * (or to {@code JeexDatabase}) for anything connection-heavy. {@link #toString()} never shows
+ * the password.
+ */
+public final class TestDatabase implements AutoCloseable {
+
+    private final String name;
+    private final String jdbcUrl;
+    private final String user;
+    private final String password;
+    private final PGSimpleDataSource dataSource;
+    private final JeexPostgres owner;
+    private final AtomicBoolean kept = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    TestDatabase(String name, String jdbcUrl, String user, String password, JeexPostgres owner) {
+        this.name = requireNonNull(name, "name");
+        this.jdbcUrl = requireNonNull(jdbcUrl, "jdbcUrl");
+        this.user = requireNonNull(user, "user");
+        this.password = requireNonNull(password, "password");
+        this.owner = owner;
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setURL(jdbcUrl);
+        ds.setUser(user);
+        ds.setPassword(password);
+        ds.setApplicationName("jeex-db-test");
+        this.dataSource = ds;
+    }
+
+    /** @return the database name, for example {@code jeex_test_5f0c2a91d3e4} */
+    public String name() {
+        return name;
+    }
+
+    /** @return a JDBC URL of this database, without credentials */
+    public String jdbcUrl() {
+        return jdbcUrl;
+    }
+
+    /** @return the user to connect as */
+    public String user() {
+        return user;
+    }
+
+    /** @return the password to connect with (empty for the embedded server) */
+    public String password() {
+        return password;
+    }
+
+    /** @return a data source that opens a new connection to this database per call */
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    /** @return a jOOQ context for the PostgreSQL dialect over {@link #dataSource()} */
+    public DSLContext dsl() {
+        return DSL.using(dataSource, SQLDialect.POSTGRES);
+    }
+
+    /** Keeps the database when this handle is closed, for example to inspect a failed test's data. */
+    public void keep() {
+        kept.set(true);
+    }
+
+    /** @return whether {@link #keep()} was called */
+    public boolean isKept() {
+        return kept.get();
+    }
+
+    /**
+     * Drops the database in the background (terminating its connections first), unless it
+     * is kept. Calling it again does nothing.
+     */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true) && !kept.get() && owner != null) {
+            owner.dropLater(name);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "TestDatabase[name=" + name + ", url=" + JdbcUrls.mask(jdbcUrl) + ", user=" + user + ", password=****]";
+    }
+}
