@@ -74,6 +74,22 @@ public final class JooqCodegen {
      * @throws Exception if provisioning, migration or generation fails
      */
     public static boolean generate(Path generatorConfig, Path output, Path stateFile) throws Exception {
+        return generate(generatorConfig, output, stateFile, TestkitSettings.fromSystem());
+    }
+
+    /**
+     * Generates the classes unless nothing changed since the last generation, provisioning
+     * PostgreSQL (only when it generates) according to the given settings.
+     *
+     * @param generatorConfig jOOQ generator XML (its JDBC section and target folder are set here)
+     * @param output target folder of the generated sources
+     * @param stateFile where the hash of the last generation is kept
+     * @param settings the testkit settings that choose the provider
+     * @return true if it generated, false if it skipped
+     * @throws Exception if provisioning, migration or generation fails
+     */
+    public static boolean generate(Path generatorConfig, Path output, Path stateFile, TestkitSettings settings)
+            throws Exception {
         byte[] configBytes = Files.readAllBytes(generatorConfig);
         String hash = inputsHash(configBytes);
         if (hash.equals(readState(stateFile)) && hasJavaFiles(output)) {
@@ -83,7 +99,7 @@ public final class JooqCodegen {
         }
         long started = System.nanoTime();
         Files.deleteIfExists(stateFile);
-        JeexPostgres postgres = JeexPostgres.start(TestkitSettings.fromSystem());
+        JeexPostgres postgres = JeexPostgres.start(settings);
         try (TestDatabase db = postgres.newEmptyDatabase()) {
             JeexSchema.flyway(db.dataSource()).migrate();
             Configuration configuration;
