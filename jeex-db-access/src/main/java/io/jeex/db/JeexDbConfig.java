@@ -1,0 +1,970 @@
+package io.jeex.db;
+
+import static java.util.Objects.requireNonNull;
+
+import io.jeex.db.internal.Durations;
+import io.jeex.db.internal.JdbcUrls;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The validated, immutable configuration of a {@link JeexDatabase}: where the database is, how
+ * the pool behaves, how transactions are retried and when the circuit breaker opens. Build one
+ * with {@link #builder(String)} or read it from the environment with {@link #fromEnvironment()}.
+ *
+ * <p>Each value is checked when it is set; a message names the property, the rule and the
+ * value ("{@code poolSize must be at least 0, but was -1}"). Combinations are checked in
+ * {@link Builder#build()}: contradictions throw, values that are only unwise log a WARN that
+ * starts with the instance {@link #name()}. The password never appears in {@link #toString()},
+ * in log lines or in exception messages, also not when it is part of a JDBC URL.
+ *
+ * <p>Pool defaults follow the original design's SQLAlchemy settings mapped onto HikariCP:
+ * {@code pool_size=20} is {@link #poolSize()} (HikariCP's {@code minimumIdle}),
+ * {@code max_overflow=30} is {@link #maxOverflow()} (so {@code maximumPoolSize} is 50),
+ * {@code pool_timeout=30} is {@link #acquireTimeout()}, {@code pool_recycle=3600} is
+ * {@link #maxLifetime()}, and {@code pool_pre_ping} is HikariCP's validation of a connection
+ * before it is handed out (when it was idle) plus the {@link #keepaliveTime()} probe.
+ */
+public final class JeexDbConfig {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JeexDbConfig.class);
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,48}");
+
+    /** Default {@link #name()}: {@value}. */
+    public static final String DEFAULT_NAME = "jeex-db";
+    /** Default {@link #applicationName()}, shown in {@code pg_stat_activity}: {@value}. */
+    public static final String DEFAULT_APPLICATION_NAME = "jeex-db";
+    /** Default {@link #poolSize()}: {@value} connections kept open (the seed's {@code pool_size}). */
+    public static final int DEFAULT_POOL_SIZE = 20;
+    /** Default {@link #maxOverflow()}: {@value} more connections under load (the seed's {@code max_overflow}). */
+    public static final int DEFAULT_MAX_OVERFLOW = 30;
+    /** Default {@link #acquireTimeout()}: 30 s to wait for a pooled connection (the seed's {@code pool_timeout}). */
+    public static final Duration DEFAULT_ACQUIRE_TIMEOUT = Duration.ofSeconds(30);
+    /** Default {@link #connectTimeout()}: 10 s to open a new connection to the server. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** Default {@link #maxLifetime()}: 1 h, after which a connection is replaced (the seed's {@code pool_recycle}). */
+    public static final Duration DEFAULT_MAX_LIFETIME = Duration.ofHours(1);
+    /** Default {@link #idleTimeout()}: 10 min, after which a connection above {@link #poolSize()} is closed. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);
+    /** Default {@link #keepaliveTime()}: 2 min between liveness probes of an idle connection. */
+    public static final Duration DEFAULT_KEEPALIVE_TIME = Duration.ofMinutes(2);
+    /** Default {@link #statementTimeout()}: 30 s per statement, set with {@code SET LOCAL} in each transaction. */
+    public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(30);
+    /** Default {@link #retryMaxAttempts()}: {@value} runs of a transaction in all (1 run and up to 4 retries). */
+    public static final int DEFAULT_RETRY_MAX_ATTEMPTS = 5;
+    /** Default {@link #retryInitialBackoff()}: 20 ms, the upper bound of the first wait. */
+    public static final Duration DEFAULT_RETRY_INITIAL_BACKOFF = Duration.ofMillis(20);
+    /** Default {@link #retryBackoffMultiplier()}: {@value}, the growth of the wait's upper bound per retry. */
+    public static final double DEFAULT_RETRY_BACKOFF_MULTIPLIER = 2.0;
+    /** Default {@link #retryMaxBackoff()}: 1 s, the cap of the wait's upper bound. */
+    public static final Duration DEFAULT_RETRY_MAX_BACKOFF = Duration.ofSeconds(1);
+    /** Default {@link #retryDeadline()}: 10 s after the first attempt began, no retry starts. */
+    public static final Duration DEFAULT_RETRY_DEADLINE = Duration.ofSeconds(10);
+    /** Default {@link #breakerFailureRateThreshold()}: {@value} percent of infrastructure failures open the breaker. */
+    public static final float DEFAULT_BREAKER_FAILURE_RATE_THRESHOLD = 50f;
+    /** Default {@link #breakerSlidingWindowSize()}: the last {@value} calls are counted. */
+    public static final int DEFAULT_BREAKER_SLIDING_WINDOW_SIZE = 20;
+    /** Default {@link #breakerMinimumCalls()}: no decision before {@value} calls were counted. */
+    public static final int DEFAULT_BREAKER_MINIMUM_CALLS = 10;
+    /** Default {@link #breakerWaitInOpenState()}: 10 s of failing fast before trying again. */
+    public static final Duration DEFAULT_BREAKER_WAIT_IN_OPEN_STATE = Duration.ofSeconds(10);
+    /** Default {@link #breakerPermittedCallsInHalfOpenState()}: {@value} trial calls decide whether to close. */
+    public static final int DEFAULT_BREAKER_PERMITTED_CALLS_IN_HALF_OPEN_STATE = 3;
+
+    /** PostgreSQL's default {@code max_connections}; a larger pool draws a WARN. */
+    static final int SERVER_DEFAULT_MAX_CONNECTIONS = 100;
+    /** HikariCP's lower bound of {@code connectionTimeout} and {@code validationTimeout}. */
+    static final Duration HIKARI_MIN_TIMEOUT = Duration.ofMillis(250);
+    /** HikariCP's lower bound of {@code maxLifetime}, {@code keepaliveTime} and {@code idleTimeout}. */
+    static final Duration HIKARI_MIN_LIFETIME = Duration.ofSeconds(30);
+
+    private final String name;
+    private final String url;
+    private final String user;
+    private final String password;
+    private final String migrationUrl;
+    private final String replicaUrl;
+    private final String applicationName;
+    private final int poolSize;
+    private final int maxOverflow;
+    private final Duration acquireTimeout;
+    private final Duration connectTimeout;
+    private final Duration maxLifetime;
+    private final Duration idleTimeout;
+    private final Duration keepaliveTime;
+    private final Duration statementTimeout;
+    private final boolean pgBouncer;
+    private final boolean includeErrorDetail;
+    private final int retryMaxAttempts;
+    private final Duration retryInitialBackoff;
+    private final double retryBackoffMultiplier;
+    private final Duration retryMaxBackoff;
+    private final Duration retryDeadline;
+    private final boolean retryOnLockTimeout;
+    private final float breakerFailureRateThreshold;
+    private final int breakerSlidingWindowSize;
+    private final int breakerMinimumCalls;
+    private final Duration breakerWaitInOpenState;
+    private final int breakerPermittedCallsInHalfOpenState;
+
+    private JeexDbConfig(Builder b) {
+        name = b.name;
+        url = b.url;
+        user = b.user;
+        password = b.password;
+        migrationUrl = b.migrationUrl;
+        replicaUrl = b.replicaUrl;
+        applicationName = b.applicationName;
+        poolSize = b.poolSize;
+        maxOverflow = b.maxOverflow;
+        acquireTimeout = b.acquireTimeout;
+        connectTimeout = b.connectTimeout;
+        maxLifetime = b.maxLifetime;
+        idleTimeout = b.idleTimeout;
+        keepaliveTime = b.keepaliveTime;
+        statementTimeout = b.statementTimeout;
+        pgBouncer = b.pgBouncer;
+        includeErrorDetail = b.includeErrorDetail;
+        retryMaxAttempts = b.retryMaxAttempts;
+        retryInitialBackoff = b.retryInitialBackoff;
+        retryBackoffMultiplier = b.retryBackoffMultiplier;
+        retryMaxBackoff = b.retryMaxBackoff;
+        retryDeadline = b.retryDeadline;
+        retryOnLockTimeout = b.retryOnLockTimeout;
+        breakerFailureRateThreshold = b.breakerFailureRateThreshold;
+        breakerSlidingWindowSize = b.breakerSlidingWindowSize;
+        breakerMinimumCalls = b.breakerMinimumCalls;
+        breakerWaitInOpenState = b.breakerWaitInOpenState;
+        breakerPermittedCallsInHalfOpenState = b.breakerPermittedCallsInHalfOpenState;
+    }
+
+    /**
+     * Starts a configuration with every default.
+     *
+     * @param url the JDBC URL of the database (through PgBouncer when there is one), for
+     *     example {@code jdbc:postgresql://db:5432/jeex}
+     * @return a builder
+     * @throws NullPointerException if {@code url} is null
+     * @throws IllegalArgumentException if {@code url} is not a PostgreSQL JDBC URL
+     */
+    public static Builder builder(String url) {
+        return new Builder().url(url);
+    }
+
+    /**
+     * Reads the configuration from the process environment; see
+     * {@link #fromEnvironment(Map)} for the variables.
+     *
+     * @return the configuration
+     * @throws IllegalArgumentException if a variable is missing or malformed; the message names it
+     */
+    public static JeexDbConfig fromEnvironment() {
+        return fromEnvironment(System.getenv());
+    }
+
+    /**
+     * Reads the configuration from the given variables. Only {@code JEEX_DB_URL} is required;
+     * each other variable overrides one default. Durations carry a unit ({@code 500ms},
+     * {@code 30s}, {@code 5m}, {@code 1h}) or are ISO-8601 ({@code PT30S}); booleans are
+     * {@code true} or {@code false}.
+     *
+     * <table>
+     *   <caption>Environment variables</caption>
+     *   <tr><th>variable</th><th>property</th></tr>
+     *   <tr><td>JEEX_DB_URL</td><td>{@link #url()}</td></tr>
+     *   <tr><td>JEEX_DB_USER</td><td>{@link #user()}</td></tr>
+     *   <tr><td>JEEX_DB_PASSWORD</td><td>the password</td></tr>
+     *   <tr><td>JEEX_DB_PASSWORD_FILE</td><td>a file holding the password (container secrets);
+     *       one trailing line break is removed; not together with JEEX_DB_PASSWORD</td></tr>
+     *   <tr><td>JEEX_DB_NAME</td><td>{@link #name()}</td></tr>
+     *   <tr><td>JEEX_DB_MIGRATION_URL</td><td>{@link #migrationUrl()}</td></tr>
+     *   <tr><td>JEEX_DB_REPLICA_URL</td><td>{@link #replicaUrl()}</td></tr>
+     *   <tr><td>JEEX_DB_APPLICATION_NAME</td><td>{@link #applicationName()}</td></tr>
+     *   <tr><td>JEEX_DB_POOL_SIZE</td><td>{@link #poolSize()}</td></tr>
+     *   <tr><td>JEEX_DB_POOL_MAX_OVERFLOW</td><td>{@link #maxOverflow()}</td></tr>
+     *   <tr><td>JEEX_DB_ACQUIRE_TIMEOUT</td><td>{@link #acquireTimeout()}</td></tr>
+     *   <tr><td>JEEX_DB_CONNECT_TIMEOUT</td><td>{@link #connectTimeout()}</td></tr>
+     *   <tr><td>JEEX_DB_MAX_LIFETIME</td><td>{@link #maxLifetime()}</td></tr>
+     *   <tr><td>JEEX_DB_IDLE_TIMEOUT</td><td>{@link #idleTimeout()}</td></tr>
+     *   <tr><td>JEEX_DB_KEEPALIVE_TIME</td><td>{@link #keepaliveTime()}</td></tr>
+     *   <tr><td>JEEX_DB_STATEMENT_TIMEOUT</td><td>{@link #statementTimeout()}</td></tr>
+     *   <tr><td>JEEX_DB_PGBOUNCER</td><td>{@link #pgBouncer()}</td></tr>
+     *   <tr><td>JEEX_DB_INCLUDE_ERROR_DETAIL</td><td>{@link #includeErrorDetail()}</td></tr>
+     *   <tr><td>JEEX_DB_RETRY_MAX_ATTEMPTS</td><td>{@link #retryMaxAttempts()}</td></tr>
+     *   <tr><td>JEEX_DB_RETRY_INITIAL_BACKOFF</td><td>{@link #retryInitialBackoff()}</td></tr>
+     *   <tr><td>JEEX_DB_RETRY_BACKOFF_MULTIPLIER</td><td>{@link #retryBackoffMultiplier()}</td></tr>
+     *   <tr><td>JEEX_DB_RETRY_MAX_BACKOFF</td><td>{@link #retryMaxBackoff()}</td></tr>
+     *   <tr><td>JEEX_DB_RETRY_DEADLINE</td><td>{@link #retryDeadline()}</td></tr>
+     *   <tr><td>JEEX_DB_RETRY_ON_LOCK_TIMEOUT</td><td>{@link #retryOnLockTimeout()}</td></tr>
+     *   <tr><td>JEEX_DB_BREAKER_FAILURE_RATE_THRESHOLD</td><td>{@link #breakerFailureRateThreshold()}</td></tr>
+     *   <tr><td>JEEX_DB_BREAKER_SLIDING_WINDOW_SIZE</td><td>{@link #breakerSlidingWindowSize()}</td></tr>
+     *   <tr><td>JEEX_DB_BREAKER_MINIMUM_CALLS</td><td>{@link #breakerMinimumCalls()}</td></tr>
+     *   <tr><td>JEEX_DB_BREAKER_WAIT_IN_OPEN_STATE</td><td>{@link #breakerWaitInOpenState()}</td></tr>
+     *   <tr><td>JEEX_DB_BREAKER_HALF_OPEN_CALLS</td><td>{@link #breakerPermittedCallsInHalfOpenState()}</td></tr>
+     * </table>
+     *
+     * @param env the variables, usually {@link System#getenv()}
+     * @return the configuration
+     * @throws IllegalArgumentException if a variable is missing or malformed; the message
+     *     starts with the variable's name and never shows a password
+     * @throws NullPointerException if {@code env} is null
+     */
+    public static JeexDbConfig fromEnvironment(Map<String, String> env) {
+        requireNonNull(env, "env");
+        String url = env.get("JEEX_DB_URL");
+        if (url == null || url.isBlank()) {
+            throw new IllegalArgumentException("JEEX_DB_URL must be set to a PostgreSQL JDBC URL such as "
+                    + "jdbc:postgresql://db:5432/jeex, but was not set");
+        }
+        Builder b = new Builder();
+        apply(env, "JEEX_DB_URL", b, Builder::url);
+        if (env.get("JEEX_DB_PASSWORD") != null && env.get("JEEX_DB_PASSWORD_FILE") != null) {
+            throw new IllegalArgumentException("JEEX_DB_PASSWORD and JEEX_DB_PASSWORD_FILE must not both be set, "
+                    + "but both were: unset one of them");
+        }
+        apply(env, "JEEX_DB_PASSWORD_FILE", b, (bb, v) -> bb.password(readPasswordFile(v)));
+        for (Map.Entry<String, BiConsumer<Builder, String>> e : ENV.entrySet()) {
+            apply(env, e.getKey(), b, e.getValue());
+        }
+        return b.build();
+    }
+
+    private static final Map<String, BiConsumer<Builder, String>> ENV = new LinkedHashMap<>();
+
+    static {
+        ENV.put("JEEX_DB_NAME", Builder::name);
+        ENV.put("JEEX_DB_USER", Builder::user);
+        ENV.put("JEEX_DB_PASSWORD", Builder::password);
+        ENV.put("JEEX_DB_MIGRATION_URL", Builder::migrationUrl);
+        ENV.put("JEEX_DB_REPLICA_URL", Builder::replicaUrl);
+        ENV.put("JEEX_DB_APPLICATION_NAME", Builder::applicationName);
+        ENV.put("JEEX_DB_POOL_SIZE", (b, v) -> b.poolSize(parseInt(v)));
+        ENV.put("JEEX_DB_POOL_MAX_OVERFLOW", (b, v) -> b.maxOverflow(parseInt(v)));
+        ENV.put("JEEX_DB_ACQUIRE_TIMEOUT", (b, v) -> b.acquireTimeout(parseDuration(v)));
+        ENV.put("JEEX_DB_CONNECT_TIMEOUT", (b, v) -> b.connectTimeout(parseDuration(v)));
+        ENV.put("JEEX_DB_MAX_LIFETIME", (b, v) -> b.maxLifetime(parseDuration(v)));
+        ENV.put("JEEX_DB_IDLE_TIMEOUT", (b, v) -> b.idleTimeout(parseDuration(v)));
+        ENV.put("JEEX_DB_KEEPALIVE_TIME", (b, v) -> b.keepaliveTime(parseDuration(v)));
+        ENV.put("JEEX_DB_STATEMENT_TIMEOUT", (b, v) -> b.statementTimeout(parseDuration(v)));
+        ENV.put("JEEX_DB_PGBOUNCER", (b, v) -> b.pgBouncer(parseBoolean(v)));
+        ENV.put("JEEX_DB_INCLUDE_ERROR_DETAIL", (b, v) -> b.includeErrorDetail(parseBoolean(v)));
+        ENV.put("JEEX_DB_RETRY_MAX_ATTEMPTS", (b, v) -> b.retryMaxAttempts(parseInt(v)));
+        ENV.put("JEEX_DB_RETRY_INITIAL_BACKOFF", (b, v) -> b.retryInitialBackoff(parseDuration(v)));
+        ENV.put("JEEX_DB_RETRY_BACKOFF_MULTIPLIER", (b, v) -> b.retryBackoffMultiplier(parseDouble(v)));
+        ENV.put("JEEX_DB_RETRY_MAX_BACKOFF", (b, v) -> b.retryMaxBackoff(parseDuration(v)));
+        ENV.put("JEEX_DB_RETRY_DEADLINE", (b, v) -> b.retryDeadline(parseDuration(v)));
+        ENV.put("JEEX_DB_RETRY_ON_LOCK_TIMEOUT", (b, v) -> b.retryOnLockTimeout(parseBoolean(v)));
+        ENV.put("JEEX_DB_BREAKER_FAILURE_RATE_THRESHOLD", (b, v) -> b.breakerFailureRateThreshold((float) parseDouble(v)));
+        ENV.put("JEEX_DB_BREAKER_SLIDING_WINDOW_SIZE", (b, v) -> b.breakerSlidingWindowSize(parseInt(v)));
+        ENV.put("JEEX_DB_BREAKER_MINIMUM_CALLS", (b, v) -> b.breakerMinimumCalls(parseInt(v)));
+        ENV.put("JEEX_DB_BREAKER_WAIT_IN_OPEN_STATE", (b, v) -> b.breakerWaitInOpenState(parseDuration(v)));
+        ENV.put("JEEX_DB_BREAKER_HALF_OPEN_CALLS", (b, v) -> b.breakerPermittedCallsInHalfOpenState(parseInt(v)));
+    }
+
+    /** A value that could not be parsed at all; the message is the rule ("an integer"). */
+    private static final class Unparsable extends IllegalArgumentException {
+        Unparsable(String rule) {
+            super(rule);
+        }
+    }
+
+    private static void apply(Map<String, String> env, String variable, Builder builder,
+                              BiConsumer<Builder, String> setter) {
+        String value = env.get(variable);
+        if (value == null) {
+            return;
+        }
+        try {
+            setter.accept(builder, value);
+        } catch (Unparsable e) {
+            String shown = variable.equals("JEEX_DB_PASSWORD") ? "****" : "'" + JdbcUrls.mask(value) + "'";
+            throw new IllegalArgumentException(variable + " must be " + e.getMessage() + ", but was " + shown, e);
+        } catch (IllegalArgumentException e) {
+            // The builder's message names the property, the rule and the (masked) value.
+            throw new IllegalArgumentException(variable + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static int parseInt(String v) {
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new Unparsable("an integer");
+        }
+    }
+
+    private static double parseDouble(String v) {
+        try {
+            return Double.parseDouble(v.trim());
+        } catch (NumberFormatException e) {
+            throw new Unparsable("a number");
+        }
+    }
+
+    private static Duration parseDuration(String v) {
+        try {
+            return Durations.parse(v);
+        } catch (IllegalArgumentException e) {
+            throw new Unparsable(e.getMessage());
+        }
+    }
+
+    private static boolean parseBoolean(String v) {
+        return switch (v.trim().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new Unparsable("true or false");
+        };
+    }
+
+    private static String readPasswordFile(String file) {
+        try {
+            String content = Files.readString(Path.of(file), StandardCharsets.UTF_8);
+            return content.endsWith("\r\n") ? content.substring(0, content.length() - 2)
+                    : content.endsWith("\n") ? content.substring(0, content.length() - 1) : content;
+        } catch (IOException | RuntimeException e) {
+            // The file's path is safe to show; its content never is.
+            throw new Unparsable("a readable file holding the password (reading failed with "
+                    + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    /** @return the instance name, the first word of every log line and the pool names; default {@value #DEFAULT_NAME} */
+    public String name() {
+        return name;
+    }
+
+    /** @return the JDBC URL of the database the pool connects to (through PgBouncer when there is one) */
+    public String url() {
+        return url;
+    }
+
+    /** @return the user to connect as, or empty when the URL names it */
+    public Optional<String> user() {
+        return Optional.ofNullable(user);
+    }
+
+    /**
+     * Returns the password for the library's own use. Not part of {@link #toString()}.
+     *
+     * @return the password, or empty when the URL or the server needs none
+     */
+    Optional<String> password() {
+        return Optional.ofNullable(password);
+    }
+
+    /** @return whether a password was configured (without revealing it) */
+    public boolean hasPassword() {
+        return password != null;
+    }
+
+    /**
+     * @return the JDBC URL that {@link JeexDatabase#migrate()} uses: it must reach PostgreSQL
+     *     directly, never through a transaction-pooling PgBouncer; defaults to {@link #url()}
+     */
+    public String migrationUrl() {
+        return migrationUrl != null ? migrationUrl : url;
+    }
+
+    /** @return the JDBC URL of a read replica for {@link JeexDatabase#readOnly} work, or empty (the default) */
+    public Optional<String> replicaUrl() {
+        return Optional.ofNullable(replicaUrl);
+    }
+
+    /** @return the {@code application_name} of every connection; default {@value #DEFAULT_APPLICATION_NAME} */
+    public String applicationName() {
+        return applicationName;
+    }
+
+    /** @return connections kept open when idle (HikariCP {@code minimumIdle}); default {@value #DEFAULT_POOL_SIZE} */
+    public int poolSize() {
+        return poolSize;
+    }
+
+    /** @return connections opened beyond {@link #poolSize()} under load; default {@value #DEFAULT_MAX_OVERFLOW} */
+    public int maxOverflow() {
+        return maxOverflow;
+    }
+
+    /** @return the pool's upper bound, {@link #poolSize()} + {@link #maxOverflow()} (HikariCP {@code maximumPoolSize}) */
+    public int maximumPoolSize() {
+        return poolSize + maxOverflow;
+    }
+
+    /** @return how long a transaction waits for a pooled connection (HikariCP {@code connectionTimeout}); default 30 s */
+    public Duration acquireTimeout() {
+        return acquireTimeout;
+    }
+
+    /** @return how long opening a new connection may take (pgjdbc {@code connectTimeout}, whole seconds); default 10 s */
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    /** @return the age at which a connection is closed and replaced (HikariCP {@code maxLifetime}); default 1 h */
+    public Duration maxLifetime() {
+        return maxLifetime;
+    }
+
+    /** @return how long a connection above {@link #poolSize()} may stay idle; default 10 min */
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
+
+    /** @return the interval of liveness probes on idle connections, zero when off; default 2 min */
+    public Duration keepaliveTime() {
+        return keepaliveTime;
+    }
+
+    /**
+     * @return the statement timeout of every transaction (set with {@code SET LOCAL}), unless
+     *     its options give another; zero means none; default 30 s
+     */
+    public Duration statementTimeout() {
+        return statementTimeout;
+    }
+
+    /**
+     * @return whether the URL goes through PgBouncer in transaction mode, which disables
+     *     server-side prepared statements (pgjdbc {@code prepareThreshold=0}); default false
+     */
+    public boolean pgBouncer() {
+        return pgBouncer;
+    }
+
+    /**
+     * @return whether error messages (and pgjdbc's) include PostgreSQL's DETAIL, which holds
+     *     row values and so often personal data; default false
+     */
+    public boolean includeErrorDetail() {
+        return includeErrorDetail;
+    }
+
+    /** @return how many times a transaction runs at most, the first run included; default {@value #DEFAULT_RETRY_MAX_ATTEMPTS} */
+    public int retryMaxAttempts() {
+        return retryMaxAttempts;
+    }
+
+    /** @return the upper bound of the first wait before a retry (full jitter: the wait is random below it); default 20 ms */
+    public Duration retryInitialBackoff() {
+        return retryInitialBackoff;
+    }
+
+    /** @return the factor by which the wait's upper bound grows per retry; default {@value #DEFAULT_RETRY_BACKOFF_MULTIPLIER} */
+    public double retryBackoffMultiplier() {
+        return retryBackoffMultiplier;
+    }
+
+    /** @return the cap of the wait's upper bound; default 1 s */
+    public Duration retryMaxBackoff() {
+        return retryMaxBackoff;
+    }
+
+    /** @return the time after the first attempt began beyond which no retry starts; default 10 s */
+    public Duration retryDeadline() {
+        return retryDeadline;
+    }
+
+    /** @return whether a lock timeout (55P03) is retried like a serialization failure; default false */
+    public boolean retryOnLockTimeout() {
+        return retryOnLockTimeout;
+    }
+
+    /** @return the percentage of infrastructure failures among counted calls that opens the breaker; default 50 */
+    public float breakerFailureRateThreshold() {
+        return breakerFailureRateThreshold;
+    }
+
+    /** @return how many of the last calls the breaker counts; default {@value #DEFAULT_BREAKER_SLIDING_WINDOW_SIZE} */
+    public int breakerSlidingWindowSize() {
+        return breakerSlidingWindowSize;
+    }
+
+    /** @return how many calls the breaker counts before it may open; default {@value #DEFAULT_BREAKER_MINIMUM_CALLS} */
+    public int breakerMinimumCalls() {
+        return breakerMinimumCalls;
+    }
+
+    /** @return how long an open breaker fails fast before letting trial calls through; default 10 s */
+    public Duration breakerWaitInOpenState() {
+        return breakerWaitInOpenState;
+    }
+
+    /** @return how many trial calls a half-open breaker lets through; default {@value #DEFAULT_BREAKER_PERMITTED_CALLS_IN_HALF_OPEN_STATE} */
+    public int breakerPermittedCallsInHalfOpenState() {
+        return breakerPermittedCallsInHalfOpenState;
+    }
+
+    /** @return a builder holding this configuration's values, to derive a changed copy */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** @return every value except the password, with passwords in URLs masked */
+    @Override
+    public String toString() {
+        return "JeexDbConfig[name=" + name + ", url=" + JdbcUrls.mask(url) + ", user=" + user
+                + ", password=" + (password == null ? "<none>" : "****")
+                + ", migrationUrl=" + JdbcUrls.mask(migrationUrl()) + ", replicaUrl=" + JdbcUrls.mask(replicaUrl)
+                + ", applicationName=" + applicationName + ", poolSize=" + poolSize + ", maxOverflow=" + maxOverflow
+                + ", acquireTimeout=" + acquireTimeout + ", connectTimeout=" + connectTimeout
+                + ", maxLifetime=" + maxLifetime + ", idleTimeout=" + idleTimeout + ", keepaliveTime=" + keepaliveTime
+                + ", statementTimeout=" + statementTimeout + ", pgBouncer=" + pgBouncer
+                + ", includeErrorDetail=" + includeErrorDetail + ", retryMaxAttempts=" + retryMaxAttempts
+                + ", retryInitialBackoff=" + retryInitialBackoff + ", retryBackoffMultiplier=" + retryBackoffMultiplier
+                + ", retryMaxBackoff=" + retryMaxBackoff + ", retryDeadline=" + retryDeadline
+                + ", retryOnLockTimeout=" + retryOnLockTimeout
+                + ", breakerFailureRateThreshold=" + breakerFailureRateThreshold
+                + ", breakerSlidingWindowSize=" + breakerSlidingWindowSize + ", breakerMinimumCalls=" + breakerMinimumCalls
+                + ", breakerWaitInOpenState=" + breakerWaitInOpenState
+                + ", breakerPermittedCallsInHalfOpenState=" + breakerPermittedCallsInHalfOpenState + "]";
+    }
+
+    /**
+     * Builds a {@link JeexDbConfig}. Every setter validates its value and throws
+     * {@link IllegalArgumentException} with the property, the rule and the value; {@link #build()}
+     * checks combinations. Not thread-safe.
+     */
+    public static final class Builder {
+        private String name = DEFAULT_NAME;
+        private String url;
+        private String user;
+        private String password;
+        private String migrationUrl;
+        private String replicaUrl;
+        private String applicationName = DEFAULT_APPLICATION_NAME;
+        private int poolSize = DEFAULT_POOL_SIZE;
+        private int maxOverflow = DEFAULT_MAX_OVERFLOW;
+        private Duration acquireTimeout = DEFAULT_ACQUIRE_TIMEOUT;
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private Duration maxLifetime = DEFAULT_MAX_LIFETIME;
+        private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+        private Duration keepaliveTime = DEFAULT_KEEPALIVE_TIME;
+        private Duration statementTimeout = DEFAULT_STATEMENT_TIMEOUT;
+        private boolean pgBouncer;
+        private boolean includeErrorDetail;
+        private int retryMaxAttempts = DEFAULT_RETRY_MAX_ATTEMPTS;
+        private Duration retryInitialBackoff = DEFAULT_RETRY_INITIAL_BACKOFF;
+        private double retryBackoffMultiplier = DEFAULT_RETRY_BACKOFF_MULTIPLIER;
+        private Duration retryMaxBackoff = DEFAULT_RETRY_MAX_BACKOFF;
+        private Duration retryDeadline = DEFAULT_RETRY_DEADLINE;
+        private boolean retryOnLockTimeout;
+        private float breakerFailureRateThreshold = DEFAULT_BREAKER_FAILURE_RATE_THRESHOLD;
+        private int breakerSlidingWindowSize = DEFAULT_BREAKER_SLIDING_WINDOW_SIZE;
+        private int breakerMinimumCalls = DEFAULT_BREAKER_MINIMUM_CALLS;
+        private Duration breakerWaitInOpenState = DEFAULT_BREAKER_WAIT_IN_OPEN_STATE;
+        private int breakerPermittedCallsInHalfOpenState = DEFAULT_BREAKER_PERMITTED_CALLS_IN_HALF_OPEN_STATE;
+
+        private Builder() {
+        }
+
+        private Builder(JeexDbConfig c) {
+            name = c.name;
+            url = c.url;
+            user = c.user;
+            password = c.password;
+            migrationUrl = c.migrationUrl;
+            replicaUrl = c.replicaUrl;
+            applicationName = c.applicationName;
+            poolSize = c.poolSize;
+            maxOverflow = c.maxOverflow;
+            acquireTimeout = c.acquireTimeout;
+            connectTimeout = c.connectTimeout;
+            maxLifetime = c.maxLifetime;
+            idleTimeout = c.idleTimeout;
+            keepaliveTime = c.keepaliveTime;
+            statementTimeout = c.statementTimeout;
+            pgBouncer = c.pgBouncer;
+            includeErrorDetail = c.includeErrorDetail;
+            retryMaxAttempts = c.retryMaxAttempts;
+            retryInitialBackoff = c.retryInitialBackoff;
+            retryBackoffMultiplier = c.retryBackoffMultiplier;
+            retryMaxBackoff = c.retryMaxBackoff;
+            retryDeadline = c.retryDeadline;
+            retryOnLockTimeout = c.retryOnLockTimeout;
+            breakerFailureRateThreshold = c.breakerFailureRateThreshold;
+            breakerSlidingWindowSize = c.breakerSlidingWindowSize;
+            breakerMinimumCalls = c.breakerMinimumCalls;
+            breakerWaitInOpenState = c.breakerWaitInOpenState;
+            breakerPermittedCallsInHalfOpenState = c.breakerPermittedCallsInHalfOpenState;
+        }
+
+        /**
+         * @param name see {@link JeexDbConfig#name()}; 1 to 48 letters, digits, {@code _ . -}
+         * @return this builder
+         * @throws IllegalArgumentException if malformed
+         */
+        public Builder name(String name) {
+            requireNonNull(name, "name");
+            if (!NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException("name must be 1 to 48 letters, digits, '_', '.' or '-', but was '"
+                        + name + "'");
+            }
+            this.name = name;
+            return this;
+        }
+
+        /**
+         * @param url see {@link JeexDbConfig#url()}
+         * @return this builder
+         * @throws IllegalArgumentException if not a {@code jdbc:postgresql:} URL
+         */
+        public Builder url(String url) {
+            this.url = checkUrl("url", requireNonNull(url, "url"));
+            return this;
+        }
+
+        /**
+         * @param user see {@link JeexDbConfig#user()}; null when the URL names the user
+         * @return this builder
+         */
+        public Builder user(String user) {
+            this.user = user == null || user.isEmpty() ? null : user;
+            return this;
+        }
+
+        /**
+         * @param password the password, or null for none; never shown anywhere
+         * @return this builder
+         */
+        public Builder password(String password) {
+            this.password = password;
+            return this;
+        }
+
+        /**
+         * @param migrationUrl see {@link JeexDbConfig#migrationUrl()}; null for {@link JeexDbConfig#url()}
+         * @return this builder
+         * @throws IllegalArgumentException if not a {@code jdbc:postgresql:} URL
+         */
+        public Builder migrationUrl(String migrationUrl) {
+            this.migrationUrl = migrationUrl == null ? null : checkUrl("migrationUrl", migrationUrl);
+            return this;
+        }
+
+        /**
+         * @param replicaUrl see {@link JeexDbConfig#replicaUrl()}; null for none
+         * @return this builder
+         * @throws IllegalArgumentException if not a {@code jdbc:postgresql:} URL
+         */
+        public Builder replicaUrl(String replicaUrl) {
+            this.replicaUrl = replicaUrl == null ? null : checkUrl("replicaUrl", replicaUrl);
+            return this;
+        }
+
+        /**
+         * @param applicationName see {@link JeexDbConfig#applicationName()}; 1 to 63 characters
+         * @return this builder
+         * @throws IllegalArgumentException if empty or longer than PostgreSQL keeps (63)
+         */
+        public Builder applicationName(String applicationName) {
+            requireNonNull(applicationName, "applicationName");
+            if (applicationName.isEmpty() || applicationName.length() > 63) {
+                throw new IllegalArgumentException("applicationName must be 1 to 63 characters, but was '"
+                        + applicationName + "'");
+            }
+            this.applicationName = applicationName;
+            return this;
+        }
+
+        /**
+         * @param poolSize see {@link JeexDbConfig#poolSize()}
+         * @return this builder
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder poolSize(int poolSize) {
+            this.poolSize = atLeast("poolSize", poolSize, 0);
+            return this;
+        }
+
+        /**
+         * @param maxOverflow see {@link JeexDbConfig#maxOverflow()}
+         * @return this builder
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder maxOverflow(int maxOverflow) {
+            this.maxOverflow = atLeast("maxOverflow", maxOverflow, 0);
+            return this;
+        }
+
+        /**
+         * @param acquireTimeout see {@link JeexDbConfig#acquireTimeout()}
+         * @return this builder
+         * @throws IllegalArgumentException if below 250 ms (HikariCP's minimum)
+         */
+        public Builder acquireTimeout(Duration acquireTimeout) {
+            this.acquireTimeout = atLeast("acquireTimeout", acquireTimeout, HIKARI_MIN_TIMEOUT);
+            return this;
+        }
+
+        /**
+         * @param connectTimeout see {@link JeexDbConfig#connectTimeout()}; rounded up to whole seconds
+         * @return this builder
+         * @throws IllegalArgumentException if below 1 s
+         */
+        public Builder connectTimeout(Duration connectTimeout) {
+            this.connectTimeout = atLeast("connectTimeout", connectTimeout, Duration.ofSeconds(1));
+            return this;
+        }
+
+        /**
+         * @param maxLifetime see {@link JeexDbConfig#maxLifetime()}
+         * @return this builder
+         * @throws IllegalArgumentException if below 30 s (HikariCP's minimum)
+         */
+        public Builder maxLifetime(Duration maxLifetime) {
+            this.maxLifetime = atLeast("maxLifetime", maxLifetime, HIKARI_MIN_LIFETIME);
+            return this;
+        }
+
+        /**
+         * @param idleTimeout see {@link JeexDbConfig#idleTimeout()}
+         * @return this builder
+         * @throws IllegalArgumentException if below 10 s (HikariCP's minimum)
+         */
+        public Builder idleTimeout(Duration idleTimeout) {
+            this.idleTimeout = atLeast("idleTimeout", idleTimeout, Duration.ofSeconds(10));
+            return this;
+        }
+
+        /**
+         * @param keepaliveTime see {@link JeexDbConfig#keepaliveTime()}; zero turns it off
+         * @return this builder
+         * @throws IllegalArgumentException if neither zero nor at least 30 s (HikariCP's minimum)
+         */
+        public Builder keepaliveTime(Duration keepaliveTime) {
+            requireNonNull(keepaliveTime, "keepaliveTime");
+            if (!keepaliveTime.isZero() && keepaliveTime.compareTo(HIKARI_MIN_LIFETIME) < 0) {
+                throw new IllegalArgumentException("keepaliveTime must be 0 ms (off) or at least 30000 ms, but was "
+                        + Durations.ms(keepaliveTime));
+            }
+            this.keepaliveTime = keepaliveTime;
+            return this;
+        }
+
+        /**
+         * @param statementTimeout see {@link JeexDbConfig#statementTimeout()}; zero for none
+         * @return this builder
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder statementTimeout(Duration statementTimeout) {
+            this.statementTimeout = atLeast("statementTimeout", statementTimeout, Duration.ZERO);
+            return this;
+        }
+
+        /**
+         * @param pgBouncer see {@link JeexDbConfig#pgBouncer()}
+         * @return this builder
+         */
+        public Builder pgBouncer(boolean pgBouncer) {
+            this.pgBouncer = pgBouncer;
+            return this;
+        }
+
+        /**
+         * @param includeErrorDetail see {@link JeexDbConfig#includeErrorDetail()}
+         * @return this builder
+         */
+        public Builder includeErrorDetail(boolean includeErrorDetail) {
+            this.includeErrorDetail = includeErrorDetail;
+            return this;
+        }
+
+        /**
+         * @param retryMaxAttempts see {@link JeexDbConfig#retryMaxAttempts()}; 1 turns retries off
+         * @return this builder
+         * @throws IllegalArgumentException if below 1
+         */
+        public Builder retryMaxAttempts(int retryMaxAttempts) {
+            this.retryMaxAttempts = atLeast("retryMaxAttempts", retryMaxAttempts, 1);
+            return this;
+        }
+
+        /**
+         * @param retryInitialBackoff see {@link JeexDbConfig#retryInitialBackoff()}
+         * @return this builder
+         * @throws IllegalArgumentException if below 1 ms
+         */
+        public Builder retryInitialBackoff(Duration retryInitialBackoff) {
+            this.retryInitialBackoff = atLeast("retryInitialBackoff", retryInitialBackoff, Duration.ofMillis(1));
+            return this;
+        }
+
+        /**
+         * @param retryBackoffMultiplier see {@link JeexDbConfig#retryBackoffMultiplier()}
+         * @return this builder
+         * @throws IllegalArgumentException if below 1.0 or not finite
+         */
+        public Builder retryBackoffMultiplier(double retryBackoffMultiplier) {
+            if (!(retryBackoffMultiplier >= 1.0) || Double.isInfinite(retryBackoffMultiplier)) {
+                throw new IllegalArgumentException("retryBackoffMultiplier must be a finite number of at least 1.0, but was "
+                        + retryBackoffMultiplier);
+            }
+            this.retryBackoffMultiplier = retryBackoffMultiplier;
+            return this;
+        }
+
+        /**
+         * @param retryMaxBackoff see {@link JeexDbConfig#retryMaxBackoff()}
+         * @return this builder
+         * @throws IllegalArgumentException if below 1 ms
+         */
+        public Builder retryMaxBackoff(Duration retryMaxBackoff) {
+            this.retryMaxBackoff = atLeast("retryMaxBackoff", retryMaxBackoff, Duration.ofMillis(1));
+            return this;
+        }
+
+        /**
+         * @param retryDeadline see {@link JeexDbConfig#retryDeadline()}
+         * @return this builder
+         * @throws IllegalArgumentException if below 1 ms
+         */
+        public Builder retryDeadline(Duration retryDeadline) {
+            this.retryDeadline = atLeast("retryDeadline", retryDeadline, Duration.ofMillis(1));
+            return this;
+        }
+
+        /**
+         * @param retryOnLockTimeout see {@link JeexDbConfig#retryOnLockTimeout()}
+         * @return this builder
+         */
+        public Builder retryOnLockTimeout(boolean retryOnLockTimeout) {
+            this.retryOnLockTimeout = retryOnLockTimeout;
+            return this;
+        }
+
+        /**
+         * @param percent see {@link JeexDbConfig#breakerFailureRateThreshold()}
+         * @return this builder
+         * @throws IllegalArgumentException if not above 0 and at most 100
+         */
+        public Builder breakerFailureRateThreshold(float percent) {
+            if (!(percent > 0f && percent <= 100f)) {
+                throw new IllegalArgumentException("breakerFailureRateThreshold must be above 0 and at most 100 (percent), "
+                        + "but was " + percent);
+            }
+            this.breakerFailureRateThreshold = percent;
+            return this;
+        }
+
+        /**
+         * @param calls see {@link JeexDbConfig#breakerSlidingWindowSize()}
+         * @return this builder
+         * @throws IllegalArgumentException if below 1
+         */
+        public Builder breakerSlidingWindowSize(int calls) {
+            this.breakerSlidingWindowSize = atLeast("breakerSlidingWindowSize", calls, 1);
+            return this;
+        }
+
+        /**
+         * @param calls see {@link JeexDbConfig#breakerMinimumCalls()}
+         * @return this builder
+         * @throws IllegalArgumentException if below 1
+         */
+        public Builder breakerMinimumCalls(int calls) {
+            this.breakerMinimumCalls = atLeast("breakerMinimumCalls", calls, 1);
+            return this;
+        }
+
+        /**
+         * @param wait see {@link JeexDbConfig#breakerWaitInOpenState()}
+         * @return this builder
+         * @throws IllegalArgumentException if below 1 ms
+         */
+        public Builder breakerWaitInOpenState(Duration wait) {
+            this.breakerWaitInOpenState = atLeast("breakerWaitInOpenState", wait, Duration.ofMillis(1));
+            return this;
+        }
+
+        /**
+         * @param calls see {@link JeexDbConfig#breakerPermittedCallsInHalfOpenState()}
+         * @return this builder
+         * @throws IllegalArgumentException if below 1
+         */
+        public Builder breakerPermittedCallsInHalfOpenState(int calls) {
+            this.breakerPermittedCallsInHalfOpenState = atLeast("breakerPermittedCallsInHalfOpenState", calls, 1);
+            return this;
+        }
+
+        /**
+         * Checks the combination of values and builds the configuration.
+         *
+         * @return the configuration
+         * @throws IllegalArgumentException if values contradict each other: no URL, a pool of
+         *     size 0, a backoff cap below the initial backoff
+         */
+        public JeexDbConfig build() {
+            if (url == null) {
+                throw new IllegalArgumentException("url must be a PostgreSQL JDBC URL, but was not set");
+            }
+            if (poolSize + maxOverflow < 1) {
+                throw new IllegalArgumentException("poolSize + maxOverflow must be at least 1, but was 0 (poolSize=0, "
+                        + "maxOverflow=0)");
+            }
+            if (retryMaxBackoff.compareTo(retryInitialBackoff) < 0) {
+                throw new IllegalArgumentException("retryMaxBackoff must be at least retryInitialBackoff ("
+                        + Durations.ms(retryInitialBackoff) + "), but was " + Durations.ms(retryMaxBackoff));
+            }
+            if (poolSize + maxOverflow > SERVER_DEFAULT_MAX_CONNECTIONS) {
+                LOG.warn("{}: poolSize + maxOverflow is {}, more than PostgreSQL's default max_connections ({}); "
+                        + "make sure the server (or PgBouncer) accepts that many connections from every instance",
+                        name, poolSize + maxOverflow, SERVER_DEFAULT_MAX_CONNECTIONS);
+            }
+            if (statementTimeout.isZero()) {
+                LOG.warn("{}: statementTimeout is 0 ms: no statement timeout is set, so a runaway query holds its "
+                        + "connection until it ends", name);
+            }
+            if (!keepaliveTime.isZero() && keepaliveTime.compareTo(maxLifetime) >= 0) {
+                LOG.warn("{}: keepaliveTime ({}) is not below maxLifetime ({}); using keepaliveTime=0 ms (off)",
+                        name, Durations.ms(keepaliveTime), Durations.ms(maxLifetime));
+                keepaliveTime = Duration.ZERO;
+            }
+            if (breakerMinimumCalls > breakerSlidingWindowSize) {
+                LOG.warn("{}: breakerMinimumCalls ({}) is above breakerSlidingWindowSize ({}); using {}",
+                        name, breakerMinimumCalls, breakerSlidingWindowSize, breakerSlidingWindowSize);
+                breakerMinimumCalls = breakerSlidingWindowSize;
+            }
+            if (retryDeadline.compareTo(retryInitialBackoff) < 0) {
+                LOG.warn("{}: retryDeadline ({}) is below retryInitialBackoff ({}): transactions will rarely be retried",
+                        name, Durations.ms(retryDeadline), Durations.ms(retryInitialBackoff));
+            }
+            return new JeexDbConfig(this);
+        }
+
+        private static String checkUrl(String property, String url) {
+            if (!url.startsWith("jdbc:postgresql:")) {
+                throw new IllegalArgumentException(property + " must be a PostgreSQL JDBC URL starting with "
+                        + "jdbc:postgresql:, but was '" + JdbcUrls.mask(url) + "'");
+            }
+            return url;
+        }
+
+        private static int atLeast(String property, int value, int min) {
+            if (value < min) {
+                throw new IllegalArgumentException(property + " must be at least " + min + ", but was " + value);
+            }
+            return value;
+        }
+
+        private static Duration atLeast(String property, Duration value, Duration min) {
+            requireNonNull(value, property);
+            if (value.compareTo(min) < 0) {
+                throw new IllegalArgumentException(property + " must be at least " + Durations.ms(min) + ", but was "
+                        + Durations.ms(value));
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package io.jeex.db.error;
+
+/**
+ * The database role may not do what was asked (SQLSTATE 42501). A deployment problem: grant the privilege or use the right role.
+ */
+public class PermissionDeniedException extends JeexDbException {
+
+    /**
+     * Creates an exception.
+     *
+     * @param message what went wrong, in words a person understands
+     * @param context SQLSTATE, constraint, table, attempts
+     * @param cause the underlying exception, or null
+     * @throws NullPointerException if {@code message} or {@code context} is null
+     */
+    public PermissionDeniedException(String message, ErrorContext context, Throwable cause) {
+        super(message, context, cause);
+    }
+}

@@ -1,0 +1,209 @@
+package io.jeex.db.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.retry.Retry;
+import io.jeex.db.JeexDbConfig;
+import io.jeex.db.internal.error.ErrorTranslator;
+import io.jeex.db.internal.error.SqlStates;
+import io.jeex.db.internal.pool.PoolFactory;
+import io.jeex.db.internal.tx.TransactionMetrics;
+import io.jeex.db.internal.tx.TransactionRunner;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.jooq.Configuration;
+import org.jooq.DSLContext;
+import org.jooq.ExecuteListener;
+import org.jooq.SQLDialect;
+import org.jooq.conf.Settings;
+import org.jooq.impl.DSL;
+import org.jooq.impl.DataSourceConnectionProvider;
+import org.jooq.impl.DefaultConfiguration;
+import org.jooq.impl.DefaultExecuteListenerProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything a {@code JeexDatabase} owns: the pools, the circuit breakers, the retry, the
+ * transaction runner, the error translator and the meter registry. The hook for later features
+ * (repositories, health, metrics), which {@code JeexDatabase} builds from it.
+ */
+public final class DatabaseRuntime implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DatabaseRuntime.class);
+
+    private final JeexDbConfig config;
+    private final String password;
+    private final HikariDataSource primaryPool;
+    private final HikariDataSource replicaPool;
+    private final CircuitBreaker primaryBreaker;
+    private final CircuitBreaker replicaBreaker;
+    private final Retry retry;
+    private final ErrorTranslator translator;
+    private final MeterRegistry registry;
+    private final TransactionRunner runner;
+    private final DSLContext dsl;
+
+    private DatabaseRuntime(JeexDbConfig config, String password, MeterRegistry registry) {
+        this.config = config;
+        this.password = password;
+        this.registry = registry;
+        this.translator = new ErrorTranslator(config.includeErrorDetail());
+        this.retry = Retry.of(config.name(), TransactionRunner.retryConfig(config));
+        this.primaryBreaker = CircuitBreaker.of(config.name(), breakerConfig(config));
+        this.primaryPool = PoolFactory.pool(config, config.name(), config.url(), password, registry);
+        HikariDataSource replica = null;
+        CircuitBreaker replicaCb = null;
+        try {
+            if (config.replicaUrl().isPresent()) {
+                replicaCb = CircuitBreaker.of(config.name() + "-replica", breakerConfig(config));
+                replica = PoolFactory.pool(config, config.name() + "-replica", config.replicaUrl().get(), password,
+                        registry);
+            }
+        } catch (RuntimeException e) {
+            primaryPool.close();
+            throw e;
+        }
+        this.replicaPool = replica;
+        this.replicaBreaker = replicaCb;
+        Configuration jooq = new DefaultConfiguration().set(SQLDialect.POSTGRES);
+        TransactionMetrics metrics = new TransactionMetrics(registry, config.name());
+        this.runner = new TransactionRunner(config,
+                new TransactionRunner.Route(config.name(), primaryPool, primaryBreaker),
+                replica == null ? null : new TransactionRunner.Route(config.name() + "-replica", replica, replicaCb),
+                retry, translator, metrics, jooq);
+        this.dsl = DSL.using(new DefaultConfiguration()
+                .set(SQLDialect.POSTGRES)
+                .set(new DataSourceConnectionProvider(primaryPool))
+                .set(new Settings().withQueryTimeout(queryTimeoutSeconds(config)))
+                .set(new DefaultExecuteListenerProvider(ExecuteListener.onException(ctx -> {
+                    Throwable failure = ctx.sqlException() != null ? ctx.sqlException() : ctx.exception();
+                    RuntimeException translated = translator.translate(failure, 1, "dsl", false);
+                    if (translated != null) {
+                        ctx.exception(translated);
+                    }
+                }))));
+    }
+
+    /**
+     * Starts the pools and builds the parts.
+     *
+     * @param config the configuration
+     * @param password the password, or null
+     * @param registry the meter registry
+     * @return the runtime
+     */
+    public static DatabaseRuntime start(JeexDbConfig config, String password, MeterRegistry registry) {
+        requireNonNull(config, "config");
+        requireNonNull(registry, "registry");
+        DatabaseRuntime runtime = new DatabaseRuntime(config, password, registry);
+        LOG.info("{}: started: url={}, user={}, poolSize={}, maximumPoolSize={}, acquireTimeout={}, "
+                        + "statementTimeout={}, replica={}, pgBouncer={}", config.name(), JdbcUrls.mask(config.url()),
+                config.user().orElse("<from url>"), config.poolSize(), config.maximumPoolSize(),
+                Durations.ms(config.acquireTimeout()), Durations.ms(config.statementTimeout()),
+                config.replicaUrl().map(JdbcUrls::mask).orElse("<none>"), config.pgBouncer());
+        return runtime;
+    }
+
+    private static int queryTimeoutSeconds(JeexDbConfig config) {
+        long ms = config.statementTimeout().toMillis();
+        return ms == 0 ? 0 : (int) Math.max(1, (ms + 999) / 1000);
+    }
+
+    /**
+     * The circuit breaker configuration: counts the last calls, records only infrastructure
+     * failures (connection failures and pool timeouts) as failures; every other outcome,
+     * constraint violations and contention included, counts as a success of the database.
+     *
+     * @param config the configuration
+     * @return the Resilience4j configuration
+     */
+    static CircuitBreakerConfig breakerConfig(JeexDbConfig config) {
+        return CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(config.breakerSlidingWindowSize())
+                .minimumNumberOfCalls(config.breakerMinimumCalls())
+                .failureRateThreshold(config.breakerFailureRateThreshold())
+                .waitDurationInOpenState(config.breakerWaitInOpenState())
+                .permittedNumberOfCallsInHalfOpenState(config.breakerPermittedCallsInHalfOpenState())
+                .recordException(t -> SqlStates.classify(t).isInfrastructure())
+                .build();
+    }
+
+    /** @return the configuration */
+    public JeexDbConfig config() {
+        return config;
+    }
+
+    /** @return the password, or null; for connections the library opens itself (migrations, health) */
+    public String password() {
+        return password;
+    }
+
+    /** @return the primary pool */
+    public HikariDataSource primaryPool() {
+        return primaryPool;
+    }
+
+    /** @return the read-replica pool, when a replica is configured */
+    public Optional<HikariDataSource> replicaPool() {
+        return Optional.ofNullable(replicaPool);
+    }
+
+    /** @return the primary's circuit breaker */
+    public CircuitBreaker breaker() {
+        return primaryBreaker;
+    }
+
+    /** @return the replica's circuit breaker, when a replica is configured */
+    public Optional<CircuitBreaker> replicaBreaker() {
+        return Optional.ofNullable(replicaBreaker);
+    }
+
+    /** @return the retry shared by all transactions */
+    public Retry retry() {
+        return retry;
+    }
+
+    /** @return the error translator */
+    public ErrorTranslator translator() {
+        return translator;
+    }
+
+    /** @return the meter registry (a no-op composite when none was given) */
+    public MeterRegistry meterRegistry() {
+        return registry;
+    }
+
+    /** @return the transaction runner */
+    public TransactionRunner runner() {
+        return runner;
+    }
+
+    /** @return the jOOQ context on the primary pool, translating errors */
+    public DSLContext dsl() {
+        return dsl;
+    }
+
+    /** @return a new direct data source for migrations */
+    public DataSource migrationDataSource() {
+        return PoolFactory.direct(config, password);
+    }
+
+    /** Closes the pools. */
+    @Override
+    public void close() {
+        try {
+            if (replicaPool != null) {
+                replicaPool.close();
+            }
+        } finally {
+            primaryPool.close();
+            LOG.info("{}: closed", config.name());
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package io.jeex.db.internal.error;
+
+import static java.util.Objects.requireNonNull;
+
+import io.jeex.db.error.CheckViolationException;
+import io.jeex.db.error.ConstraintViolationException;
+import io.jeex.db.error.DatabaseTimeoutException;
+import io.jeex.db.error.DatabaseUnavailableException;
+import io.jeex.db.error.ErrorContext;
+import io.jeex.db.error.ForeignKeyViolationException;
+import io.jeex.db.error.JeexDbException;
+import io.jeex.db.error.NotNullViolationException;
+import io.jeex.db.error.OutcomeUnknownException;
+import io.jeex.db.error.PermissionDeniedException;
+import io.jeex.db.error.SerializationFailureException;
+import io.jeex.db.error.TransactionWorkException;
+import io.jeex.db.error.UncategorizedDatabaseException;
+import io.jeex.db.error.UniqueViolationException;
+import java.sql.SQLException;
+import org.postgresql.util.ServerErrorMessage;
+
+/**
+ * Turns a failure into the typed error the caller sees. PostgreSQL's DETAIL (row values, often
+ * personal data) and the text of data errors (class 22, which echo the rejected value) enter a
+ * message only when {@code includeErrorDetail} is set.
+ */
+public final class ErrorTranslator {
+
+    private final boolean includeDetail;
+
+    /**
+     * @param includeDetail whether messages may hold PostgreSQL's DETAIL and rejected values
+     */
+    public ErrorTranslator(boolean includeDetail) {
+        this.includeDetail = includeDetail;
+    }
+
+    /**
+     * Translates the final failure of a transaction (or of a statement outside one).
+     *
+     * @param failure what was thrown
+     * @param attempts how many attempts were made
+     * @param txName the transaction's name, for the message
+     * @param duringCommit whether the failure came from {@code Connection.commit()}
+     * @return the typed error; a {@link JeexDbException} thrown by the work itself is returned
+     *     unchanged; null when the failure is no database error and should reach the caller as it
+     *     is (an unchecked exception or an error thrown by the work)
+     */
+    public RuntimeException translate(Throwable failure, int attempts, String txName, boolean duringCommit) {
+        requireNonNull(failure, "failure");
+        if (failure instanceof JeexDbException j) {
+            return j;
+        }
+        Category category = SqlStates.classify(failure);
+        if (category == Category.NOT_SQL) {
+            if (failure instanceof RuntimeException || failure instanceof Error) {
+                return null;
+            }
+            return new TransactionWorkException("transaction '" + txName + "' failed: its work threw "
+                    + failure.getClass().getName(), new ErrorContext(null, null, null, null, attempts), failure);
+        }
+        ServerErrorMessage server = SqlStates.serverError(failure);
+        String state = SqlStates.sqlState(failure);
+        String constraint = server == null ? null : server.getConstraint();
+        String table = server == null ? null : server.getTable();
+        String column = server == null ? null : server.getColumn();
+        ErrorContext context = new ErrorContext(state, constraint, table, column, attempts);
+        if (duringCommit && category == Category.CONNECTION_FAILURE) {
+            return new OutcomeUnknownException(message("the connection was lost while committing: the transaction "
+                    + "may or may not have been committed; check before repeating it", context, txName, null), context, failure);
+        }
+        String detail = includeDetail && server != null ? server.getDetail() : null;
+        String sentence = ConstraintMessages.sentence(constraint);
+        return switch (category) {
+            case UNIQUE_VIOLATION -> new UniqueViolationException(message(or(sentence,
+                    "a row with the same unique key already exists"), context, txName, detail), context, failure);
+            case FOREIGN_KEY_VIOLATION -> new ForeignKeyViolationException(message(or(sentence,
+                    "a row refers to a row that does not exist, or is still referred to"), context, txName, detail),
+                    context, failure);
+            case CHECK_VIOLATION -> new CheckViolationException(message(or(sentence,
+                    "a value breaks a check constraint"), context, txName, detail), context, failure);
+            case NOT_NULL_VIOLATION -> new NotNullViolationException(message((table != null ? table + "." : "")
+                    + (column != null ? column : "a column") + " must have a value", context, txName, detail),
+                    context, failure);
+            case OTHER_CONSTRAINT_VIOLATION -> new ConstraintViolationException(message(or(sentence,
+                    "a constraint was violated"), context, txName, detail), context, failure);
+            case SERIALIZATION_FAILURE, DEADLOCK -> new SerializationFailureException(message(
+                    (category == Category.DEADLOCK ? "the transaction was chosen as the victim of a deadlock"
+                            : "the transaction lost a race with a concurrent one (serialization failure)")
+                            + " and was rolled back", context, txName, null), context, failure);
+            case LOCK_NOT_AVAILABLE -> new DatabaseTimeoutException(message("a row or table lock could not be "
+                    + "taken in time (lock_timeout or NOWAIT)", context, txName, null), context, failure);
+            case STATEMENT_TIMEOUT -> new DatabaseTimeoutException(message("a statement was cancelled: it ran longer "
+                    + "than the statement timeout, or was cancelled", context, txName, null), context, failure);
+            case POOL_TIMEOUT -> new DatabaseTimeoutException(message("no pooled connection became free within the "
+                    + "acquire timeout: " + clientMessage(failure), context, txName, null), context, failure);
+            case CONNECTION_FAILURE -> new DatabaseUnavailableException(message("the database is unavailable: "
+                    + clientMessage(failure), context, txName, null), context, failure);
+            case PERMISSION_DENIED -> new PermissionDeniedException(message("the database role lacks a privilege: "
+                    + serverText(server, failure), context, txName, null), context, failure);
+            default -> new UncategorizedDatabaseException(message(otherSentence(state, server, failure), context,
+                    txName, detail), context, failure);
+        };
+    }
+
+    private String otherSentence(String state, ServerErrorMessage server, Throwable failure) {
+        if (state.startsWith("22") && !includeDetail) {
+            return "the database rejected a value (data exception); the value is not shown, set includeErrorDetail "
+                    + "to see it";
+        }
+        return "the database rejected the statement: " + serverText(server, failure);
+    }
+
+    private static String serverText(ServerErrorMessage server, Throwable failure) {
+        return server != null && server.getMessage() != null ? server.getMessage() : clientMessage(failure);
+    }
+
+    /** The driver's or pool's own message (host and port, pool counters; no row values). */
+    private static String clientMessage(Throwable failure) {
+        SQLException e = SqlStates.find(failure, SQLException.class);
+        Throwable t = e != null ? e : failure;
+        return t.getMessage() != null ? t.getMessage() : t.getClass().getName();
+    }
+
+    private static String or(String sentence, String fallback) {
+        return sentence != null ? sentence : fallback;
+    }
+
+    private static String message(String sentence, ErrorContext c, String txName, String detail) {
+        java.util.StringJoiner facts = new java.util.StringJoiner(", ", " [", "]");
+        if (c.sqlState() != null) {
+            facts.add("SQLSTATE " + c.sqlState());
+        }
+        if (c.constraint() != null) {
+            facts.add("constraint " + c.constraint());
+        }
+        if (c.table() != null) {
+            facts.add("table " + c.table());
+        }
+        if (c.column() != null) {
+            facts.add("column " + c.column());
+        }
+        facts.add("transaction " + txName);
+        if (c.attempts() > 1) {
+            facts.add("after " + c.attempts() + " attempts");
+        }
+        return sentence + facts + (detail != null ? " DETAIL: " + detail : "");
+    }
+}

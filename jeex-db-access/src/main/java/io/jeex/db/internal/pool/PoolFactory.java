@@ -1,0 +1,96 @@
+package io.jeex.db.internal.pool;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.jeex.db.JeexDbConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Properties;
+import javax.sql.DataSource;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/** Builds the pools (HikariCP) and the direct, unpooled data source for migrations. */
+public final class PoolFactory {
+
+    /** Upper bound of HikariCP's validation of a connection before it is handed out. */
+    static final long MAX_VALIDATION_TIMEOUT_MS = 5_000;
+
+    private PoolFactory() {
+    }
+
+    /**
+     * Builds a pool. It starts without waiting for the database ({@code initializationFailTimeout
+     * = -1}): a service may start before its database, and failures surface on use.
+     *
+     * @param config the configuration
+     * @param poolName the pool's name (log lines, metrics)
+     * @param url the JDBC URL
+     * @param password the password, or null
+     * @param registry where HikariCP publishes its pool meters, or null for none
+     * @return the pool
+     */
+    public static HikariDataSource pool(JeexDbConfig config, String poolName, String url, String password,
+                                        MeterRegistry registry) {
+        HikariConfig h = new HikariConfig();
+        h.setPoolName(poolName);
+        h.setDriverClassName("org.postgresql.Driver");
+        h.setJdbcUrl(url);
+        config.user().ifPresent(h::setUsername);
+        if (password != null) {
+            h.setPassword(password);
+        }
+        h.setMinimumIdle(config.poolSize());
+        h.setMaximumPoolSize(config.maximumPoolSize());
+        h.setConnectionTimeout(config.acquireTimeout().toMillis());
+        h.setValidationTimeout(Math.min(MAX_VALIDATION_TIMEOUT_MS, config.acquireTimeout().toMillis()));
+        h.setMaxLifetime(config.maxLifetime().toMillis());
+        h.setIdleTimeout(config.idleTimeout().toMillis());
+        h.setKeepaliveTime(config.keepaliveTime().toMillis());
+        h.setInitializationFailTimeout(-1);
+        h.setAutoCommit(true);
+        h.setDataSourceProperties(driverProperties(config, config.applicationName()));
+        if (registry != null) {
+            h.setMetricRegistry(registry);
+        }
+        return new HikariDataSource(h);
+    }
+
+    /**
+     * Builds a data source that opens a new, direct connection per call, for migrations (which
+     * hold session state and locks, so never go through a transaction-pooling PgBouncer).
+     *
+     * @param config the configuration
+     * @param password the password, or null
+     * @return the data source over {@link JeexDbConfig#migrationUrl()}
+     */
+    public static DataSource direct(JeexDbConfig config, String password) {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setURL(config.migrationUrl());
+        config.user().ifPresent(ds::setUser);
+        if (password != null) {
+            ds.setPassword(password);
+        }
+        ds.setApplicationName(config.applicationName() + "-migrate");
+        ds.setConnectTimeout(seconds(config));
+        ds.setLogServerErrorDetail(config.includeErrorDetail());
+        return ds;
+    }
+
+    private static Properties driverProperties(JeexDbConfig config, String applicationName) {
+        Properties p = new Properties();
+        p.setProperty("ApplicationName", applicationName);
+        p.setProperty("connectTimeout", Integer.toString(seconds(config)));
+        p.setProperty("tcpKeepAlive", "true");
+        // false keeps PostgreSQL's DETAIL (row values) out of pgjdbc's exception messages.
+        p.setProperty("logServerErrorDetail", Boolean.toString(config.includeErrorDetail()));
+        if (config.pgBouncer()) {
+            // Transaction-mode PgBouncer hands each transaction any server connection; named
+            // server-side prepared statements would be missing there.
+            p.setProperty("prepareThreshold", "0");
+        }
+        return p;
+    }
+
+    private static int seconds(JeexDbConfig config) {
+        return (int) Math.max(1, (config.connectTimeout().toMillis() + 999) / 1000);
+    }
+}

@@ -1,0 +1,128 @@
+package io.jeex.db.tx;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * How one transaction runs. Immutable; start from {@link #defaults()} or {@link #named(String)}
+ * and change with the {@code with...} methods:
+ *
+ * <pre>{@code
+ * TxOptions opts = TxOptions.named("append_document")
+ *         .withIsolation(IsolationLevel.SERIALIZABLE)
+ *         .withActingUser(userId)
+ *         .withTimeout(Duration.ofSeconds(5));
+ * }</pre>
+ *
+ * <p>Everything is applied inside the transaction ({@code SET TRANSACTION},
+ * {@code SET LOCAL}, {@code set_config(..., true)}) and ends with it; nothing stays on the
+ * pooled connection, so it is safe behind PgBouncer in transaction mode.
+ *
+ * @param name a short, fixed name for metrics and logs ({@value #DEFAULT_NAME} by default);
+ *     letters, digits, {@code _ . -}, at most 64 characters; never put ids or user data in it
+ * @param isolation the isolation level ({@link IsolationLevel#READ_COMMITTED} by default)
+ * @param timeout the statement timeout of this transaction, or null (the default) for the
+ *     configured {@code statementTimeout}; {@link Duration#ZERO} disables it
+ * @param actingUserId the user on whose behalf the work runs, visible to SQL as
+ *     {@code current_setting('jeex.acting_user_id', true)}, or null (the default)
+ * @param idempotent whether running the work twice is harmless; only then is a connection
+ *     failure after a statement has run retried (false by default)
+ * @param readOnly whether the transaction only reads ({@code READ ONLY}; false by default)
+ */
+public record TxOptions(String name, IsolationLevel isolation, Duration timeout, UUID actingUserId,
+                        boolean idempotent, boolean readOnly) {
+
+    /** The name of transactions that were given none. */
+    public static final String DEFAULT_NAME = "transaction";
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+    private static final TxOptions DEFAULTS =
+            new TxOptions(DEFAULT_NAME, IsolationLevel.READ_COMMITTED, null, null, false, false);
+
+    /**
+     * Validates the options.
+     *
+     * @throws NullPointerException if {@code name} or {@code isolation} is null
+     * @throws IllegalArgumentException if the name is malformed or the timeout negative
+     */
+    public TxOptions {
+        requireNonNull(name, "name");
+        requireNonNull(isolation, "isolation");
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("name must be 1 to 64 letters, digits, '_', '.' or '-', but was '"
+                    + name + "'");
+        }
+        if (timeout != null && timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must be zero (no timeout) or positive, but was " + timeout);
+        }
+    }
+
+    /** @return read-committed, read-write, not idempotent, no acting user, the configured timeout */
+    public static TxOptions defaults() {
+        return DEFAULTS;
+    }
+
+    /**
+     * Returns the defaults with a name.
+     *
+     * @param name see {@link #name()}
+     * @return new options
+     * @throws IllegalArgumentException if the name is malformed
+     */
+    public static TxOptions named(String name) {
+        return DEFAULTS.withName(name);
+    }
+
+    /**
+     * @param name see {@link #name()}
+     * @return a copy with that name
+     * @throws IllegalArgumentException if the name is malformed
+     */
+    public TxOptions withName(String name) {
+        return new TxOptions(name, isolation, timeout, actingUserId, idempotent, readOnly);
+    }
+
+    /**
+     * @param isolation see {@link #isolation()}
+     * @return a copy with that isolation level
+     */
+    public TxOptions withIsolation(IsolationLevel isolation) {
+        return new TxOptions(name, isolation, timeout, actingUserId, idempotent, readOnly);
+    }
+
+    /**
+     * @param timeout see {@link #timeout()}; null for the configured default
+     * @return a copy with that statement timeout
+     * @throws IllegalArgumentException if the timeout is negative
+     */
+    public TxOptions withTimeout(Duration timeout) {
+        return new TxOptions(name, isolation, timeout, actingUserId, idempotent, readOnly);
+    }
+
+    /**
+     * @param actingUserId see {@link #actingUserId()}; null for none
+     * @return a copy with that acting user
+     */
+    public TxOptions withActingUser(UUID actingUserId) {
+        return new TxOptions(name, isolation, timeout, actingUserId, idempotent, readOnly);
+    }
+
+    /**
+     * @param idempotent see {@link #idempotent()}
+     * @return a copy with that flag
+     */
+    public TxOptions withIdempotent(boolean idempotent) {
+        return new TxOptions(name, isolation, timeout, actingUserId, idempotent, readOnly);
+    }
+
+    /**
+     * @param readOnly see {@link #readOnly()}
+     * @return a copy with that flag
+     */
+    public TxOptions withReadOnly(boolean readOnly) {
+        return new TxOptions(name, isolation, timeout, actingUserId, idempotent, readOnly);
+    }
+}
