@@ -10,8 +10,8 @@ import org.jooq.DSLContext;
 public interface Transaction {
 
     /**
-     * Returns a jOOQ context bound to this transaction's connection. Statements run through it
-     * are counted: a connection failure after the first of them is retried only for
+     * Returns a jOOQ context bound to this transaction's connection. Statements that complete
+     * through it are counted: a connection failure after the first of them is retried only for
      * {@link TxOptions#idempotent() idempotent} work. Statements throw jOOQ's
      * {@code DataAccessException}; the transaction translates the failure into a
      * {@link io.jeex.db.error.JeexDbException} when it ends.

@@ -12,8 +12,10 @@ import org.jooq.impl.DefaultExecuteListenerProvider;
 
 /**
  * One attempt's transaction. Records whether a statement of the work may have run: every
- * statement executed through {@link #dsl()} counts, and handing out the raw connection counts
- * as "may have run".
+ * statement that completed through {@link #dsl()} counts, and handing out the raw connection
+ * counts as "may have run". A statement that failed (for example because the connection died)
+ * does not count: it returned nothing the work could have acted on, and its transaction was
+ * never committed.
  */
 final class TransactionImpl implements Transaction {
 
@@ -35,7 +37,7 @@ final class TransactionImpl implements Transaction {
     @Override
     public DSLContext dsl() {
         if (dsl == null) {
-            ExecuteListener counter = ExecuteListener.onExecuteStart(ctx -> statements++);
+            ExecuteListener counter = ExecuteListener.onExecuteEnd(ctx -> statements++);
             dsl = DSL.using(base.derive(new DefaultConnectionProvider(connection))
                     .derive(new DefaultExecuteListenerProvider(counter)));
         }
@@ -58,7 +60,7 @@ final class TransactionImpl implements Transaction {
         return attempt;
     }
 
-    /** @return how many statements ran through {@link #dsl()} */
+    /** @return how many statements completed through {@link #dsl()} */
     int statements() {
         return statements;
     }

@@ -1,0 +1,135 @@
+package io.jeex.db;
+
+import static io.jeex.db.codegen.Tables.USERS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.resilience4j.retry.event.RetryOnRetryEvent;
+import io.jeex.db.error.DatabaseUnavailableException;
+import io.jeex.db.internal.error.SqlStates;
+import io.jeex.db.testkit.TestDatabase;
+import io.jeex.db.testkit.junit.JeexDbTest;
+import io.jeex.db.tx.TxOptions;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A backend terminated with {@code pg_terminate_backend} while its transaction is open. The
+ * pool has one connection, whose backend is found in {@code pg_stat_activity} by its
+ * application name, so the work does not touch the connection to learn its pid.
+ */
+@JeexDbTest
+class ConnectionFailureRetryTest {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectionFailureRetryTest.class);
+
+    @Test
+    void backendKilledBeforeTheFirstStatementIsRetried(TestDatabase testDb) {
+        String app = "kill-" + UUID.randomUUID().toString().substring(0, 8);
+        try (JeexDatabase db = JeexDatabase.create(single(testDb, app))) {
+            List<Throwable> retried = recordRetries(db);
+            AtomicInteger invocations = new AtomicInteger();
+
+            int one = db.transaction(TxOptions.named("select_one"), tx -> {
+                if (invocations.incrementAndGet() == 1) {
+                    terminateBackendOf(testDb, app);
+                }
+                return tx.dsl().selectOne().fetchOne(0, int.class);
+            });
+
+            assertThat(one).isEqualTo(1);
+            assertThat(invocations).hasValue(2);
+            assertThat(retried).hasSize(1);
+            String state = SqlStates.sqlState(retried.get(0));
+            LOG.info("a terminated backend surfaced as SQLSTATE {}: {}", state, retried.get(0).getCause().toString());
+            assertThat(SqlStates.isConnectionState(state)).as("SQLSTATE %s is connection-class", state).isTrue();
+        }
+    }
+
+    @Test
+    void backendKilledAfterAWriteIsNotRetriedWhenTheWorkIsNotIdempotent(TestDatabase testDb) {
+        String app = "kill-" + UUID.randomUUID().toString().substring(0, 8);
+        try (JeexDatabase db = JeexDatabase.create(single(testDb, app))) {
+            AtomicInteger invocations = new AtomicInteger();
+
+            assertThatThrownBy(() -> db.transaction(TxOptions.named("write_then_die"), tx -> {
+                invocations.incrementAndGet();
+                tx.dsl().insertInto(USERS).set(USERS.EMAIL, "w@example.com").set(USERS.NAME, "W").execute();
+                terminateBackendOf(testDb, app);
+                return tx.dsl().selectOne().fetch();
+            })).isInstanceOfSatisfying(DatabaseUnavailableException.class, e -> assertThat(e.attempts()).isEqualTo(1));
+            assertThat(invocations).hasValue(1);
+        }
+    }
+
+    @Test
+    void backendKilledAfterAWriteIsRetriedWhenTheWorkIsIdempotent(TestDatabase testDb) {
+        String app = "kill-" + UUID.randomUUID().toString().substring(0, 8);
+        try (JeexDatabase db = JeexDatabase.create(single(testDb, app))) {
+            AtomicInteger invocations = new AtomicInteger();
+
+            db.transaction(TxOptions.named("idempotent_write").withIdempotent(true), tx -> {
+                tx.dsl().insertInto(USERS).set(USERS.EMAIL, "i@example.com").set(USERS.NAME, "I")
+                        .onConflictDoNothing().execute();
+                if (invocations.incrementAndGet() == 1) {
+                    terminateBackendOf(testDb, app);
+                }
+                return tx.dsl().selectOne().fetch();
+            });
+
+            assertThat(invocations).hasValue(2);
+            assertThat(db.dsl().fetchCount(USERS)).isEqualTo(1);
+        }
+    }
+
+    private static JeexDbConfig single(TestDatabase testDb, String applicationName) {
+        return TestConfigs.forDatabase(testDb).applicationName(applicationName).poolSize(1).maxOverflow(0).build();
+    }
+
+    private static List<Throwable> recordRetries(JeexDatabase db) {
+        List<Throwable> retried = new CopyOnWriteArrayList<>();
+        db.runtime().retry().getEventPublisher().onRetry(e -> retried.add(((RetryOnRetryEvent) e).getLastThrowable()));
+        return retried;
+    }
+
+    /** Terminates the one backend of the pool from another connection and waits until it is gone. */
+    private static void terminateBackendOf(TestDatabase testDb, String applicationName) throws SQLException {
+        try (Connection admin = testDb.dataSource().getConnection()) {
+            int pid;
+            try (PreparedStatement s = admin.prepareStatement("select pid from pg_stat_activity "
+                    + "where application_name = ? and datname = current_database()")) {
+                s.setString(1, applicationName);
+                try (ResultSet rs = s.executeQuery()) {
+                    assertThat(rs.next()).as("the pool's backend is visible").isTrue();
+                    pid = rs.getInt(1);
+                    assertThat(rs.next()).as("the pool has one backend").isFalse();
+                }
+            }
+            try (PreparedStatement s = admin.prepareStatement("select pg_terminate_backend(?)")) {
+                s.setInt(1, pid);
+                s.execute();
+            }
+            Eventually.await("backend " + pid + " gone", Duration.ofSeconds(10), () -> {
+                try (PreparedStatement s = admin.prepareStatement("select count(*) from pg_stat_activity where pid = ?")) {
+                    s.setInt(1, pid);
+                    try (ResultSet rs = s.executeQuery()) {
+                        rs.next();
+                        return rs.getInt(1) == 0;
+                    }
+                } catch (SQLException e) {
+                    throw new AssertionError(e);
+                }
+            });
+        }
+    }
+}
