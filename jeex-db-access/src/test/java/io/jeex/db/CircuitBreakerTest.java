@@ -1,0 +1,119 @@
+package io.jeex.db;
+
+import static io.jeex.db.codegen.Tables.USERS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.event.CircuitBreakerOnStateTransitionEvent;
+import io.jeex.db.error.DatabaseUnavailableException;
+import io.jeex.db.error.OutcomeUnknownException;
+import io.jeex.db.error.UniqueViolationException;
+import io.jeex.db.testkit.TestDatabase;
+import io.jeex.db.testkit.junit.JeexDbTest;
+import io.jeex.db.tx.TxOptions;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** The circuit breaker, with "the server" behind a TCP proxy that a test can take down and bring back. */
+@JeexDbTest
+class CircuitBreakerTest {
+
+    private static JeexDbConfig.Builder breakerConfig(TestDatabase testDb, String url) {
+        return TestConfigs.forUrl(testDb, url)
+                .poolSize(0).maxOverflow(2)
+                .acquireTimeout(Duration.ofMillis(250)).connectTimeout(Duration.ofSeconds(1))
+                .retryMaxAttempts(1)
+                .breakerSlidingWindowSize(4).breakerMinimumCalls(2).breakerFailureRateThreshold(50)
+                .breakerWaitInOpenState(Duration.ofSeconds(1)).breakerPermittedCallsInHalfOpenState(1);
+    }
+
+    @Test
+    void unreachableServerOpensTheBreakerWhichFailsFastAndClosesAgainOnceTheServerIsBack(TestDatabase testDb)
+            throws Exception {
+        try (TcpProxy proxy = TcpProxy.forJdbcUrl(testDb.jdbcUrl());
+             JeexDatabase db = JeexDatabase.create(breakerConfig(testDb, proxy.proxiedUrl(testDb.jdbcUrl())).build())) {
+            CircuitBreaker breaker = db.runtime().breaker();
+            List<String> transitions = new CopyOnWriteArrayList<>();
+            breaker.getEventPublisher().onStateTransition(
+                    (CircuitBreakerOnStateTransitionEvent e) -> transitions.add(e.getStateTransition().name()));
+            int warm = db.transaction(tx -> tx.dsl().selectOne().fetchOne(0, int.class));
+            assertThat(warm).isEqualTo(1);
+
+            proxy.down();
+            int failures = 0;
+            while (breaker.getState() != CircuitBreaker.State.OPEN) {
+                assertThat(failures).as("failures before the breaker opens").isLessThan(10);
+                Throwable e = catchThrowable(() -> db.transaction(tx -> tx.dsl().selectOne().fetch()));
+                assertThat(e).isInstanceOf(DatabaseUnavailableException.class);
+                assertThat(e.getCause()).isNotInstanceOf(CallNotPermittedException.class);
+                failures++;
+            }
+
+            AtomicInteger ran = new AtomicInteger();
+            long refusedBefore = breaker.getMetrics().getNumberOfNotPermittedCalls();
+            assertThatThrownBy(() -> db.transaction(tx -> ran.incrementAndGet()))
+                    .isInstanceOfSatisfying(DatabaseUnavailableException.class, e -> {
+                        assertThat(e).hasCauseInstanceOf(CallNotPermittedException.class);
+                        assertThat(e.attempts()).isEqualTo(1);
+                        assertThat(e.getMessage()).contains("circuit breaker 'test' is OPEN");
+                    });
+            assertThat(ran).as("an open breaker does not run the work").hasValue(0);
+            assertThat(breaker.getMetrics().getNumberOfNotPermittedCalls()).isEqualTo(refusedBefore + 1);
+
+            proxy.up();
+            Eventually.await("a transaction succeeds after the server is back", Duration.ofSeconds(10), () -> {
+                try {
+                    return db.transaction(tx -> tx.dsl().selectOne().fetchOne(0, int.class)) == 1;
+                } catch (DatabaseUnavailableException stillOpen) {
+                    return false;
+                }
+            });
+            assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+            assertThat(transitions).containsSubsequence("CLOSED_TO_OPEN", "OPEN_TO_HALF_OPEN", "HALF_OPEN_TO_CLOSED");
+        }
+    }
+
+    @Test
+    void aBurstOfConstraintViolationsNeverOpensTheBreaker(TestDatabase testDb) {
+        try (JeexDatabase db = JeexDatabase.create(breakerConfig(testDb, testDb.jdbcUrl()).build())) {
+            db.transaction(tx -> tx.dsl().insertInto(USERS).set(USERS.EMAIL, "dup@example.com").set(USERS.NAME, "D")
+                    .execute());
+
+            for (int i = 0; i < 20; i++) {
+                assertThatThrownBy(() -> db.transaction(tx -> tx.dsl().insertInto(USERS)
+                        .set(USERS.EMAIL, "dup@example.com").set(USERS.NAME, "D").execute()))
+                        .isInstanceOf(UniqueViolationException.class);
+            }
+
+            CircuitBreaker breaker = db.runtime().breaker();
+            assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+            assertThat(breaker.getMetrics().getNumberOfFailedCalls()).isZero();
+        }
+    }
+
+    @Test
+    void connectionLostDuringCommitIsNeverRetriedAndReportsAnUnknownOutcome(TestDatabase testDb) throws Exception {
+        try (TcpProxy proxy = TcpProxy.forJdbcUrl(testDb.jdbcUrl());
+             JeexDatabase db = JeexDatabase.create(breakerConfig(testDb, proxy.proxiedUrl(testDb.jdbcUrl()))
+                     .retryMaxAttempts(5).build())) {
+            AtomicInteger invocations = new AtomicInteger();
+
+            assertThatThrownBy(() -> db.transaction(TxOptions.named("lost_commit").withIdempotent(true), tx -> {
+                invocations.incrementAndGet();
+                tx.dsl().insertInto(USERS).set(USERS.EMAIL, "c@example.com").set(USERS.NAME, "C").execute();
+                proxy.sever(); // the work is done; the connection dies before COMMIT gets an answer
+                return null;
+            })).isInstanceOfSatisfying(OutcomeUnknownException.class, e -> {
+                assertThat(e.attempts()).isEqualTo(1);
+                assertThat(e.getMessage()).contains("may or may not have been committed");
+            });
+            assertThat(invocations).as("not retried, even though marked idempotent").hasValue(1);
+        }
+    }
+}
