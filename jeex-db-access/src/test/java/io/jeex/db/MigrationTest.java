@@ -1,0 +1,26 @@
+package io.jeex.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jeex.db.testkit.JeexPostgres;
+import io.jeex.db.testkit.TestDatabase;
+import org.junit.jupiter.api.Test;
+
+class MigrationTest {
+
+    @Test
+    void migrateAppliesTheSchemaOnceAndThenReportsItCurrent() {
+        try (TestDatabase empty = JeexPostgres.shared().newEmptyDatabase();
+             JeexDatabase db = JeexDatabase.create(TestConfigs.forDatabase(empty)
+                     .url("jdbc:postgresql://unused.invalid:5432/never").migrationUrl(empty.jdbcUrl()).build())) {
+            MigrationResult first = db.migrate();
+            MigrationResult second = db.migrate();
+
+            assertThat(first.migrationsApplied()).isEqualTo(1);
+            assertThat(first.previous()).isEmpty();
+            assertThat(first.currentVersion()).isEqualTo("1");
+            assertThat(second.migrationsApplied()).isZero();
+            assertThat(second.currentVersion()).isEqualTo("1");
+        }
+    }
+}
