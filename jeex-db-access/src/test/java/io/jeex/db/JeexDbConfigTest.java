@@ -1,0 +1,159 @@
+package io.jeex.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jeex.db.testkit.JeexPostgres;
+import io.jeex.db.testkit.TestDatabase;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JeexDbConfigTest {
+
+    private static final String URL = "jdbc:postgresql://db:5432/jeex";
+    private static final String SECRET = "s3cr3t-Pa55";
+    private static final String URL_SECRET = "url-s3cr3t";
+
+    @Test
+    void defaultsFollowTheSeedPoolSettings() {
+        JeexDbConfig config = JeexDbConfig.builder(URL).build();
+
+        assertThat(config.poolSize()).isEqualTo(20);
+        assertThat(config.maxOverflow()).isEqualTo(30);
+        assertThat(config.maximumPoolSize()).isEqualTo(50);
+        assertThat(config.acquireTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.maxLifetime()).isEqualTo(Duration.ofHours(1));
+        assertThat(config.statementTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.applicationName()).isEqualTo("jeex-db");
+        assertThat(config.migrationUrl()).isEqualTo(URL);
+        assertThat(config.replicaUrl()).isEmpty();
+        assertThat(config.includeErrorDetail()).isFalse();
+        assertThat(config.retryMaxAttempts()).isEqualTo(5);
+    }
+
+    @Test
+    void invalidValueNamesThePropertyTheRuleAndTheValue() {
+        assertThatThrownBy(() -> JeexDbConfig.builder(URL).poolSize(-1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("poolSize must be at least 0, but was -1");
+        assertThatThrownBy(() -> JeexDbConfig.builder(URL).acquireTimeout(Duration.ofMillis(100)))
+                .hasMessage("acquireTimeout must be at least 250 ms, but was 100 ms");
+        assertThatThrownBy(() -> JeexDbConfig.builder(URL).breakerFailureRateThreshold(0))
+                .hasMessage("breakerFailureRateThreshold must be above 0 and at most 100 (percent), but was 0.0");
+        assertThatThrownBy(() -> JeexDbConfig.builder("jdbc:mysql://db/jeex"))
+                .hasMessage("url must be a PostgreSQL JDBC URL starting with jdbc:postgresql:, but was 'jdbc:mysql://db/jeex'");
+    }
+
+    @Test
+    void contradictionsThrowWhenBuilt() {
+        assertThatThrownBy(() -> JeexDbConfig.builder(URL).poolSize(0).maxOverflow(0).build())
+                .hasMessageStartingWith("poolSize + maxOverflow must be at least 1, but was 0");
+        assertThatThrownBy(() -> JeexDbConfig.builder(URL).retryInitialBackoff(Duration.ofSeconds(2))
+                .retryMaxBackoff(Duration.ofSeconds(1)).build())
+                .hasMessage("retryMaxBackoff must be at least retryInitialBackoff (2000 ms), but was 1000 ms");
+    }
+
+    @Test
+    void environmentSetsEveryVariableItIsGiven() {
+        Map<String, String> env = new HashMap<>();
+        env.put("JEEX_DB_URL", URL);
+        env.put("JEEX_DB_USER", "jeex_app");
+        env.put("JEEX_DB_PASSWORD", SECRET);
+        env.put("JEEX_DB_MIGRATION_URL", "jdbc:postgresql://db-direct:5432/jeex");
+        env.put("JEEX_DB_REPLICA_URL", "jdbc:postgresql://replica:5432/jeex");
+        env.put("JEEX_DB_POOL_SIZE", "5");
+        env.put("JEEX_DB_POOL_MAX_OVERFLOW", "7");
+        env.put("JEEX_DB_ACQUIRE_TIMEOUT", "2s");
+        env.put("JEEX_DB_STATEMENT_TIMEOUT", "PT15S");
+        env.put("JEEX_DB_APPLICATION_NAME", "jeex-api");
+        env.put("JEEX_DB_PGBOUNCER", "true");
+
+        JeexDbConfig config = JeexDbConfig.fromEnvironment(env);
+
+        assertThat(config.user()).contains("jeex_app");
+        assertThat(config.hasPassword()).isTrue();
+        assertThat(config.migrationUrl()).isEqualTo("jdbc:postgresql://db-direct:5432/jeex");
+        assertThat(config.replicaUrl()).contains("jdbc:postgresql://replica:5432/jeex");
+        assertThat(config.maximumPoolSize()).isEqualTo(12);
+        assertThat(config.acquireTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(config.statementTimeout()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(config.applicationName()).isEqualTo("jeex-api");
+        assertThat(config.pgBouncer()).isTrue();
+    }
+
+    @Test
+    void environmentErrorsNameTheVariable() {
+        assertThatThrownBy(() -> JeexDbConfig.fromEnvironment(Map.of()))
+                .hasMessageStartingWith("JEEX_DB_URL must be set");
+        assertThatThrownBy(() -> JeexDbConfig.fromEnvironment(Map.of("JEEX_DB_URL", URL, "JEEX_DB_STATEMENT_TIMEOUT", "30")))
+                .hasMessage("JEEX_DB_STATEMENT_TIMEOUT must be a duration with a unit (500ms, 30s, 5m, 1h or ISO-8601 "
+                        + "PT30S), but was '30'");
+        assertThatThrownBy(() -> JeexDbConfig.fromEnvironment(Map.of("JEEX_DB_URL", URL, "JEEX_DB_POOL_SIZE", "-3")))
+                .hasMessage("JEEX_DB_POOL_SIZE: poolSize must be at least 0, but was -3");
+        assertThatThrownBy(() -> JeexDbConfig.fromEnvironment(Map.of("JEEX_DB_URL", URL, "JEEX_DB_PGBOUNCER", "yes")))
+                .hasMessage("JEEX_DB_PGBOUNCER must be true or false, but was 'yes'");
+    }
+
+    @Test
+    void passwordIsReadFromAFileWithoutItsTrailingLineBreak(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("db-password");
+        Files.writeString(file, SECRET + "\n");
+
+        JeexDbConfig config = JeexDbConfig.fromEnvironment(Map.of("JEEX_DB_URL", URL,
+                "JEEX_DB_PASSWORD_FILE", file.toString()));
+
+        assertThat(config.password()).contains(SECRET);
+    }
+
+    @Test
+    void passwordAndPasswordFileTogetherAreAContradiction() {
+        assertThatThrownBy(() -> JeexDbConfig.fromEnvironment(Map.of("JEEX_DB_URL", URL,
+                "JEEX_DB_PASSWORD", SECRET, "JEEX_DB_PASSWORD_FILE", "/run/secrets/db")))
+                .hasMessageStartingWith("JEEX_DB_PASSWORD and JEEX_DB_PASSWORD_FILE must not both be set")
+                .hasMessageNotContaining(SECRET);
+    }
+
+    @Test
+    void passwordNeverAppearsInToStringOrExceptionMessages() {
+        String urlWithPassword = URL + "?user=jeex&password=" + URL_SECRET + "&ssl=false";
+        JeexDbConfig config = JeexDbConfig.builder(urlWithPassword).password(SECRET)
+                .replicaUrl("jdbc:postgresql://replica/jeex?password=" + URL_SECRET).build();
+
+        assertThat(config.toString()).doesNotContain(SECRET).doesNotContain(URL_SECRET)
+                .contains("password=****");
+        assertThatThrownBy(() -> JeexDbConfig.builder("jdbc:pg://db/jeex?password=" + URL_SECRET))
+                .hasMessageNotContaining(URL_SECRET).hasMessageContaining("password=****");
+        assertThatThrownBy(() -> JeexDbConfig.fromEnvironment(Map.of("JEEX_DB_URL", "jdbc:oracle://x?password="
+                + URL_SECRET, "JEEX_DB_PASSWORD", SECRET)))
+                .hasMessageNotContaining(URL_SECRET).hasMessageNotContaining(SECRET);
+    }
+
+    @Test
+    void passwordNeverAppearsInLogLines() {
+        PrintStream original = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        try (TestDatabase testDb = JeexPostgres.shared().newDatabase()) {
+            System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            String url = testDb.jdbcUrl() + "?password=" + URL_SECRET;
+            JeexDbConfig config = TestConfigs.forUrl(testDb, url).password(SECRET).statementTimeout(Duration.ZERO)
+                    .build();
+            try (JeexDatabase db = JeexDatabase.create(config)) {
+                db.transaction(tx -> tx.dsl().selectOne().fetch());
+            }
+        } finally {
+            System.setErr(original);
+        }
+
+        String log = captured.toString(StandardCharsets.UTF_8);
+        assertThat(log).as("the WARN and INFO lines were captured")
+                .contains("test: statementTimeout is 0 ms").contains("test: started: url=").contains("password=****");
+        assertThat(log).doesNotContain(SECRET).doesNotContain(URL_SECRET);
+    }
+}
