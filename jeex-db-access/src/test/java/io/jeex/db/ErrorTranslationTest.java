@@ -161,6 +161,27 @@ class ErrorTranslationTest {
     }
 
     @Test
+    void lockNotAvailableIsRetriedWhenConfigured(TestDatabase testDb) throws Exception {
+        try (JeexDatabase db = JeexDatabase.create(TestConfigs.forDatabase(testDb).retryOnLockTimeout(true)
+                .retryMaxAttempts(2).build()); Connection holder = testDb.dataSource().getConnection()) {
+            UUID id = insertUser(db, EMAIL);
+            holder.setAutoCommit(false);
+            holder.createStatement().execute("select * from users where id = '" + id + "' for update");
+            java.util.concurrent.atomic.AtomicInteger invocations = new java.util.concurrent.atomic.AtomicInteger();
+
+            int locked = db.transaction(tx -> {
+                if (invocations.incrementAndGet() == 2) {
+                    holder.rollback(); // the holder lets go before the retry
+                }
+                return tx.dsl().selectFrom(USERS).where(USERS.ID.eq(id)).forUpdate().noWait().fetch().size();
+            });
+
+            assertThat(locked).isEqualTo(1);
+            assertThat(invocations).hasValue(2);
+        }
+    }
+
+    @Test
     void missingRowIsNotFound(TestDatabase testDb) {
         try (JeexDatabase db = open(testDb)) {
             UUID id = UUID.randomUUID();
