@@ -5,12 +5,18 @@ import static java.util.Objects.requireNonNull;
 import io.jeex.db.error.MigrationException;
 import io.jeex.db.error.ErrorContext;
 import io.jeex.db.internal.DatabaseRuntime;
+import io.jeex.db.repository.AgentExecutionRepository;
+import io.jeex.db.repository.DocumentRepository;
+import io.jeex.db.repository.ExportRepository;
+import io.jeex.db.repository.ProjectRepository;
+import io.jeex.db.repository.UserRepository;
 import io.jeex.db.schema.JeexSchema;
 import io.jeex.db.tx.TransactionWork;
 import io.jeex.db.tx.TxOptions;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
@@ -61,6 +67,11 @@ public final class JeexDatabase implements AutoCloseable {
 
     private final DatabaseRuntime runtime;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final UserRepository users = new UserRepository(this);
+    private final ProjectRepository projects = new ProjectRepository(this);
+    private final DocumentRepository documents = new DocumentRepository(this);
+    private final AgentExecutionRepository agentExecutions = new AgentExecutionRepository(this);
+    private final ExportRepository exports = new ExportRepository(this);
 
     private JeexDatabase(DatabaseRuntime runtime) {
         this.runtime = runtime;
@@ -195,6 +206,42 @@ public final class JeexDatabase implements AutoCloseable {
     public <T> T readOnly(TxOptions options, TransactionWork<T> work) {
         requireNonNull(options, "options");
         return transaction(options.withReadOnly(true), work);
+    }
+
+    /** @return the users repository */
+    public UserRepository users() {
+        return users;
+    }
+
+    /** @return the projects repository */
+    public ProjectRepository projects() {
+        return projects;
+    }
+
+    /** @return the document versions repository */
+    public DocumentRepository documents() {
+        return documents;
+    }
+
+    /** @return the agent executions repository */
+    public AgentExecutionRepository agentExecutions() {
+        return agentExecutions;
+    }
+
+    /** @return the exports repository */
+    public ExportRepository exports() {
+        return exports;
+    }
+
+    /**
+     * The primary pool, for code that needs plain JDBC (bulk COPY, a driver feature jOOQ does
+     * not reach). Work done on its connections bypasses retries, the breaker and error
+     * translation; prefer {@link #transaction(TxOptions, TransactionWork)}.
+     *
+     * @return the HikariCP data source; closed by {@link #close()}
+     */
+    public DataSource dataSource() {
+        return runtime.primaryPool();
     }
 
     /** @return the configuration this handle was created with */

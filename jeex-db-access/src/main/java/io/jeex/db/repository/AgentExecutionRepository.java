@@ -1,0 +1,264 @@
+package io.jeex.db.repository;
+
+import static io.jeex.db.codegen.Tables.AGENT_EXECUTIONS;
+import static java.util.Objects.requireNonNull;
+
+import io.jeex.db.JeexDatabase;
+import io.jeex.db.codegen.tables.records.AgentExecutionsRecord;
+import io.jeex.db.error.IllegalTransitionException;
+import io.jeex.db.error.InvalidInputException;
+import io.jeex.db.error.NotFoundException;
+import io.jeex.db.tx.TxOptions;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jooq.impl.DSL;
+
+/**
+ * Agent executions: start, complete with output, fail with an error message (terminal states
+ * never change again), find by correlation id or project, and insert many at once for
+ * high-volume logging.
+ */
+public final class AgentExecutionRepository {
+
+    private static final String TABLE = "agent_executions";
+    private static final List<String> LIVE = List.of(ExecutionStatus.PENDING.dbValue(), ExecutionStatus.RUNNING.dbValue());
+
+    /**
+     * One statement for a whole batch: arrays, one per column, unnested into rows. Far fewer
+     * round trips and parse/plan cycles than a JDBC batch of single-row inserts.
+     */
+    private static final String BATCH_INSERT = """
+            insert into agent_executions (project_id, agent_type, correlation_id, input_data, output_data, status,
+                                          error_message, started_at, completed_at)
+            select * from unnest(?::uuid[], ?::varchar[], ?::uuid[], ?::jsonb[], ?::jsonb[], ?::varchar[],
+                                 ?::text[], ?::timestamptz[], ?::timestamptz[])
+            """;
+
+    private final JeexDatabase db;
+
+    /**
+     * Use {@link JeexDatabase#agentExecutions()}.
+     *
+     * @param db the database
+     */
+    public AgentExecutionRepository(JeexDatabase db) {
+        this.db = requireNonNull(db, "db");
+    }
+
+    /**
+     * Records that an agent started running now.
+     *
+     * @param projectId the project
+     * @param agentType which agent
+     * @param correlationId correlates the executions of one request
+     * @param input the agent's input, or null
+     * @return the stored execution, status {@link ExecutionStatus#RUNNING}
+     * @throws InvalidInputException if a value breaks a rule
+     * @throws io.jeex.db.error.ForeignKeyViolationException if the project does not exist
+     */
+    public AgentExecution start(UUID projectId, String agentType, UUID correlationId, Json input) {
+        UUID project = Check.id(TABLE, "project_id", projectId);
+        String type = Check.text(TABLE, "agent_type", agentType, Check.MAX_TYPE);
+        UUID correlation = Check.id(TABLE, "correlation_id", correlationId);
+        Json in = Check.json(TABLE, "input_data", input, true);
+        return db.transaction(TxOptions.named("agentExecutions.start"), tx -> map(tx.dsl().insertInto(AGENT_EXECUTIONS)
+                .set(AGENT_EXECUTIONS.PROJECT_ID, project).set(AGENT_EXECUTIONS.AGENT_TYPE, type)
+                .set(AGENT_EXECUTIONS.CORRELATION_ID, correlation)
+                .set(AGENT_EXECUTIONS.INPUT_DATA, in == null ? null : in.jsonb())
+                .set(AGENT_EXECUTIONS.STATUS, ExecutionStatus.RUNNING.dbValue())
+                .returning().fetchOne()));
+    }
+
+    /**
+     * Completes a running (or pending) execution with its output.
+     *
+     * @param id the execution
+     * @param output the output, or null
+     * @return the updated execution
+     * @throws NotFoundException if there is no such execution
+     * @throws IllegalTransitionException if it already reached a terminal state
+     */
+    public AgentExecution complete(UUID id, Json output) {
+        UUID key = Check.id(TABLE, "id", id);
+        Json out = Check.json(TABLE, "output_data", output, true);
+        return finish(key, ExecutionStatus.COMPLETED, "agentExecutions.complete", out, null);
+    }
+
+    /**
+     * Fails a running (or pending) execution.
+     *
+     * @param id the execution
+     * @param errorMessage why it failed, at most 64 Ki characters
+     * @return the updated execution
+     * @throws NotFoundException if there is no such execution
+     * @throws IllegalTransitionException if it already reached a terminal state
+     */
+    public AgentExecution fail(UUID id, String errorMessage) {
+        UUID key = Check.id(TABLE, "id", id);
+        String message = Check.text(TABLE, "error_message", errorMessage, Check.MAX_ERROR_MESSAGE);
+        return finish(key, ExecutionStatus.FAILED, "agentExecutions.fail", null, message);
+    }
+
+    private AgentExecution finish(UUID key, ExecutionStatus to, String name, Json output, String errorMessage) {
+        return db.transaction(TxOptions.named(name), tx -> {
+            Optional<AgentExecutionsRecord> updated = tx.dsl().update(AGENT_EXECUTIONS)
+                    .set(AGENT_EXECUTIONS.STATUS, to.dbValue())
+                    .set(AGENT_EXECUTIONS.OUTPUT_DATA, output == null ? null : output.jsonb())
+                    .set(AGENT_EXECUTIONS.ERROR_MESSAGE, errorMessage)
+                    // never before started_at, whatever the clocks of the writers said
+                    .set(AGENT_EXECUTIONS.COMPLETED_AT, DSL.greatest(DSL.currentInstant(), AGENT_EXECUTIONS.STARTED_AT))
+                    .where(AGENT_EXECUTIONS.ID.eq(key)).and(AGENT_EXECUTIONS.STATUS.in(LIVE))
+                    .returning().fetchOptional();
+            if (updated.isPresent()) {
+                return map(updated.get());
+            }
+            AgentExecutionsRecord current = NotFoundException.requireFound(tx.dsl().selectFrom(AGENT_EXECUTIONS)
+                    .where(AGENT_EXECUTIONS.ID.eq(key)).fetchOptional(), TABLE, "agent execution " + key);
+            throw new IllegalTransitionException(TABLE, "agent execution " + key, current.getStatus(), to.dbValue());
+        });
+    }
+
+    /**
+     * Finds an execution.
+     *
+     * @param id the id
+     * @return the execution, or empty
+     */
+    public Optional<AgentExecution> byId(UUID id) {
+        UUID key = Check.id(TABLE, "id", id);
+        return db.readOnly(TxOptions.named("agentExecutions.byId"), tx -> tx.dsl().selectFrom(AGENT_EXECUTIONS)
+                .where(AGENT_EXECUTIONS.ID.eq(key)).fetchOptional().map(AgentExecutionRepository::map));
+    }
+
+    /**
+     * All executions of one correlation id, in start order.
+     *
+     * @param correlationId the correlation id
+     * @return the executions, possibly none
+     */
+    public List<AgentExecution> byCorrelationId(UUID correlationId) {
+        UUID key = Check.id(TABLE, "correlation_id", correlationId);
+        return db.readOnly(TxOptions.named("agentExecutions.byCorrelationId"), tx -> tx.dsl()
+                .selectFrom(AGENT_EXECUTIONS).where(AGENT_EXECUTIONS.CORRELATION_ID.eq(key))
+                .orderBy(AGENT_EXECUTIONS.STARTED_AT, AGENT_EXECUTIONS.ID).fetch(AgentExecutionRepository::map));
+    }
+
+    /**
+     * A project's most recent executions, newest first.
+     *
+     * @param projectId the project
+     * @param limit how many, 1 to 1000
+     * @return the executions
+     */
+    public List<AgentExecution> byProject(UUID projectId, int limit) {
+        UUID key = Check.id(TABLE, "project_id", projectId);
+        int size = Check.limit(TABLE, limit);
+        return db.readOnly(TxOptions.named("agentExecutions.byProject"), tx -> tx.dsl()
+                .selectFrom(AGENT_EXECUTIONS).where(AGENT_EXECUTIONS.PROJECT_ID.eq(key))
+                .orderBy(AGENT_EXECUTIONS.STARTED_AT.desc(), AGENT_EXECUTIONS.ID.desc()).limit(size)
+                .fetch(AgentExecutionRepository::map));
+    }
+
+    /**
+     * Inserts many executions in one statement (all or none).
+     *
+     * @param executions the executions; every one is validated before anything is sent
+     * @return the number inserted
+     * @throws InvalidInputException if any execution breaks a rule (the message names its index)
+     * @throws io.jeex.db.error.ForeignKeyViolationException if a project does not exist
+     */
+    public int insertBatch(List<NewAgentExecution> executions) {
+        requireNonNull(executions, "executions");
+        int n = executions.size();
+        if (n == 0) {
+            return 0;
+        }
+        String[] projects = new String[n];
+        String[] types = new String[n];
+        String[] correlations = new String[n];
+        String[] inputs = new String[n];
+        String[] outputs = new String[n];
+        String[] statuses = new String[n];
+        String[] errors = new String[n];
+        String[] starts = new String[n];
+        String[] ends = new String[n];
+        for (int i = 0; i < n; i++) {
+            NewAgentExecution e = executions.get(i);
+            try {
+                validate(e);
+            } catch (InvalidInputException ex) {
+                throw new InvalidInputException(TABLE, "executions[" + i + "]." + ex.field(), ex.getMessage()
+                        .substring(ex.field().length() + 1));
+            }
+            // every column travels as text[] and is cast on the server: exact, and no client time zone involved
+            projects[i] = e.projectId().toString();
+            types[i] = e.agentType().strip();
+            correlations[i] = e.correlationId().toString();
+            inputs[i] = e.input() == null ? null : e.input().text();
+            outputs[i] = e.output() == null ? null : e.output().text();
+            statuses[i] = e.status().dbValue();
+            errors[i] = e.errorMessage();
+            starts[i] = e.startedAt().toString();
+            ends[i] = e.completedAt() == null ? null : e.completedAt().toString();
+        }
+        return db.transaction(TxOptions.named("agentExecutions.insertBatch"), tx -> {
+            Connection c = tx.connection();
+            try (PreparedStatement ps = c.prepareStatement(BATCH_INSERT)) {
+                ps.setArray(1, array(c, projects));
+                ps.setArray(2, array(c, types));
+                ps.setArray(3, array(c, correlations));
+                ps.setArray(4, array(c, inputs));
+                ps.setArray(5, array(c, outputs));
+                ps.setArray(6, array(c, statuses));
+                ps.setArray(7, array(c, errors));
+                ps.setArray(8, array(c, starts));
+                ps.setArray(9, array(c, ends));
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    private static Array array(Connection c, Object[] values) throws SQLException {
+        return c.createArrayOf("text", values);
+    }
+
+    private static void validate(NewAgentExecution e) {
+        if (e == null) {
+            throw new InvalidInputException(TABLE, "execution", "must not be null");
+        }
+        Check.id(TABLE, "project_id", e.projectId());
+        Check.text(TABLE, "agent_type", e.agentType(), Check.MAX_TYPE);
+        Check.id(TABLE, "correlation_id", e.correlationId());
+        Check.json(TABLE, "input_data", e.input(), true);
+        Check.json(TABLE, "output_data", e.output(), true);
+        if (e.status() == null) {
+            throw new InvalidInputException(TABLE, "status", "must not be null");
+        }
+        if (e.startedAt() == null) {
+            throw new InvalidInputException(TABLE, "started_at", "must not be null");
+        }
+        if (e.status().isTerminal() != (e.completedAt() != null)) {
+            throw new InvalidInputException(TABLE, "completed_at",
+                    "must be set exactly when the status is terminal (completed, failed, cancelled)");
+        }
+        if (e.completedAt() != null && e.completedAt().isBefore(e.startedAt())) {
+            throw new InvalidInputException(TABLE, "completed_at", "must not be before started_at");
+        }
+        if (e.errorMessage() != null && e.errorMessage().length() > Check.MAX_ERROR_MESSAGE) {
+            throw new InvalidInputException(TABLE, "error_message", "must be at most " + Check.MAX_ERROR_MESSAGE
+                    + " characters, but had " + e.errorMessage().length());
+        }
+    }
+
+    static AgentExecution map(AgentExecutionsRecord r) {
+        return new AgentExecution(r.getId(), r.getProjectId(), r.getAgentType(), r.getCorrelationId(),
+                Optional.ofNullable(Json.fromJsonb(r.getInputData())), Optional.ofNullable(Json.fromJsonb(r.getOutputData())),
+                ExecutionStatus.fromDb(r.getStatus()), Optional.ofNullable(r.getErrorMessage()), r.getStartedAt(),
+                Optional.ofNullable(r.getCompletedAt()));
+    }
+}

@@ -1,0 +1,108 @@
+package io.jeex.db.repository;
+
+import io.jeex.db.error.InvalidInputException;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/** Input rules of the schema, checked before a statement is sent; messages never echo values. */
+final class Check {
+
+    static final int MAX_NAME = 255;
+    static final int MAX_EMAIL = 255;
+    static final int MAX_TYPE = 50;
+    /** Largest document accepted, in characters (10 Mi): bigger ones belong in object storage. */
+    static final int MAX_CONTENT = 10 * 1024 * 1024;
+    static final int MAX_ERROR_MESSAGE = 64 * 1024;
+    static final int MAX_FILE_PATH = 4096;
+    static final int MAX_JSON = 1024 * 1024;
+    static final int MAX_PAGE = 1000;
+
+    private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
+    private static final Pattern LANGUAGE = Pattern.compile("^[a-z]{2,3}(-[A-Z]{2})?$");
+    private static final Pattern DOCUMENT_TYPE = Pattern.compile("^[a-z][a-z0-9_]{0,49}$");
+
+    private Check() {
+    }
+
+    static UUID id(String table, String field, UUID value) {
+        if (value == null) {
+            throw new InvalidInputException(table, field, "must not be null");
+        }
+        return value;
+    }
+
+    static String text(String table, String field, String value, int max) {
+        if (value == null || value.isBlank()) {
+            throw new InvalidInputException(table, field, "must not be blank");
+        }
+        String trimmed = value.strip();
+        if (trimmed.length() > max) {
+            throw new InvalidInputException(table, field, "must be at most " + max + " characters, but had "
+                    + trimmed.length());
+        }
+        return trimmed;
+    }
+
+    static String email(String table, String value) {
+        String email = text(table, "email", value, MAX_EMAIL);
+        if (!EMAIL.matcher(email).matches()) {
+            throw new InvalidInputException(table, "email", "must be an email address like name@example.com");
+        }
+        return email;
+    }
+
+    static String language(String value) {
+        String language = text("projects", "language", value, 10);
+        if (!LANGUAGE.matcher(language).matches()) {
+            throw new InvalidInputException("projects", "language",
+                    "must be an ISO 639 language code with an optional ISO 3166 region, like en or pt-BR");
+        }
+        return language;
+    }
+
+    static String documentType(String value) {
+        if (value == null || !DOCUMENT_TYPE.matcher(value).matches()) {
+            throw new InvalidInputException("document_versions", "document_type",
+                    "must be a lower-case identifier of 1 to 50 letters, digits and underscores, starting with a letter");
+        }
+        return value;
+    }
+
+    static String content(String value) {
+        if (value == null) {
+            throw new InvalidInputException("document_versions", "content", "must not be null");
+        }
+        if (value.length() > MAX_CONTENT) {
+            throw new InvalidInputException("document_versions", "content", "must be at most " + MAX_CONTENT
+                    + " characters, but had " + value.length());
+        }
+        return value;
+    }
+
+    static Json json(String table, String field, Json value, boolean nullable) {
+        if (value == null) {
+            if (nullable) {
+                return null;
+            }
+            throw new InvalidInputException(table, field, "must not be null");
+        }
+        if (value.text().length() > MAX_JSON) {
+            throw new InvalidInputException(table, field, "must be at most " + MAX_JSON + " characters of JSON");
+        }
+        return value;
+    }
+
+    static int step(int value) {
+        if (value < 1 || value > 4) {
+            throw new InvalidInputException("projects", "current_step", "must be between 1 and 4, but was " + value);
+        }
+        return value;
+    }
+
+    static int limit(String table, int value) {
+        if (value < 1 || value > MAX_PAGE) {
+            throw new InvalidInputException(table, "limit", "must be between 1 and " + MAX_PAGE + ", but was " + value);
+        }
+        return value;
+    }
+}

@@ -1,0 +1,158 @@
+package io.jeex.db.repository;
+
+import static io.jeex.db.codegen.Tables.DOCUMENT_VERSIONS;
+import static java.util.Objects.requireNonNull;
+
+import io.jeex.db.JeexDatabase;
+import io.jeex.db.codegen.tables.records.DocumentVersionsRecord;
+import io.jeex.db.error.InvalidInputException;
+import io.jeex.db.tx.TxOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jooq.Condition;
+import org.jooq.impl.DSL;
+
+/**
+ * Document versions: append (the next number is allocated atomically), the latest version,
+ * a version by number, and the history page by page.
+ *
+ * <p>Appends to the same project and document type are serialized by a transaction-scoped
+ * advisory lock ({@code pg_advisory_xact_lock}, released at commit, safe behind PgBouncer in
+ * transaction mode), so concurrent writers get consecutive numbers with no gap, no duplicate
+ * and no error; appends to other documents do not wait.
+ */
+public final class DocumentRepository {
+
+    private static final String TABLE = "document_versions";
+    private final JeexDatabase db;
+
+    /**
+     * Use {@link JeexDatabase#documents()}.
+     *
+     * @param db the database
+     */
+    public DocumentRepository(JeexDatabase db) {
+        this.db = requireNonNull(db, "db");
+    }
+
+    /**
+     * Appends a new version of a document; its number is one more than the latest (1 for the
+     * first).
+     *
+     * @param projectId the project
+     * @param documentType kind of document, a lower-case identifier
+     * @param content the text, at most 10 Mi characters
+     * @param metadata metadata of this version
+     * @param authorId the author, or null when unknown
+     * @return the stored version
+     * @throws InvalidInputException if a value breaks a rule
+     * @throws io.jeex.db.error.ForeignKeyViolationException if the project or author does not exist
+     */
+    public DocumentVersion append(UUID projectId, String documentType, String content, Json metadata, UUID authorId) {
+        UUID project = Check.id(TABLE, "project_id", projectId);
+        String type = Check.documentType(documentType);
+        String text = Check.content(content);
+        Json meta = Check.json(TABLE, "metadata", metadata, false);
+        return db.transaction(TxOptions.named("documents.append"), tx -> {
+            var dsl = tx.dsl();
+            dsl.execute("select pg_advisory_xact_lock(hashtextextended({0}, 0))", DSL.val(project + "/" + type));
+            var next = DSL.select(DSL.coalesce(DSL.max(DOCUMENT_VERSIONS.VERSION), 0).plus(1))
+                    .from(DOCUMENT_VERSIONS)
+                    .where(DOCUMENT_VERSIONS.PROJECT_ID.eq(project)).and(DOCUMENT_VERSIONS.DOCUMENT_TYPE.eq(type));
+            return map(dsl.insertInto(DOCUMENT_VERSIONS)
+                    .set(DOCUMENT_VERSIONS.PROJECT_ID, project).set(DOCUMENT_VERSIONS.DOCUMENT_TYPE, type)
+                    .set(DOCUMENT_VERSIONS.VERSION, DSL.field(next))
+                    .set(DOCUMENT_VERSIONS.CONTENT, text).set(DOCUMENT_VERSIONS.METADATA, meta.jsonb())
+                    .set(DOCUMENT_VERSIONS.CREATED_BY, authorId)
+                    .returning().fetchOne());
+        });
+    }
+
+    /**
+     * The latest version of a document.
+     *
+     * @param projectId the project
+     * @param documentType kind of document
+     * @return the latest version, or empty if there is none
+     */
+    public Optional<DocumentVersion> latest(UUID projectId, String documentType) {
+        UUID project = Check.id(TABLE, "project_id", projectId);
+        String type = Check.documentType(documentType);
+        return db.readOnly(TxOptions.named("documents.latest"), tx -> tx.dsl().selectFrom(DOCUMENT_VERSIONS)
+                .where(DOCUMENT_VERSIONS.PROJECT_ID.eq(project)).and(DOCUMENT_VERSIONS.DOCUMENT_TYPE.eq(type))
+                .orderBy(DOCUMENT_VERSIONS.VERSION.desc()).limit(1).fetchOptional().map(DocumentRepository::map));
+    }
+
+    /**
+     * A version by number.
+     *
+     * @param projectId the project
+     * @param documentType kind of document
+     * @param version its number, 1 or more
+     * @return the version, or empty
+     */
+    public Optional<DocumentVersion> byNumber(UUID projectId, String documentType, int version) {
+        UUID project = Check.id(TABLE, "project_id", projectId);
+        String type = Check.documentType(documentType);
+        if (version < 1) {
+            throw new InvalidInputException(TABLE, "version", "must be 1 or more, but was " + version);
+        }
+        return db.readOnly(TxOptions.named("documents.byNumber"), tx -> tx.dsl().selectFrom(DOCUMENT_VERSIONS)
+                .where(DOCUMENT_VERSIONS.PROJECT_ID.eq(project)).and(DOCUMENT_VERSIONS.DOCUMENT_TYPE.eq(type))
+                .and(DOCUMENT_VERSIONS.VERSION.eq(version)).fetchOptional().map(DocumentRepository::map));
+    }
+
+    /**
+     * A document's history, newest first, without contents, one page at a time.
+     *
+     * @param projectId the project
+     * @param documentType kind of document
+     * @param limit page size, 1 to 1000
+     * @param cursor empty for the first page, else {@link Page#nextCursor()} of the previous page
+     * @return the page
+     * @throws InvalidInputException if the limit is out of range or the cursor is malformed
+     */
+    public Page<DocumentVersionInfo> history(UUID projectId, String documentType, int limit, Optional<String> cursor) {
+        UUID project = Check.id(TABLE, "project_id", projectId);
+        String type = Check.documentType(documentType);
+        int size = Check.limit(TABLE, limit);
+        Optional<Integer> beforeVersion = requireNonNull(cursor, "cursor").map(DocumentRepository::decode);
+        return db.readOnly(TxOptions.named("documents.history"), tx -> {
+            Condition where = DOCUMENT_VERSIONS.PROJECT_ID.eq(project).and(DOCUMENT_VERSIONS.DOCUMENT_TYPE.eq(type));
+            if (beforeVersion.isPresent()) {
+                where = where.and(DOCUMENT_VERSIONS.VERSION.lt(beforeVersion.get()));
+            }
+            List<DocumentVersionInfo> rows = new ArrayList<>(tx.dsl()
+                    .select(DOCUMENT_VERSIONS.ID, DOCUMENT_VERSIONS.VERSION, DSL.length(DOCUMENT_VERSIONS.CONTENT),
+                            DOCUMENT_VERSIONS.METADATA, DOCUMENT_VERSIONS.CREATED_BY, DOCUMENT_VERSIONS.CREATED_AT)
+                    .from(DOCUMENT_VERSIONS).where(where).orderBy(DOCUMENT_VERSIONS.VERSION.desc()).limit(size + 1)
+                    .fetch(r -> new DocumentVersionInfo(r.value1(), r.value2(), r.value3(), Json.fromJsonb(r.value4()),
+                            Optional.ofNullable(r.value5()), r.value6())));
+            Optional<String> next = Optional.empty();
+            if (rows.size() > size) {
+                rows.remove(size);
+                next = Optional.of(Integer.toString(rows.get(size - 1).version()));
+            }
+            return new Page<>(rows, next);
+        });
+    }
+
+    private static int decode(String cursor) {
+        try {
+            int version = Integer.parseInt(cursor);
+            if (version > 1) {
+                return version;
+            }
+        } catch (NumberFormatException e) {
+            // fall through
+        }
+        throw new InvalidInputException(TABLE, "cursor", "must be a cursor returned by a previous page");
+    }
+
+    static DocumentVersion map(DocumentVersionsRecord r) {
+        return new DocumentVersion(r.getId(), r.getProjectId(), r.getDocumentType(), r.getVersion(), r.getContent(),
+                Json.fromJsonb(r.getMetadata()), Optional.ofNullable(r.getCreatedBy()), r.getCreatedAt());
+    }
+}

@@ -1,0 +1,199 @@
+package io.jeex.db.repository;
+
+import static io.jeex.db.codegen.Tables.EXPORTS;
+import static java.util.Objects.requireNonNull;
+
+import io.jeex.db.JeexDatabase;
+import io.jeex.db.codegen.tables.records.ExportsRecord;
+import io.jeex.db.error.IllegalTransitionException;
+import io.jeex.db.error.InvalidInputException;
+import io.jeex.db.error.NotFoundException;
+import io.jeex.db.tx.TxOptions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jooq.Field;
+import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
+
+/**
+ * Exports: create (expiring after 24 hours by default), mark processing, completed (with the
+ * file path and manifest) or failed, list the expired ones, and purge them in bounded batches,
+ * returning the paths of the files to delete.
+ */
+public final class ExportRepository {
+
+    /** Default time an export is kept: 24 hours, as the schema's default. */
+    public static final Duration DEFAULT_TTL = Duration.ofHours(24);
+
+    private static final String TABLE = "exports";
+    private final JeexDatabase db;
+
+    /**
+     * Use {@link JeexDatabase#exports()}.
+     *
+     * @param db the database
+     */
+    public ExportRepository(JeexDatabase db) {
+        this.db = requireNonNull(db, "db");
+    }
+
+    /**
+     * Requests an export that expires after {@link #DEFAULT_TTL}.
+     *
+     * @param projectId the project
+     * @param manifest what it will contain
+     * @return the stored export, status pending
+     * @throws io.jeex.db.error.ForeignKeyViolationException if the project does not exist
+     */
+    public Export create(UUID projectId, Json manifest) {
+        return create(projectId, manifest, DEFAULT_TTL);
+    }
+
+    /**
+     * Requests an export.
+     *
+     * @param projectId the project
+     * @param manifest what it will contain
+     * @param ttl how long to keep it, from now; positive, at most 365 days
+     * @return the stored export, status pending
+     * @throws InvalidInputException if a value breaks a rule
+     * @throws io.jeex.db.error.ForeignKeyViolationException if the project does not exist
+     */
+    public Export create(UUID projectId, Json manifest, Duration ttl) {
+        UUID project = Check.id(TABLE, "project_id", projectId);
+        Json m = Check.json(TABLE, "manifest", manifest, false);
+        if (ttl == null || ttl.isNegative() || ttl.isZero() || ttl.compareTo(Duration.ofDays(365)) > 0) {
+            throw new InvalidInputException(TABLE, "ttl", "must be positive and at most 365 days");
+        }
+        Field<java.time.Instant> expires = DSL.field("now() + make_interval(secs => {0})", SQLDataType.INSTANT,
+                DSL.val(ttl.toNanos() / 1e9));
+        return db.transaction(TxOptions.named("exports.create"), tx -> map(tx.dsl().insertInto(EXPORTS)
+                .set(EXPORTS.PROJECT_ID, project).set(EXPORTS.MANIFEST, m.jsonb()).set(EXPORTS.EXPIRES_AT, expires)
+                .returning().fetchOne()));
+    }
+
+    /**
+     * Finds an export.
+     *
+     * @param id the id
+     * @return the export, or empty
+     */
+    public Optional<Export> byId(UUID id) {
+        UUID key = Check.id(TABLE, "id", id);
+        return db.readOnly(TxOptions.named("exports.byId"), tx -> tx.dsl().selectFrom(EXPORTS)
+                .where(EXPORTS.ID.eq(key)).fetchOptional().map(ExportRepository::map));
+    }
+
+    /**
+     * Marks a pending export as being written.
+     *
+     * @param id the export
+     * @return the updated export
+     * @throws NotFoundException if there is no such export
+     * @throws IllegalTransitionException if it is not pending
+     */
+    public Export markProcessing(UUID id) {
+        return move(id, ExportStatus.PROCESSING, List.of(ExportStatus.PENDING), null, null, "exports.markProcessing");
+    }
+
+    /**
+     * Marks an export as written.
+     *
+     * @param id the export
+     * @param filePath where the file is
+     * @param manifest what it contains
+     * @return the updated export
+     * @throws InvalidInputException if the path is blank or too long
+     * @throws NotFoundException if there is no such export
+     * @throws IllegalTransitionException if it is not pending or processing
+     */
+    public Export markCompleted(UUID id, String filePath, Json manifest) {
+        String path = Check.text(TABLE, "file_path", filePath, Check.MAX_FILE_PATH);
+        Json m = Check.json(TABLE, "manifest", manifest, false);
+        return move(id, ExportStatus.COMPLETED, List.of(ExportStatus.PENDING, ExportStatus.PROCESSING), path, m,
+                "exports.markCompleted");
+    }
+
+    /**
+     * Marks an export as failed.
+     *
+     * @param id the export
+     * @return the updated export
+     * @throws NotFoundException if there is no such export
+     * @throws IllegalTransitionException if it is not pending or processing
+     */
+    public Export markFailed(UUID id) {
+        return move(id, ExportStatus.FAILED, List.of(ExportStatus.PENDING, ExportStatus.PROCESSING), null, null,
+                "exports.markFailed");
+    }
+
+    private Export move(UUID id, ExportStatus to, List<ExportStatus> from, String path, Json manifest, String name) {
+        UUID key = Check.id(TABLE, "id", id);
+        List<String> allowed = from.stream().map(ExportStatus::dbValue).toList();
+        return db.transaction(TxOptions.named(name), tx -> {
+            var update = tx.dsl().update(EXPORTS).set(EXPORTS.STATUS, to.dbValue());
+            if (path != null) {
+                update = update.set(EXPORTS.FILE_PATH, path);
+            }
+            if (manifest != null) {
+                update = update.set(EXPORTS.MANIFEST, manifest.jsonb());
+            }
+            Optional<ExportsRecord> updated = update.where(EXPORTS.ID.eq(key)).and(EXPORTS.STATUS.in(allowed))
+                    .returning().fetchOptional();
+            if (updated.isPresent()) {
+                return map(updated.get());
+            }
+            ExportsRecord current = NotFoundException.requireFound(tx.dsl().selectFrom(EXPORTS)
+                    .where(EXPORTS.ID.eq(key)).fetchOptional(), TABLE, "export " + key);
+            throw new IllegalTransitionException(TABLE, "export " + key, current.getStatus(), to.dbValue());
+        });
+    }
+
+    /**
+     * Exports whose time is up (expires_at at or before the database's now), oldest first.
+     *
+     * @param limit how many at most, 1 to 1000
+     * @return the expired exports
+     */
+    public List<Export> listExpired(int limit) {
+        int size = Check.limit(TABLE, limit);
+        return db.readOnly(TxOptions.named("exports.listExpired"), tx -> tx.dsl().selectFrom(EXPORTS)
+                .where(EXPORTS.EXPIRES_AT.le(DSL.currentInstant())).orderBy(EXPORTS.EXPIRES_AT, EXPORTS.ID)
+                .limit(size).fetch(ExportRepository::map));
+    }
+
+    /**
+     * Deletes every expired export, in transactions of at most {@code batchSize} rows (short
+     * locks, bounded WAL per commit; rows locked by someone else are skipped and taken by a
+     * later purge), and returns the file paths of the deleted exports that had a file, for
+     * the caller to delete from storage.
+     *
+     * @param batchSize rows per transaction, 1 to 1000
+     * @return paths of the removed files, in deletion order
+     */
+    public List<String> purgeExpired(int batchSize) {
+        int size = Check.limit(TABLE, batchSize);
+        List<String> paths = new ArrayList<>();
+        while (true) {
+            List<Optional<String>> batch = db.transaction(TxOptions.named("exports.purgeExpired"), tx -> tx.dsl()
+                    .deleteFrom(EXPORTS)
+                    .where(EXPORTS.ID.in(DSL.select(EXPORTS.ID).from(EXPORTS)
+                            .where(EXPORTS.EXPIRES_AT.le(DSL.currentInstant()))
+                            .orderBy(EXPORTS.EXPIRES_AT).limit(size).forUpdate().skipLocked()))
+                    .returning(EXPORTS.FILE_PATH).fetch(r -> Optional.ofNullable(r.getFilePath())));
+            batch.forEach(p -> p.ifPresent(paths::add));
+            if (batch.size() < size) {
+                return paths;
+            }
+        }
+    }
+
+    static Export map(ExportsRecord r) {
+        return new Export(r.getId(), r.getProjectId(), ExportStatus.fromDb(r.getStatus()),
+                Optional.ofNullable(r.getFilePath()), Json.fromJsonb(r.getManifest()), r.getCreatedAt(),
+                r.getExpiresAt());
+    }
+}

@@ -1,0 +1,236 @@
+package io.jeex.db.repository;
+
+import static io.jeex.db.codegen.Tables.PROJECTS;
+import static java.util.Objects.requireNonNull;
+
+import io.jeex.db.JeexDatabase;
+import io.jeex.db.codegen.tables.records.ProjectsRecord;
+import io.jeex.db.error.ConcurrentUpdateException;
+import io.jeex.db.error.IllegalTransitionException;
+import io.jeex.db.error.InvalidInputException;
+import io.jeex.db.error.NotFoundException;
+import io.jeex.db.tx.TxOptions;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
+
+/**
+ * Projects: create, find, list an owner's projects page by page, rename, change status along
+ * the allowed transitions ({@link ProjectStatus}), change step with optimistic concurrency,
+ * delete (which deletes the project's document versions, agent executions and exports).
+ */
+public final class ProjectRepository {
+
+    private static final String TABLE = "projects";
+    private final JeexDatabase db;
+
+    /**
+     * Use {@link JeexDatabase#projects()}.
+     *
+     * @param db the database
+     */
+    public ProjectRepository(JeexDatabase db) {
+        this.db = requireNonNull(db, "db");
+    }
+
+    /**
+     * Creates a draft project at step 1.
+     *
+     * @param ownerId the owning user
+     * @param name project name
+     * @param language document language, for example {@code en} or {@code pt-BR}
+     * @return the stored project
+     * @throws InvalidInputException if a value breaks a rule
+     * @throws io.jeex.db.error.ForeignKeyViolationException if the owner does not exist
+     */
+    public Project create(UUID ownerId, String name, String language) {
+        UUID owner = Check.id(TABLE, "created_by", ownerId);
+        String n = Check.text(TABLE, "name", name, Check.MAX_NAME);
+        String l = Check.language(language);
+        return db.transaction(TxOptions.named("projects.create"), tx -> map(tx.dsl().insertInto(PROJECTS)
+                .set(PROJECTS.CREATED_BY, owner).set(PROJECTS.NAME, n).set(PROJECTS.LANGUAGE, l)
+                .returning().fetchOne()));
+    }
+
+    /**
+     * Finds a project.
+     *
+     * @param id the id
+     * @return the project, or empty
+     */
+    public Optional<Project> byId(UUID id) {
+        UUID key = Check.id(TABLE, "id", id);
+        return db.readOnly(TxOptions.named("projects.byId"), tx -> tx.dsl().selectFrom(PROJECTS)
+                .where(PROJECTS.ID.eq(key)).fetchOptional().map(ProjectRepository::map));
+    }
+
+    /**
+     * Lists an owner's projects, most recently updated first, one page at a time. Keyset
+     * pagination on (updated_at, id): each page continues exactly after the last row of the
+     * previous one, so no project appears twice or is skipped because rows were added or
+     * deleted in between; a project updated between two page reads moves to the front of the
+     * list and is seen again only by a new listing.
+     *
+     * @param ownerId the owner
+     * @param status only projects in this status, or empty for all
+     * @param limit page size, 1 to 1000
+     * @param cursor empty for the first page, else {@link Page#nextCursor()} of the previous page
+     * @return the page
+     * @throws InvalidInputException if the limit is out of range or the cursor is malformed
+     */
+    public Page<Project> listByOwner(UUID ownerId, Optional<ProjectStatus> status, int limit, Optional<String> cursor) {
+        UUID owner = Check.id(TABLE, "created_by", ownerId);
+        requireNonNull(status, "status");
+        int size = Check.limit(TABLE, limit);
+        Optional<Key> after = requireNonNull(cursor, "cursor").map(ProjectRepository::decode);
+        return db.readOnly(TxOptions.named("projects.listByOwner"), tx -> {
+            Condition where = PROJECTS.CREATED_BY.eq(owner);
+            if (status.isPresent()) {
+                where = where.and(PROJECTS.STATUS.eq(status.get().dbValue()));
+            }
+            if (after.isPresent()) {
+                where = where.and(DSL.row(PROJECTS.UPDATED_AT, PROJECTS.ID)
+                        .lt(DSL.row(after.get().updatedAt(), after.get().id())));
+            }
+            List<Project> rows = new ArrayList<>(tx.dsl().selectFrom(PROJECTS).where(where)
+                    .orderBy(PROJECTS.UPDATED_AT.desc(), PROJECTS.ID.desc()).limit(size + 1)
+                    .fetch(ProjectRepository::map));
+            Optional<String> next = Optional.empty();
+            if (rows.size() > size) {
+                rows.remove(size);
+                Project last = rows.get(size - 1);
+                next = Optional.of(encode(new Key(last.updatedAt(), last.id())));
+            }
+            return new Page<>(rows, next);
+        });
+    }
+
+    /**
+     * Renames a project.
+     *
+     * @param id the project
+     * @param name the new name
+     * @return the updated project
+     * @throws NotFoundException if there is no such project
+     */
+    public Project rename(UUID id, String name) {
+        UUID key = Check.id(TABLE, "id", id);
+        String n = Check.text(TABLE, "name", name, Check.MAX_NAME);
+        return db.transaction(TxOptions.named("projects.rename"), tx -> map(NotFoundException.requireFound(
+                tx.dsl().update(PROJECTS).set(PROJECTS.NAME, n).where(PROJECTS.ID.eq(key)).returning().fetchOptional(),
+                TABLE, "project " + key)));
+    }
+
+    /**
+     * Changes a project's status if {@link ProjectStatus#next()} allows it; atomic under
+     * concurrency (the check is part of the UPDATE).
+     *
+     * @param id the project
+     * @param to the new status
+     * @return the updated project
+     * @throws NotFoundException if there is no such project
+     * @throws IllegalTransitionException if the current status does not allow the change
+     */
+    public Project changeStatus(UUID id, ProjectStatus to) {
+        UUID key = Check.id(TABLE, "id", id);
+        requireNonNull(to, "to");
+        List<String> from = to.previous().stream().map(ProjectStatus::dbValue).toList();
+        return db.transaction(TxOptions.named("projects.changeStatus"), tx -> {
+            Optional<ProjectsRecord> updated = tx.dsl().update(PROJECTS).set(PROJECTS.STATUS, to.dbValue())
+                    .where(PROJECTS.ID.eq(key)).and(PROJECTS.STATUS.in(from)).returning().fetchOptional();
+            if (updated.isPresent()) {
+                return map(updated.get());
+            }
+            ProjectsRecord current = NotFoundException.requireFound(currentRow(tx.dsl(), key), TABLE, "project " + key);
+            throw new IllegalTransitionException(TABLE, "project " + key, current.getStatus(), to.dbValue());
+        });
+    }
+
+    /**
+     * Moves a project to another step, only if it has not changed since it was read
+     * (optimistic concurrency: {@code expectedUpdatedAt} is the {@link Project#updatedAt()} the
+     * caller saw). Of two concurrent changes from the same read, one wins; the other fails.
+     *
+     * @param id the project
+     * @param step the new step, 1 to 4
+     * @param expectedUpdatedAt the version the caller read
+     * @return the updated project, with a new {@link Project#updatedAt()}
+     * @throws InvalidInputException if the step is outside 1..4
+     * @throws NotFoundException if there is no such project
+     * @throws ConcurrentUpdateException if the project changed since it was read
+     */
+    public Project changeStep(UUID id, int step, Instant expectedUpdatedAt) {
+        UUID key = Check.id(TABLE, "id", id);
+        int s = Check.step(step);
+        if (expectedUpdatedAt == null) {
+            throw new InvalidInputException(TABLE, "updated_at", "must be the updated_at of the project as read");
+        }
+        Instant expected = expectedUpdatedAt.truncatedTo(ChronoUnit.MICROS);
+        return db.transaction(TxOptions.named("projects.changeStep"), tx -> {
+            // updated_at is set explicitly so that even a change to the same step bumps the version.
+            Optional<ProjectsRecord> updated = tx.dsl().update(PROJECTS)
+                    .set(PROJECTS.CURRENT_STEP, s).set(PROJECTS.UPDATED_AT, DSL.currentInstant())
+                    .where(PROJECTS.ID.eq(key)).and(PROJECTS.UPDATED_AT.eq(expected))
+                    .returning().fetchOptional();
+            if (updated.isPresent()) {
+                return map(updated.get());
+            }
+            NotFoundException.requireFound(currentRow(tx.dsl(), key), TABLE, "project " + key);
+            ConcurrentUpdateException.requireUpdated(0, TABLE, "project " + key);
+            throw new IllegalStateException("unreachable");
+        });
+    }
+
+    /**
+     * Deletes a project with its document versions, agent executions and exports.
+     *
+     * @param id the project
+     * @return true if it existed
+     */
+    public boolean delete(UUID id) {
+        UUID key = Check.id(TABLE, "id", id);
+        return db.transaction(TxOptions.named("projects.delete"),
+                tx -> tx.dsl().deleteFrom(PROJECTS).where(PROJECTS.ID.eq(key)).execute() == 1);
+    }
+
+    private static Optional<ProjectsRecord> currentRow(DSLContext dsl, UUID id) {
+        return dsl.selectFrom(PROJECTS).where(PROJECTS.ID.eq(id)).fetchOptional();
+    }
+
+    static Project map(ProjectsRecord r) {
+        return new Project(r.getId(), r.getName(), ProjectStatus.fromDb(r.getStatus()), r.getCurrentStep(),
+                r.getLanguage(), r.getCreatedBy(), r.getCreatedAt(), r.getUpdatedAt());
+    }
+
+    /** The position after which a page continues. */
+    private record Key(Instant updatedAt, UUID id) {
+    }
+
+    private static String encode(Key key) {
+        ByteBuffer b = ByteBuffer.allocate(8 + 4 + 16);
+        b.putLong(key.updatedAt().getEpochSecond()).putInt(key.updatedAt().getNano())
+                .putLong(key.id().getMostSignificantBits()).putLong(key.id().getLeastSignificantBits());
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+    }
+
+    private static Key decode(String cursor) {
+        try {
+            ByteBuffer b = ByteBuffer.wrap(Base64.getUrlDecoder().decode(cursor));
+            if (b.remaining() != 28) {
+                throw new IllegalArgumentException();
+            }
+            Instant at = Instant.ofEpochSecond(b.getLong(), b.getInt());
+            return new Key(at, new UUID(b.getLong(), b.getLong()));
+        } catch (IllegalArgumentException | java.time.DateTimeException e) {
+            throw new InvalidInputException(TABLE, "cursor", "must be a cursor returned by a previous page");
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package io.jeex.db.repository;
+
+import static io.jeex.db.codegen.Tables.USERS;
+import static java.util.Objects.requireNonNull;
+
+import io.jeex.db.JeexDatabase;
+import io.jeex.db.codegen.tables.records.UsersRecord;
+import io.jeex.db.error.NotFoundException;
+import io.jeex.db.tx.TxOptions;
+import java.util.Optional;
+import java.util.UUID;
+import org.jooq.impl.DSL;
+
+/**
+ * Users: create, find, update, record sign-ins, delete. Each method runs in its own
+ * transaction, or joins the caller's when called inside {@link JeexDatabase#transaction}.
+ * Deleting a user deletes their projects and everything in them; document versions they
+ * wrote in other users' projects stay, without an author.
+ */
+public final class UserRepository {
+
+    private static final String TABLE = "users";
+    private final JeexDatabase db;
+
+    /**
+     * Use {@link JeexDatabase#users()}.
+     *
+     * @param db the database
+     */
+    public UserRepository(JeexDatabase db) {
+        this.db = requireNonNull(db, "db");
+    }
+
+    /**
+     * Creates a user with an empty profile.
+     *
+     * @param email sign-in email (trimmed; compared without regard to case)
+     * @param name display name
+     * @return the stored user
+     * @throws io.jeex.db.error.InvalidInputException if the email or name is blank, too long or malformed
+     * @throws io.jeex.db.error.UniqueViolationException if a user with this email (in any case) exists
+     */
+    public User create(String email, String name) {
+        return create(email, name, Json.EMPTY);
+    }
+
+    /**
+     * Creates a user.
+     *
+     * @param email sign-in email (trimmed; compared without regard to case)
+     * @param name display name
+     * @param profile profile settings
+     * @return the stored user
+     * @throws io.jeex.db.error.InvalidInputException if a value breaks a rule
+     * @throws io.jeex.db.error.UniqueViolationException if a user with this email (in any case) exists
+     */
+    public User create(String email, String name, Json profile) {
+        String e = Check.email(TABLE, email);
+        String n = Check.text(TABLE, "name", name, Check.MAX_NAME);
+        Json p = Check.json(TABLE, "profile_data", profile, false);
+        return db.transaction(TxOptions.named("users.create"), tx -> map(tx.dsl().insertInto(USERS)
+                .set(USERS.EMAIL, e).set(USERS.NAME, n).set(USERS.PROFILE_DATA, p.jsonb())
+                .returning().fetchOne()));
+    }
+
+    /**
+     * Finds a user by id.
+     *
+     * @param id the id
+     * @return the user, or empty
+     */
+    public Optional<User> byId(UUID id) {
+        UUID key = Check.id(TABLE, "id", id);
+        return db.readOnly(TxOptions.named("users.byId"),
+                tx -> tx.dsl().selectFrom(USERS).where(USERS.ID.eq(key)).fetchOptional().map(UserRepository::map));
+    }
+
+    /**
+     * Finds a user by email, without regard to case (uses the unique index on lower(email)).
+     *
+     * @param email the email
+     * @return the user, or empty
+     */
+    public Optional<User> byEmail(String email) {
+        String e = Check.text(TABLE, "email", email, Check.MAX_EMAIL);
+        return db.readOnly(TxOptions.named("users.byEmail"), tx -> tx.dsl().selectFrom(USERS)
+                .where(DSL.lower(USERS.EMAIL).eq(DSL.lower(DSL.val(e)))).fetchOptional().map(UserRepository::map));
+    }
+
+    /**
+     * Renames a user.
+     *
+     * @param id the user
+     * @param name the new display name
+     * @return the updated user
+     * @throws NotFoundException if there is no such user
+     */
+    public User updateName(UUID id, String name) {
+        UUID key = Check.id(TABLE, "id", id);
+        String n = Check.text(TABLE, "name", name, Check.MAX_NAME);
+        return db.transaction(TxOptions.named("users.updateName"), tx -> found(key, tx.dsl().update(USERS)
+                .set(USERS.NAME, n).where(USERS.ID.eq(key)).returning().fetchOptional()));
+    }
+
+    /**
+     * Replaces a user's profile settings.
+     *
+     * @param id the user
+     * @param profile the new profile
+     * @return the updated user
+     * @throws NotFoundException if there is no such user
+     */
+    public User updateProfile(UUID id, Json profile) {
+        UUID key = Check.id(TABLE, "id", id);
+        Json p = Check.json(TABLE, "profile_data", profile, false);
+        return db.transaction(TxOptions.named("users.updateProfile"), tx -> found(key, tx.dsl().update(USERS)
+                .set(USERS.PROFILE_DATA, p.jsonb()).where(USERS.ID.eq(key)).returning().fetchOptional()));
+    }
+
+    /**
+     * Records a sign-in now (the database's clock).
+     *
+     * @param id the user
+     * @return the updated user
+     * @throws NotFoundException if there is no such user
+     */
+    public User recordLogin(UUID id) {
+        UUID key = Check.id(TABLE, "id", id);
+        return db.transaction(TxOptions.named("users.recordLogin"), tx -> found(key, tx.dsl().update(USERS)
+                .set(USERS.LAST_LOGIN_AT, DSL.currentInstant()).where(USERS.ID.eq(key)).returning().fetchOptional()));
+    }
+
+    /**
+     * Deletes a user, their projects and everything in those projects.
+     *
+     * @param id the user
+     * @return true if the user existed
+     */
+    public boolean delete(UUID id) {
+        UUID key = Check.id(TABLE, "id", id);
+        return db.transaction(TxOptions.named("users.delete"),
+                tx -> tx.dsl().deleteFrom(USERS).where(USERS.ID.eq(key)).execute() == 1);
+    }
+
+    private static User found(UUID id, Optional<UsersRecord> record) {
+        return map(NotFoundException.requireFound(record, TABLE, "user " + id));
+    }
+
+    static User map(UsersRecord r) {
+        return new User(r.getId(), r.getEmail(), r.getName(), Json.fromJsonb(r.getProfileData()), r.getCreatedAt(),
+                Optional.ofNullable(r.getLastLoginAt()), r.getUpdatedAt());
+    }
+}

@@ -1,0 +1,110 @@
+package io.jeex.db.repository;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jeex.db.error.ForeignKeyViolationException;
+import io.jeex.db.error.InvalidInputException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+class DocumentRepositoryTest extends RepositoryTestBase {
+
+    @Test
+    void thirtyTwoThreadsAppendingToOneDocumentGetVersionsOneToNWithoutGapsDuplicatesOrErrors() throws Exception {
+        Project p = project();
+        Project unrelated = project();
+        int threads = 32;
+        int perThread = 8;
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<Integer> versions = Collections.synchronizedList(new ArrayList<>());
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < perThread; i++) {
+                        versions.add(db.documents().append(p.id(), "architecture", "thread " + thread + " #" + i,
+                                Json.of("{\"thread\": " + thread + "}"), null).version());
+                        if (i == 0) {
+                            db.documents().append(unrelated.id(), "architecture", "other", Json.EMPTY, null);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : futures) {
+                f.get(120, TimeUnit.SECONDS); // any failure surfaces here
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        int n = threads * perThread;
+        assertThat(versions).hasSize(n).doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(IntStream.rangeClosed(1, n).boxed().toList());
+        List<Integer> stored = sql.fetch("select version from document_versions where project_id = ? order by version",
+                p.id()).getValues(0, Integer.class);
+        assertThat(stored).containsExactlyElementsOf(IntStream.rangeClosed(1, n).boxed().toList());
+        assertThat(db.documents().latest(unrelated.id(), "architecture").orElseThrow().version()).isEqualTo(threads);
+    }
+
+    @Test
+    void latestByNumberAndHistoryWithMetadata() {
+        Project p = project();
+        User author = user();
+        for (int i = 1; i <= 7; i++) {
+            db.documents().append(p.id(), "specs", "v" + i, Json.of("{\"n\": " + i + "}"), author.id());
+        }
+        db.documents().append(p.id(), "about", "other type", Json.EMPTY, null);
+
+        DocumentVersion latest = db.documents().latest(p.id(), "specs").orElseThrow();
+        assertThat(latest.version()).isEqualTo(7);
+        assertThat(latest.content()).isEqualTo("v7");
+        assertThat(latest.authorId()).contains(author.id());
+        assertThat(db.documents().byNumber(p.id(), "specs", 3).orElseThrow().content()).isEqualTo("v3");
+        assertThat(db.documents().byNumber(p.id(), "specs", 8)).isEmpty();
+        assertThat(db.documents().latest(p.id(), "plan")).isEmpty();
+
+        Page<DocumentVersionInfo> first = db.documents().history(p.id(), "specs", 3, Optional.empty());
+        assertThat(first.items()).extracting(DocumentVersionInfo::version).containsExactly(7, 6, 5);
+        assertThat(first.items().get(0).metadata().text()).contains("7");
+        assertThat(first.items().get(0).contentLength()).isEqualTo(2);
+        Page<DocumentVersionInfo> second = db.documents().history(p.id(), "specs", 3, first.nextCursor());
+        assertThat(second.items()).extracting(DocumentVersionInfo::version).containsExactly(4, 3, 2);
+        Page<DocumentVersionInfo> third = db.documents().history(p.id(), "specs", 3, second.nextCursor());
+        assertThat(third.items()).extracting(DocumentVersionInfo::version).containsExactly(1);
+        assertThat(third.hasNext()).isFalse();
+    }
+
+    @Test
+    void badInputIsRejectedAndNothingIsStored() {
+        Project p = project();
+        assertThatThrownBy(() -> db.documents().append(p.id(), "Not A Type", "x", Json.EMPTY, null))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("document_type");
+        assertThatThrownBy(() -> db.documents().append(p.id(), "about", null, Json.EMPTY, null))
+                .isInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(() -> db.documents().append(p.id(), "about", "x".repeat(10 * 1024 * 1024 + 1), Json.EMPTY,
+                null)).isInstanceOf(InvalidInputException.class).hasMessageContaining("at most");
+        assertThatThrownBy(() -> db.documents().append(p.id(), "about", "x", null, null))
+                .isInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(() -> db.documents().append(UUID.randomUUID(), "about", "x", Json.EMPTY, null))
+                .isInstanceOf(ForeignKeyViolationException.class);
+        assertThatThrownBy(() -> db.documents().byNumber(p.id(), "about", 0)).isInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(() -> db.documents().history(p.id(), "about", 5, Optional.of("x")))
+                .isInstanceOf(InvalidInputException.class);
+        assertThat(count("document_versions")).isZero();
+    }
+}

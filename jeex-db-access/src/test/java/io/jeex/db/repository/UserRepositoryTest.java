@@ -1,0 +1,91 @@
+package io.jeex.db.repository;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jeex.db.error.InvalidInputException;
+import io.jeex.db.error.NotFoundException;
+import io.jeex.db.error.UniqueViolationException;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class UserRepositoryTest extends RepositoryTestBase {
+
+    @Test
+    void createsAndFindsByIdAndByEmailWithoutRegardToCase() {
+        User ada = db.users().create("Ada@Example.com", "Ada Lovelace");
+        assertThat(ada.id().version()).isEqualTo(7);
+        assertThat(ada.profile()).isEqualTo(Json.EMPTY);
+        assertThat(ada.lastLoginAt()).isEmpty();
+        assertThat(db.users().byId(ada.id())).contains(ada);
+        assertThat(db.users().byEmail("ada@EXAMPLE.com")).contains(ada);
+        assertThat(db.users().byEmail("nobody@example.com")).isEmpty();
+        assertThat(db.users().byId(UUID.randomUUID())).isEmpty();
+    }
+
+    @Test
+    void updatesNameAndProfileAndRecordsALogin() {
+        User ada = db.users().create("ada@example.com", "Ada");
+        User renamed = db.users().updateName(ada.id(), "Ada King");
+        assertThat(renamed.name()).isEqualTo("Ada King");
+        User withProfile = db.users().updateProfile(ada.id(), Json.of("{\"theme\": \"dark\"}"));
+        assertThat(withProfile.profile().text()).contains("dark");
+        User loggedIn = db.users().recordLogin(ada.id());
+        assertThat(loggedIn.lastLoginAt()).isPresent();
+        assertThat(loggedIn.lastLoginAt().get()).isAfterOrEqualTo(ada.createdAt());
+        assertThat(db.users().byId(ada.id()).orElseThrow().name()).isEqualTo("Ada King");
+    }
+
+    @Test
+    void updatingAMissingUserIsNotFound() {
+        assertThatThrownBy(() -> db.users().updateName(UUID.randomUUID(), "X")).isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> db.users().recordLogin(UUID.randomUUID())).isInstanceOf(NotFoundException.class);
+    }
+
+    @Test
+    void deletingAUserDeletesTheirProjects() {
+        User ada = db.users().create("ada@example.com", "Ada");
+        Project p = db.projects().create(ada.id(), "Engine", "en");
+        db.documents().append(p.id(), "about", "text", Json.EMPTY, ada.id());
+        assertThat(db.users().delete(ada.id())).isTrue();
+        assertThat(db.users().delete(ada.id())).isFalse();
+        assertThat(db.projects().byId(p.id())).isEmpty();
+        assertThat(count("document_versions")).isZero();
+    }
+
+    @Test
+    void aDuplicateEmailInAnyCaseIsATypedErrorAndStoresNothing() {
+        db.users().create("ada@example.com", "Ada");
+        assertThatThrownBy(() -> db.users().create("ADA@example.com", "Other"))
+                .isInstanceOf(UniqueViolationException.class)
+                .hasMessageContaining("email")
+                .satisfies(e -> assertThat(((UniqueViolationException) e).constraint()).isEqualTo("users_email_lower_key"))
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("ADA@example.com"));
+        assertThat(count("users")).isOne();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "   ", "not-an-email", "a@b", "two@@example.com", "white space@example.com"})
+    void malformedEmailsAreRejectedBeforeTheDatabase(String email) {
+        assertThatThrownBy(() -> db.users().create(email, "Ada"))
+                .isInstanceOf(InvalidInputException.class)
+                .satisfies(e -> assertThat(((InvalidInputException) e).field()).isEqualTo("email"));
+        assertThat(count("users")).isZero();
+    }
+
+    @Test
+    void blankOrOversizedNamesAndNonObjectProfilesAreRejected() {
+        assertThatThrownBy(() -> db.users().create("ada@example.com", " ")).isInstanceOf(InvalidInputException.class)
+                .hasMessage("name must not be blank");
+        assertThatThrownBy(() -> db.users().create("ada@example.com", "x".repeat(256)))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("at most 255 characters");
+        assertThatThrownBy(() -> db.users().create("ada@example.com", "Ada", Json.of("[1,2]")))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("JSON object");
+        assertThatThrownBy(() -> Json.of("{broken")).isInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(() -> db.users().create("x".repeat(250) + "@example.com", "Ada"))
+                .isInstanceOf(InvalidInputException.class);
+        assertThat(count("users")).isZero();
+    }
+}
