@@ -1,0 +1,131 @@
+package io.jeex.db.cli;
+
+import io.jeex.db.JeexDatabase;
+import io.jeex.db.MigrationResult;
+import io.jeex.db.error.ConcurrentUpdateException;
+import io.jeex.db.error.UniqueViolationException;
+import io.jeex.db.repository.AgentExecution;
+import io.jeex.db.repository.DocumentVersion;
+import io.jeex.db.repository.DocumentVersionInfo;
+import io.jeex.db.repository.Export;
+import io.jeex.db.repository.Json;
+import io.jeex.db.repository.NewAgentExecution;
+import io.jeex.db.repository.Page;
+import io.jeex.db.repository.Project;
+import io.jeex.db.repository.ProjectStatus;
+import io.jeex.db.repository.User;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** A short, realistic JEEX flow through every repository, printed as it goes. */
+final class Demo {
+
+    private final JeexDatabase db;
+    private final PrintStream out;
+
+    Demo(JeexDatabase db, PrintStream out) {
+        this.db = db;
+        this.out = out;
+    }
+
+    int run() {
+        long started = System.nanoTime();
+        MigrationResult migration = db.migrate();
+        out.println("migrate: " + migration);
+
+        // A user signs up and signs in; the same email in other case is refused.
+        String email = "ada." + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        User ada = db.users().create(email, "Ada Lovelace", Json.of("{\"theme\": \"dark\"}"));
+        ada = db.users().recordLogin(ada.id());
+        out.println("user: " + ada.name() + " <" + ada.email() + "> id " + ada.id());
+        try {
+            db.users().create(email.toUpperCase(java.util.Locale.ROOT), "Impostor");
+        } catch (UniqueViolationException e) {
+            out.println("  duplicate sign-up refused: " + e.getMessage());
+        }
+
+        // She creates a project and works through the steps.
+        Project project = db.projects().create(ada.id(), "Analytical Engine", "en");
+        project = db.projects().changeStatus(project.id(), ProjectStatus.IN_PROGRESS);
+        Project read = project;
+        project = db.projects().changeStep(project.id(), 2, project.updatedAt());
+        try {
+            db.projects().changeStep(read.id(), 3, read.updatedAt()); // a stale browser tab
+        } catch (ConcurrentUpdateException e) {
+            out.println("  stale step change refused: " + e.getMessage());
+        }
+        out.println("project: " + project.name() + " [" + project.status().dbValue() + ", step "
+                + project.currentStep() + ", " + project.language() + "]");
+
+        // Documents are written and rewritten.
+        db.documents().append(project.id(), "about", "An engine that computes.", Json.of("{\"words\": 4}"), ada.id());
+        DocumentVersion about = db.documents().append(project.id(), "about",
+                "An engine that computes any function.", Json.of("{\"words\": 6}"), ada.id());
+        db.documents().append(project.id(), "specs", "Store: 1000 numbers of 50 digits.", Json.EMPTY, ada.id());
+        Page<DocumentVersionInfo> history = db.documents().history(project.id(), "about", 10, Optional.empty());
+        out.println("documents: about v" + about.version() + " (history " + history.items().size()
+                + " versions), specs v" + db.documents().latest(project.id(), "specs").orElseThrow().version());
+
+        // Agents run for one request: two complete, one fails; a batch of log rows follows.
+        UUID correlation = UUID.randomUUID();
+        AgentExecution analyst = db.agentExecutions().start(project.id(), "business_analyst", correlation,
+                Json.of("{\"idea\": \"computing engine\"}"));
+        AgentExecution architect = db.agentExecutions().start(project.id(), "architect", correlation, null);
+        AgentExecution planner = db.agentExecutions().start(project.id(), "planner", correlation, null);
+        db.agentExecutions().complete(analyst.id(), Json.of("{\"summary\": \"feasible\"}"));
+        db.agentExecutions().complete(architect.id(), Json.of("{\"components\": 4}"));
+        db.agentExecutions().fail(planner.id(), "model timed out");
+        List<NewAgentExecution> log = new ArrayList<>();
+        Instant t0 = Instant.now().minusSeconds(600);
+        for (int i = 0; i < 100; i++) {
+            log.add(NewAgentExecution.completed(project.id(), "validator", correlation, null,
+                    Json.of("{\"check\": " + i + "}"), t0.plusSeconds(i), t0.plusSeconds(i + 1)));
+        }
+        int logged = db.agentExecutions().insertBatch(log);
+        List<AgentExecution> run = db.agentExecutions().byCorrelationId(correlation);
+        long failed = run.stream().filter(e -> e.status().name().equals("FAILED")).count();
+        out.println("agents: " + run.size() + " executions for request " + correlation + " (" + logged
+                + " batch-logged, " + failed + " failed)");
+
+        // An export is made, completes, expires and is purged.
+        Export export = db.exports().create(project.id(), Json.of("{\"documents\": [\"about\", \"specs\"]}"),
+                Duration.ofMillis(500));
+        db.exports().markProcessing(export.id());
+        export = db.exports().markCompleted(export.id(), "exports/" + export.id() + ".zip", export.manifest());
+        out.println("export: " + export.filePath().orElseThrow() + " [" + export.status().dbValue() + "], expires "
+                + export.expiresAt());
+        List<Export> expired = awaitExpired();
+        List<String> purged = db.exports().purgeExpired(100);
+        out.println("  expired " + expired.size() + ", purged files " + purged);
+
+        project = db.projects().changeStatus(project.id(), ProjectStatus.COMPLETED);
+        out.println("summary: 1 user, project " + project.status().dbValue() + ", "
+                + db.documents().history(project.id(), "about", 10, Optional.empty()).items().size()
+                + " versions of about, " + run.size() + " agent executions, " + purged.size()
+                + " export purged, in " + (System.nanoTime() - started) / 1_000_000 + " ms");
+        return 0;
+    }
+
+    /** Waits (polling the database clock) until the short-lived export has expired. */
+    private List<Export> awaitExpired() {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            List<Export> expired = db.exports().listExpired(100);
+            if (!expired.isEmpty()) {
+                return expired;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw new IllegalStateException("the export did not expire within 10 s");
+    }
+}
