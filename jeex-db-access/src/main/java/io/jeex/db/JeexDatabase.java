@@ -53,9 +53,13 @@ import org.slf4j.LoggerFactory;
  *       {@link io.jeex.db.error.DatabaseUnavailableException}, which is never retried;</li>
  *   <li>a transaction started inside another on the same thread joins it: no savepoint, no
  *       retry of its own (the outermost transaction retries the whole work);</li>
- *   <li>isolation, read-only, statement timeout and acting user are set inside the
- *       transaction ({@code SET TRANSACTION}, {@code SET LOCAL}, {@code set_config(..., true)})
- *       and never outlive it, so they do not leak through the pool or PgBouncer.</li>
+ *   <li>isolation, read-only, a transaction's own statement timeout and acting user are set
+ *       inside the transaction ({@code SET TRANSACTION}, {@code SET LOCAL},
+ *       {@code set_config(..., true)}) and never outlive it, so they do not leak through the
+ *       pool or PgBouncer; the configured default statement timeout is a start-up parameter of
+ *       every pooled connection (behind PgBouncer, a {@code SET LOCAL} in every transaction);</li>
+ *   <li>work marked {@link TxOptions#singleStatement()} runs as one auto-committed statement,
+ *       saving the round trips of BEGIN and COMMIT.</li>
  * </ul>
  * Failures reach the caller as subclasses of {@link io.jeex.db.error.JeexDbException}; unchecked
  * exceptions of the work itself reach it unchanged.

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.resilience4j.retry.event.RetryOnRetryEvent;
 import io.jeex.db.error.DatabaseUnavailableException;
+import io.jeex.db.error.OutcomeUnknownException;
 import io.jeex.db.internal.error.SqlStates;
 import io.jeex.db.testkit.TestDatabase;
 import io.jeex.db.testkit.junit.JeexDbTest;
@@ -90,6 +91,63 @@ class ConnectionFailureRetryTest {
             assertThat(invocations).hasValue(2);
             assertThat(db.dsl().fetchCount(USERS)).isEqualTo(1);
         }
+    }
+
+    @Test
+    void singleStatementWriteKilledWhileItRunsIsAnUnknownOutcomeAndNotRetried(TestDatabase testDb) throws Exception {
+        String app = "kill-" + UUID.randomUUID().toString().substring(0, 8);
+        try (JeexDatabase db = JeexDatabase.create(single(testDb, app))) {
+            AtomicInteger invocations = new AtomicInteger();
+            Thread killer = killWhenActive(testDb, app);
+            // auto-committed: once sent, the statement may have committed when the connection dies
+            assertThatThrownBy(() -> db.transaction(TxOptions.named("slow_insert").withSingleStatement(true), tx -> {
+                invocations.incrementAndGet();
+                return tx.dsl().execute("insert into users (email, name) select 's@example.com', 'S' from pg_sleep(30)");
+            })).isInstanceOfSatisfying(OutcomeUnknownException.class, e -> assertThat(e.attempts()).isEqualTo(1));
+            killer.join(30_000);
+            assertThat(invocations).hasValue(1);
+        }
+    }
+
+    @Test
+    void singleStatementReadKilledWhileItRunsIsRetried(TestDatabase testDb) throws Exception {
+        String app = "kill-" + UUID.randomUUID().toString().substring(0, 8);
+        try (JeexDatabase db = JeexDatabase.create(single(testDb, app))) {
+            AtomicInteger invocations = new AtomicInteger();
+            Thread killer = killWhenActive(testDb, app);
+            int value = db.readOnly(TxOptions.named("slow_read").withSingleStatement(true), tx ->
+                    invocations.incrementAndGet() == 1
+                            ? tx.dsl().fetchOne("select 1 from pg_sleep(30)").get(0, Integer.class)
+                            : tx.dsl().fetchOne("select 2").get(0, Integer.class));
+            killer.join(30_000);
+            assertThat(value).isEqualTo(2);
+            assertThat(invocations).hasValue(2);
+        }
+    }
+
+    /** Starts a thread that terminates the pool's backend once it is running a statement. */
+    private static Thread killWhenActive(TestDatabase testDb, String applicationName) {
+        Thread killer = new Thread(() -> {
+            try (Connection admin = testDb.dataSource().getConnection()) {
+                Eventually.await("a statement running on the pool's backend", Duration.ofSeconds(20), () -> {
+                    try (PreparedStatement s = admin.prepareStatement("select count(*) from pg_stat_activity "
+                            + "where application_name = ? and state = 'active' and query like '%pg_sleep%'")) {
+                        s.setString(1, applicationName);
+                        try (ResultSet rs = s.executeQuery()) {
+                            rs.next();
+                            return rs.getInt(1) == 1;
+                        }
+                    } catch (SQLException e) {
+                        throw new AssertionError(e);
+                    }
+                });
+                terminateBackendOf(testDb, applicationName);
+            } catch (SQLException e) {
+                throw new AssertionError(e);
+            }
+        }, "killer");
+        killer.start();
+        return killer;
     }
 
     private static JeexDbConfig single(TestDatabase testDb, String applicationName) {

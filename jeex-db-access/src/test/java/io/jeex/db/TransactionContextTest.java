@@ -48,7 +48,8 @@ class TransactionContextTest {
             assertThat(next).containsEntry("isolation", "read committed").containsEntry("timeout", "30s")
                     .containsEntry("acting_user", "");
             assertThat(outside.get("pid")).as("same pooled connection").isEqualTo(inside.get("pid"));
-            assertThat(outside).containsEntry("isolation", "read committed").containsEntry("timeout", "0")
+            // outside transactions the pool's default applies: a start-up parameter of every connection
+            assertThat(outside).containsEntry("isolation", "read committed").containsEntry("timeout", "30s")
                     .containsEntry("acting_user", "").containsEntry("read_only", "off");
         }
     }

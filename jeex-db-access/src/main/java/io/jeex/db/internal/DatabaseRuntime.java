@@ -79,7 +79,9 @@ public final class DatabaseRuntime implements AutoCloseable {
         this.dsl = DSL.using(new DefaultConfiguration()
                 .set(SQLDialect.POSTGRES)
                 .set(new DataSourceConnectionProvider(primaryPool))
-                .set(new Settings().withQueryTimeout(queryTimeoutSeconds(config)))
+                // Behind PgBouncer the server-side default timeout is not set (see PoolFactory): a
+                // client-side timeout (a cancel request) stands in for it.
+                .set(new Settings().withQueryTimeout(config.pgBouncer() ? queryTimeoutSeconds(config) : 0))
                 .set(new DefaultExecuteListenerProvider(ExecuteListener.onException(ctx -> {
                     Throwable failure = ctx.sqlException() != null ? ctx.sqlException() : ctx.exception();
                     RuntimeException translated = translator.translate(failure, 1, "dsl", false);

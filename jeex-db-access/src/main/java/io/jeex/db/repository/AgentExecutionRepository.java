@@ -66,7 +66,7 @@ public final class AgentExecutionRepository {
         String type = Check.text(TABLE, "agent_type", agentType, Check.MAX_TYPE);
         UUID correlation = Check.id(TABLE, "correlation_id", correlationId);
         Json in = Check.json(TABLE, "input_data", input, true);
-        return db.transaction(TxOptions.named("agentExecutions.start"), tx -> map(tx.dsl().insertInto(AGENT_EXECUTIONS)
+        return db.transaction(Tx.one("agentExecutions.start"), tx -> map(tx.dsl().insertInto(AGENT_EXECUTIONS)
                 .set(AGENT_EXECUTIONS.PROJECT_ID, project).set(AGENT_EXECUTIONS.AGENT_TYPE, type)
                 .set(AGENT_EXECUTIONS.CORRELATION_ID, correlation)
                 .set(AGENT_EXECUTIONS.INPUT_DATA, in == null ? null : in.jsonb())
@@ -131,7 +131,7 @@ public final class AgentExecutionRepository {
      */
     public Optional<AgentExecution> byId(UUID id) {
         UUID key = Check.id(TABLE, "id", id);
-        return db.readOnly(TxOptions.named("agentExecutions.byId"), tx -> tx.dsl().selectFrom(AGENT_EXECUTIONS)
+        return db.readOnly(Tx.one("agentExecutions.byId"), tx -> tx.dsl().selectFrom(AGENT_EXECUTIONS)
                 .where(AGENT_EXECUTIONS.ID.eq(key)).fetchOptional().map(AgentExecutionRepository::map));
     }
 
@@ -143,7 +143,7 @@ public final class AgentExecutionRepository {
      */
     public List<AgentExecution> byCorrelationId(UUID correlationId) {
         UUID key = Check.id(TABLE, "correlation_id", correlationId);
-        return db.readOnly(TxOptions.named("agentExecutions.byCorrelationId"), tx -> tx.dsl()
+        return db.readOnly(Tx.one("agentExecutions.byCorrelationId"), tx -> tx.dsl()
                 .selectFrom(AGENT_EXECUTIONS).where(AGENT_EXECUTIONS.CORRELATION_ID.eq(key))
                 .orderBy(AGENT_EXECUTIONS.STARTED_AT, AGENT_EXECUTIONS.ID).fetch(AgentExecutionRepository::map));
     }
@@ -158,7 +158,7 @@ public final class AgentExecutionRepository {
     public List<AgentExecution> byProject(UUID projectId, int limit) {
         UUID key = Check.id(TABLE, "project_id", projectId);
         int size = Check.limit(TABLE, limit);
-        return db.readOnly(TxOptions.named("agentExecutions.byProject"), tx -> tx.dsl()
+        return db.readOnly(Tx.one("agentExecutions.byProject"), tx -> tx.dsl()
                 .selectFrom(AGENT_EXECUTIONS).where(AGENT_EXECUTIONS.PROJECT_ID.eq(key))
                 .orderBy(AGENT_EXECUTIONS.STARTED_AT.desc(), AGENT_EXECUTIONS.ID.desc()).limit(size)
                 .fetch(AgentExecutionRepository::map));

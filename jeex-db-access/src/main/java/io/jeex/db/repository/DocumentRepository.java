@@ -80,7 +80,7 @@ public final class DocumentRepository {
     public Optional<DocumentVersion> latest(UUID projectId, String documentType) {
         UUID project = Check.id(TABLE, "project_id", projectId);
         String type = Check.documentType(documentType);
-        return db.readOnly(TxOptions.named("documents.latest"), tx -> tx.dsl().selectFrom(DOCUMENT_VERSIONS)
+        return db.readOnly(Tx.one("documents.latest"), tx -> tx.dsl().selectFrom(DOCUMENT_VERSIONS)
                 .where(DOCUMENT_VERSIONS.PROJECT_ID.eq(project)).and(DOCUMENT_VERSIONS.DOCUMENT_TYPE.eq(type))
                 .orderBy(DOCUMENT_VERSIONS.VERSION.desc()).limit(1).fetchOptional().map(DocumentRepository::map));
     }
@@ -99,7 +99,7 @@ public final class DocumentRepository {
         if (version < 1) {
             throw new InvalidInputException(TABLE, "version", "must be 1 or more, but was " + version);
         }
-        return db.readOnly(TxOptions.named("documents.byNumber"), tx -> tx.dsl().selectFrom(DOCUMENT_VERSIONS)
+        return db.readOnly(Tx.one("documents.byNumber"), tx -> tx.dsl().selectFrom(DOCUMENT_VERSIONS)
                 .where(DOCUMENT_VERSIONS.PROJECT_ID.eq(project)).and(DOCUMENT_VERSIONS.DOCUMENT_TYPE.eq(type))
                 .and(DOCUMENT_VERSIONS.VERSION.eq(version)).fetchOptional().map(DocumentRepository::map));
     }
@@ -119,7 +119,7 @@ public final class DocumentRepository {
         String type = Check.documentType(documentType);
         int size = Check.limit(TABLE, limit);
         Optional<Integer> beforeVersion = requireNonNull(cursor, "cursor").map(DocumentRepository::decode);
-        return db.readOnly(TxOptions.named("documents.history"), tx -> {
+        return db.readOnly(Tx.one("documents.history"), tx -> {
             Condition where = DOCUMENT_VERSIONS.PROJECT_ID.eq(project).and(DOCUMENT_VERSIONS.DOCUMENT_TYPE.eq(type));
             if (beforeVersion.isPresent()) {
                 where = where.and(DOCUMENT_VERSIONS.VERSION.lt(beforeVersion.get()));

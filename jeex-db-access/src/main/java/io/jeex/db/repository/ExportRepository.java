@@ -70,7 +70,7 @@ public final class ExportRepository {
         }
         Field<java.time.Instant> expires = DSL.field("now() + make_interval(secs => {0})", SQLDataType.INSTANT,
                 DSL.val(ttl.toNanos() / 1e9));
-        return db.transaction(TxOptions.named("exports.create"), tx -> map(tx.dsl().insertInto(EXPORTS)
+        return db.transaction(Tx.one("exports.create"), tx -> map(tx.dsl().insertInto(EXPORTS)
                 .set(EXPORTS.PROJECT_ID, project).set(EXPORTS.MANIFEST, m.jsonb()).set(EXPORTS.EXPIRES_AT, expires)
                 .returning().fetchOne()));
     }
@@ -83,7 +83,7 @@ public final class ExportRepository {
      */
     public Optional<Export> byId(UUID id) {
         UUID key = Check.id(TABLE, "id", id);
-        return db.readOnly(TxOptions.named("exports.byId"), tx -> tx.dsl().selectFrom(EXPORTS)
+        return db.readOnly(Tx.one("exports.byId"), tx -> tx.dsl().selectFrom(EXPORTS)
                 .where(EXPORTS.ID.eq(key)).fetchOptional().map(ExportRepository::map));
     }
 
@@ -160,7 +160,7 @@ public final class ExportRepository {
      */
     public List<Export> listExpired(int limit) {
         int size = Check.limit(TABLE, limit);
-        return db.readOnly(TxOptions.named("exports.listExpired"), tx -> tx.dsl().selectFrom(EXPORTS)
+        return db.readOnly(Tx.one("exports.listExpired"), tx -> tx.dsl().selectFrom(EXPORTS)
                 .where(EXPORTS.EXPIRES_AT.le(DSL.currentInstant())).orderBy(EXPORTS.EXPIRES_AT, EXPORTS.ID)
                 .limit(size).fetch(ExportRepository::map));
     }
@@ -178,7 +178,7 @@ public final class ExportRepository {
         int size = Check.limit(TABLE, batchSize);
         List<String> paths = new ArrayList<>();
         while (true) {
-            List<Optional<String>> batch = db.transaction(TxOptions.named("exports.purgeExpired"), tx -> tx.dsl()
+            List<Optional<String>> batch = db.transaction(Tx.one("exports.purgeExpired"), tx -> tx.dsl()
                     .deleteFrom(EXPORTS)
                     .where(EXPORTS.ID.in(DSL.select(EXPORTS.ID).from(EXPORTS)
                             .where(EXPORTS.EXPIRES_AT.le(DSL.currentInstant()))

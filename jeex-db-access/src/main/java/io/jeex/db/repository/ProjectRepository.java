@@ -55,7 +55,7 @@ public final class ProjectRepository {
         UUID owner = Check.id(TABLE, "created_by", ownerId);
         String n = Check.text(TABLE, "name", name, Check.MAX_NAME);
         String l = Check.language(language);
-        return db.transaction(TxOptions.named("projects.create"), tx -> map(tx.dsl().insertInto(PROJECTS)
+        return db.transaction(Tx.one("projects.create"), tx -> map(tx.dsl().insertInto(PROJECTS)
                 .set(PROJECTS.CREATED_BY, owner).set(PROJECTS.NAME, n).set(PROJECTS.LANGUAGE, l)
                 .returning().fetchOne()));
     }
@@ -68,7 +68,7 @@ public final class ProjectRepository {
      */
     public Optional<Project> byId(UUID id) {
         UUID key = Check.id(TABLE, "id", id);
-        return db.readOnly(TxOptions.named("projects.byId"), tx -> tx.dsl().selectFrom(PROJECTS)
+        return db.readOnly(Tx.one("projects.byId"), tx -> tx.dsl().selectFrom(PROJECTS)
                 .where(PROJECTS.ID.eq(key)).fetchOptional().map(ProjectRepository::map));
     }
 
@@ -91,7 +91,7 @@ public final class ProjectRepository {
         requireNonNull(status, "status");
         int size = Check.limit(TABLE, limit);
         Optional<Key> after = requireNonNull(cursor, "cursor").map(ProjectRepository::decode);
-        return db.readOnly(TxOptions.named("projects.listByOwner"), tx -> {
+        return db.readOnly(Tx.one("projects.listByOwner"), tx -> {
             Condition where = PROJECTS.CREATED_BY.eq(owner);
             if (status.isPresent()) {
                 where = where.and(PROJECTS.STATUS.eq(status.get().dbValue()));
@@ -124,7 +124,7 @@ public final class ProjectRepository {
     public Project rename(UUID id, String name) {
         UUID key = Check.id(TABLE, "id", id);
         String n = Check.text(TABLE, "name", name, Check.MAX_NAME);
-        return db.transaction(TxOptions.named("projects.rename"), tx -> map(NotFoundException.requireFound(
+        return db.transaction(Tx.one("projects.rename"), tx -> map(NotFoundException.requireFound(
                 tx.dsl().update(PROJECTS).set(PROJECTS.NAME, n).where(PROJECTS.ID.eq(key)).returning().fetchOptional(),
                 TABLE, "project " + key)));
     }
@@ -197,7 +197,7 @@ public final class ProjectRepository {
      */
     public boolean delete(UUID id) {
         UUID key = Check.id(TABLE, "id", id);
-        return db.transaction(TxOptions.named("projects.delete"),
+        return db.transaction(Tx.one("projects.delete"),
                 tx -> tx.dsl().deleteFrom(PROJECTS).where(PROJECTS.ID.eq(key)).execute() == 1);
     }
 

@@ -6,7 +6,6 @@ import static java.util.Objects.requireNonNull;
 import io.jeex.db.JeexDatabase;
 import io.jeex.db.codegen.tables.records.UsersRecord;
 import io.jeex.db.error.NotFoundException;
-import io.jeex.db.tx.TxOptions;
 import java.util.Optional;
 import java.util.UUID;
 import org.jooq.impl.DSL;
@@ -58,7 +57,7 @@ public final class UserRepository {
         String e = Check.email(TABLE, email);
         String n = Check.text(TABLE, "name", name, Check.MAX_NAME);
         Json p = Check.json(TABLE, "profile_data", profile, false);
-        return db.transaction(TxOptions.named("users.create"), tx -> map(tx.dsl().insertInto(USERS)
+        return db.transaction(Tx.one("users.create"), tx -> map(tx.dsl().insertInto(USERS)
                 .set(USERS.EMAIL, e).set(USERS.NAME, n).set(USERS.PROFILE_DATA, p.jsonb())
                 .returning().fetchOne()));
     }
@@ -71,7 +70,7 @@ public final class UserRepository {
      */
     public Optional<User> byId(UUID id) {
         UUID key = Check.id(TABLE, "id", id);
-        return db.readOnly(TxOptions.named("users.byId"),
+        return db.readOnly(Tx.one("users.byId"),
                 tx -> tx.dsl().selectFrom(USERS).where(USERS.ID.eq(key)).fetchOptional().map(UserRepository::map));
     }
 
@@ -83,7 +82,7 @@ public final class UserRepository {
      */
     public Optional<User> byEmail(String email) {
         String e = Check.text(TABLE, "email", email, Check.MAX_EMAIL);
-        return db.readOnly(TxOptions.named("users.byEmail"), tx -> tx.dsl().selectFrom(USERS)
+        return db.readOnly(Tx.one("users.byEmail"), tx -> tx.dsl().selectFrom(USERS)
                 .where(DSL.lower(USERS.EMAIL).eq(DSL.lower(DSL.val(e)))).fetchOptional().map(UserRepository::map));
     }
 
@@ -98,7 +97,7 @@ public final class UserRepository {
     public User updateName(UUID id, String name) {
         UUID key = Check.id(TABLE, "id", id);
         String n = Check.text(TABLE, "name", name, Check.MAX_NAME);
-        return db.transaction(TxOptions.named("users.updateName"), tx -> found(key, tx.dsl().update(USERS)
+        return db.transaction(Tx.one("users.updateName"), tx -> found(key, tx.dsl().update(USERS)
                 .set(USERS.NAME, n).where(USERS.ID.eq(key)).returning().fetchOptional()));
     }
 
@@ -113,7 +112,7 @@ public final class UserRepository {
     public User updateProfile(UUID id, Json profile) {
         UUID key = Check.id(TABLE, "id", id);
         Json p = Check.json(TABLE, "profile_data", profile, false);
-        return db.transaction(TxOptions.named("users.updateProfile"), tx -> found(key, tx.dsl().update(USERS)
+        return db.transaction(Tx.one("users.updateProfile"), tx -> found(key, tx.dsl().update(USERS)
                 .set(USERS.PROFILE_DATA, p.jsonb()).where(USERS.ID.eq(key)).returning().fetchOptional()));
     }
 
@@ -126,7 +125,7 @@ public final class UserRepository {
      */
     public User recordLogin(UUID id) {
         UUID key = Check.id(TABLE, "id", id);
-        return db.transaction(TxOptions.named("users.recordLogin"), tx -> found(key, tx.dsl().update(USERS)
+        return db.transaction(Tx.one("users.recordLogin"), tx -> found(key, tx.dsl().update(USERS)
                 .set(USERS.LAST_LOGIN_AT, DSL.currentInstant()).where(USERS.ID.eq(key)).returning().fetchOptional()));
     }
 
@@ -138,7 +137,7 @@ public final class UserRepository {
      */
     public boolean delete(UUID id) {
         UUID key = Check.id(TABLE, "id", id);
-        return db.transaction(TxOptions.named("users.delete"),
+        return db.transaction(Tx.one("users.delete"),
                 tx -> tx.dsl().deleteFrom(USERS).where(USERS.ID.eq(key)).execute() == 1);
     }
 

@@ -31,16 +31,24 @@ import java.util.regex.Pattern;
  * @param idempotent whether running the work twice is harmless; only then is a connection
  *     failure after a statement has run retried (false by default)
  * @param readOnly whether the transaction only reads ({@code READ ONLY}; false by default)
+ * @param singleStatement whether the work runs exactly one SQL statement (false by default).
+ *     Such work runs in auto-commit mode, the statement being its own transaction, which saves
+ *     the round trips of BEGIN and COMMIT; it is retried like a transaction, and a connection
+ *     lost while its statement ran is an {@link io.jeex.db.error.OutcomeUnknownException}
+ *     unless it only reads. A second statement, or asking for the raw connection, fails with
+ *     {@link IllegalStateException}. Ignored (an explicit transaction is used) when the work
+ *     needs transaction settings: an isolation level other than read committed, an acting
+ *     user, or its own timeout; and when it joins a running transaction.
  */
 public record TxOptions(String name, IsolationLevel isolation, Duration timeout, UUID actingUserId,
-                        boolean idempotent, boolean readOnly) {
+                        boolean idempotent, boolean readOnly, boolean singleStatement) {
 
     /** The name of transactions that were given none. */
     public static final String DEFAULT_NAME = "transaction";
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     private static final TxOptions DEFAULTS =
-            new TxOptions(DEFAULT_NAME, IsolationLevel.READ_COMMITTED, null, null, false, false);
+            new TxOptions(DEFAULT_NAME, IsolationLevel.READ_COMMITTED, null, null, false, false, false);
 
     /**
      * Validates the options.
@@ -60,7 +68,7 @@ public record TxOptions(String name, IsolationLevel isolation, Duration timeout,
         }
     }
 
-    /** @return read-committed, read-write, not idempotent, no acting user, the configured timeout */
+    /** @return read-committed, read-write, not idempotent, no acting user, the configured timeout, not single-statement */
     public static TxOptions defaults() {
         return DEFAULTS;
     }
@@ -82,7 +90,7 @@ public record TxOptions(String name, IsolationLevel isolation, Duration timeout,
      * @throws IllegalArgumentException if the name is malformed
      */
     public TxOptions withName(String name) {
-        return new TxOptions(name, isolation, timeout, actingUserId, idempotent, readOnly);
+        return new TxOptions(name, isolation, timeout, actingUserId, idempotent, readOnly, singleStatement);
     }
 
     /**
@@ -90,7 +98,7 @@ public record TxOptions(String name, IsolationLevel isolation, Duration timeout,
      * @return a copy with that isolation level
      */
     public TxOptions withIsolation(IsolationLevel isolation) {
-        return new TxOptions(name, isolation, timeout, actingUserId, idempotent, readOnly);
+        return new TxOptions(name, isolation, timeout, actingUserId, idempotent, readOnly, singleStatement);
     }
 
     /**
@@ -99,7 +107,7 @@ public record TxOptions(String name, IsolationLevel isolation, Duration timeout,
      * @throws IllegalArgumentException if the timeout is negative
      */
     public TxOptions withTimeout(Duration timeout) {
-        return new TxOptions(name, isolation, timeout, actingUserId, idempotent, readOnly);
+        return new TxOptions(name, isolation, timeout, actingUserId, idempotent, readOnly, singleStatement);
     }
 
     /**
@@ -107,7 +115,7 @@ public record TxOptions(String name, IsolationLevel isolation, Duration timeout,
      * @return a copy with that acting user
      */
     public TxOptions withActingUser(UUID actingUserId) {
-        return new TxOptions(name, isolation, timeout, actingUserId, idempotent, readOnly);
+        return new TxOptions(name, isolation, timeout, actingUserId, idempotent, readOnly, singleStatement);
     }
 
     /**
@@ -115,7 +123,7 @@ public record TxOptions(String name, IsolationLevel isolation, Duration timeout,
      * @return a copy with that flag
      */
     public TxOptions withIdempotent(boolean idempotent) {
-        return new TxOptions(name, isolation, timeout, actingUserId, idempotent, readOnly);
+        return new TxOptions(name, isolation, timeout, actingUserId, idempotent, readOnly, singleStatement);
     }
 
     /**
@@ -123,6 +131,24 @@ public record TxOptions(String name, IsolationLevel isolation, Duration timeout,
      * @return a copy with that flag
      */
     public TxOptions withReadOnly(boolean readOnly) {
-        return new TxOptions(name, isolation, timeout, actingUserId, idempotent, readOnly);
+        return new TxOptions(name, isolation, timeout, actingUserId, idempotent, readOnly, singleStatement);
+    }
+
+    /**
+     * @param singleStatement see {@link #singleStatement()}
+     * @return a copy with that flag
+     */
+    public TxOptions withSingleStatement(boolean singleStatement) {
+        return new TxOptions(name, isolation, timeout, actingUserId, idempotent, readOnly, singleStatement);
+    }
+
+    /**
+     * Whether this work can run as one auto-committed statement: it says it is a single
+     * statement and needs no transaction setting.
+     *
+     * @return true when {@link #singleStatement()} takes effect
+     */
+    public boolean autoCommits() {
+        return singleStatement && isolation == IsolationLevel.READ_COMMITTED && actingUserId == null && timeout == null;
     }
 }

@@ -86,6 +86,12 @@ public final class PoolFactory {
             // Transaction-mode PgBouncer hands each transaction any server connection; named
             // server-side prepared statements would be missing there.
             p.setProperty("prepareThreshold", "0");
+        } else if (!config.statementTimeout().isZero()) {
+            // The default statement timeout as a start-up parameter: the same on every connection
+            // of the pool from its first statement, so single statements and transactions without
+            // a timeout of their own need no SET. (PgBouncer does not pass start-up options on;
+            // there every transaction sets it with SET LOCAL.)
+            p.setProperty("options", "-c statement_timeout=" + config.statementTimeout().toMillis());
         }
         return p;
     }

@@ -5,6 +5,7 @@ import io.jeex.db.tx.TxOptions;
 import java.sql.Connection;
 import org.jooq.Configuration;
 import org.jooq.DSLContext;
+import org.jooq.ExecuteContext;
 import org.jooq.ExecuteListener;
 import org.jooq.impl.DSL;
 import org.jooq.impl.DefaultConnectionProvider;
@@ -23,31 +24,67 @@ final class TransactionImpl implements Transaction {
     private final TxOptions options;
     private final int attempt;
     private final Configuration base;
+    private final boolean autoCommit;
     private DSLContext dsl;
+    private int started;
     private int statements;
     private boolean connectionHandedOut;
 
-    TransactionImpl(Connection connection, TxOptions options, int attempt, Configuration base) {
+    TransactionImpl(Connection connection, TxOptions options, int attempt, Configuration base, boolean autoCommit) {
         this.connection = connection;
         this.options = options;
         this.attempt = attempt;
         this.base = base;
+        this.autoCommit = autoCommit;
     }
 
     @Override
     public DSLContext dsl() {
         if (dsl == null) {
-            ExecuteListener counter = ExecuteListener.onExecuteEnd(ctx -> statements++);
-            dsl = DSL.using(base.derive(new DefaultConnectionProvider(connection))
-                    .derive(new DefaultExecuteListenerProvider(counter)));
+            Configuration configuration = base.derive(new DefaultConnectionProvider(connection));
+            configuration.set(new DefaultExecuteListenerProvider(new Counter()));
+            dsl = DSL.using(configuration);
         }
         return dsl;
     }
 
+    /** Counts the work's statements; in auto-commit mode, refuses a second one. */
+    private final class Counter implements ExecuteListener {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void executeStart(ExecuteContext ctx) {
+            if (autoCommit && started > 0) {
+                throw new IllegalStateException("work '" + options.name() + "' is marked singleStatement but runs a "
+                        + "second statement, which would commit separately; remove withSingleStatement(true)");
+            }
+            started++;
+        }
+
+        @Override
+        public void executeEnd(ExecuteContext ctx) {
+            statements++;
+        }
+    }
+
     @Override
     public Connection connection() {
+        if (autoCommit) {
+            throw new IllegalStateException("work '" + options.name() + "' is marked singleStatement, which runs it "
+                    + "through dsl() only; remove withSingleStatement(true) to use the raw connection");
+        }
         connectionHandedOut = true;
         return connection;
+    }
+
+    /** @return whether this attempt runs in auto-commit mode (a single statement, its own transaction) */
+    boolean autoCommit() {
+        return autoCommit;
+    }
+
+    /** @return whether a statement of the work was sent (it may have committed in auto-commit mode) */
+    boolean statementStarted() {
+        return started > 0;
     }
 
     @Override

@@ -15,6 +15,7 @@ import io.jeex.db.internal.Durations;
 import io.jeex.db.internal.error.Category;
 import io.jeex.db.internal.error.ErrorTranslator;
 import io.jeex.db.internal.error.SqlStates;
+import io.jeex.db.tx.IsolationLevel;
 import io.jeex.db.tx.TransactionWork;
 import io.jeex.db.tx.TxOptions;
 import java.sql.Connection;
@@ -171,11 +172,14 @@ public final class TransactionRunner {
         } catch (SQLException | RuntimeException e) {
             throw new AttemptFailure(e, Phase.CONNECT, false);
         }
-        TransactionImpl tx = new TransactionImpl(connection, options, attempt, jooq);
+        boolean autoCommit = options.autoCommits();
+        TransactionImpl tx = new TransactionImpl(connection, options, attempt, jooq, autoCommit);
         Phase phase = Phase.BEGIN;
         try {
-            connection.setAutoCommit(false);
-            begin(connection, options);
+            if (!autoCommit) {
+                connection.setAutoCommit(false);
+                begin(connection, options);
+            }
             phase = Phase.WORK;
             T result;
             current.set(tx);
@@ -184,10 +188,17 @@ public final class TransactionRunner {
             } finally {
                 current.remove();
             }
-            phase = Phase.COMMIT;
-            connection.commit();
+            if (!autoCommit) {
+                phase = Phase.COMMIT;
+                connection.commit();
+            }
             return result;
         } catch (Throwable e) {
+            if (autoCommit) {
+                // In auto-commit mode the statement commits as it runs: a failure once it was sent
+                // has the uncertainty of a failure during COMMIT.
+                throw new AttemptFailure(e, tx.statementStarted() ? Phase.COMMIT : phase, tx.workMayHaveRun());
+            }
             rollbackQuietly(connection);
             throw new AttemptFailure(e, phase, tx.workMayHaveRun());
         } finally {
@@ -202,19 +213,33 @@ public final class TransactionRunner {
      * session characteristics), so nothing leaks to the next borrower or through PgBouncer.
      */
     private void begin(Connection connection, TxOptions options) throws SQLException {
-        StringBuilder sql = new StringBuilder("SET TRANSACTION ISOLATION LEVEL ")
-                .append(options.isolation().sql()).append(options.readOnly() ? " READ ONLY" : " READ WRITE");
+        StringBuilder sql = new StringBuilder();
+        if (options.isolation() != IsolationLevel.READ_COMMITTED || options.readOnly()) {
+            sql.append("SET TRANSACTION ISOLATION LEVEL ").append(options.isolation().sql())
+                    .append(options.readOnly() ? " READ ONLY" : " READ WRITE");
+        }
+        // Without PgBouncer every connection starts with the configured statement_timeout (a
+        // start-up parameter), so only a transaction's own timeout needs a statement. Behind
+        // PgBouncer start-up parameters do not reach the server: every transaction sets it.
         Duration timeout = options.timeout() != null ? options.timeout() : config.statementTimeout();
-        if (options.timeout() != null || !timeout.isZero()) {
-            sql.append(";\nSET LOCAL statement_timeout = ").append(timeout.toMillis());
+        if (options.timeout() != null || (config.pgBouncer() && !timeout.isZero())) {
+            separate(sql).append("SET LOCAL statement_timeout = ").append(timeout.toMillis());
         }
         if (options.actingUserId() != null) {
             // A UUID's text is hex digits and dashes: safe to inline.
-            sql.append(";\nSELECT set_config('jeex.acting_user_id', '").append(options.actingUserId()).append("', true)");
+            separate(sql).append("SELECT set_config('jeex.acting_user_id', '").append(options.actingUserId())
+                    .append("', true)");
+        }
+        if (sql.length() == 0) {
+            return; // the defaults: BEGIN goes out with the work's first statement, no extra round trip
         }
         try (Statement statement = connection.createStatement()) {
             statement.execute(sql.toString());
         }
+    }
+
+    private static StringBuilder separate(StringBuilder sql) {
+        return sql.length() == 0 ? sql : sql.append(";\n");
     }
 
     private Throwable decide(Throwable t, Route route, TxOptions options, Backoff backoff, int attempt) {
@@ -250,8 +275,9 @@ public final class TransactionRunner {
             case LOCK_NOT_AVAILABLE -> config.retryOnLockTimeout();
             // Lost during COMMIT: the outcome is unknown, so never repeat. Otherwise repeat only
             // what cannot have had an effect, or what the caller says may be repeated.
-            case CONNECTION_FAILURE, POOL_TIMEOUT -> f.phase() != Phase.COMMIT
-                    && (!f.workMayHaveRun() || options.idempotent());
+            // A read-only transaction has nothing to commit: repeating it is always safe.
+            case CONNECTION_FAILURE, POOL_TIMEOUT -> options.readOnly()
+                    || (f.phase() != Phase.COMMIT && (!f.workMayHaveRun() || options.idempotent()));
             default -> false;
         };
     }
@@ -275,7 +301,7 @@ public final class TransactionRunner {
         boolean duringCommit = false;
         if (t instanceof AttemptFailure f) {
             cause = f.getCause();
-            duringCommit = f.phase() == Phase.COMMIT;
+            duringCommit = f.phase() == Phase.COMMIT && !options.readOnly();
         }
         if (cause instanceof NestedCheckedFailure nested) {
             cause = nested.getCause();

@@ -1,0 +1,71 @@
+package io.jeex.db;
+
+import static io.jeex.db.codegen.Tables.USERS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jeex.db.testkit.TestDatabase;
+import io.jeex.db.testkit.junit.JeexDbTest;
+import io.jeex.db.tx.IsolationLevel;
+import io.jeex.db.tx.TxOptions;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+@JeexDbTest
+class SingleStatementTest {
+
+    private static final TxOptions ONE = TxOptions.named("one").withSingleStatement(true);
+
+    @Test
+    void aSingleStatementRunsAutoCommittedWithThePoolsStatementTimeout(TestDatabase testDb) {
+        try (JeexDatabase db = JeexDatabase.create(TestConfigs.forDatabase(testDb).poolSize(1).maxOverflow(0).build())) {
+            assertThat(ONE.autoCommits()).isTrue();
+            // no transaction block: the statement is its own transaction, and the server-side
+            // default timeout holds without any SET
+            var row = db.transaction(ONE, tx -> tx.dsl().fetchOne(
+                    "select current_setting('statement_timeout'), pg_current_xact_id_if_assigned() is null"));
+            assertThat(row.get(0, String.class)).isEqualTo("30s");
+            UUID id = db.transaction(ONE, tx -> tx.dsl().insertInto(USERS).set(USERS.EMAIL, "one@example.com")
+                    .set(USERS.NAME, "One").returning(USERS.ID).fetchOne(USERS.ID));
+            assertThat(testDb.dsl().fetchCount(USERS, USERS.ID.eq(id))).isOne();
+        }
+    }
+
+    @Test
+    void aSecondStatementInSingleStatementWorkIsRefused(TestDatabase testDb) {
+        try (JeexDatabase db = JeexDatabase.create(TestConfigs.forDatabase(testDb).build())) {
+            assertThatThrownBy(() -> db.transaction(ONE, tx -> {
+                tx.dsl().fetchValue("select 1");
+                return tx.dsl().fetchValue("select 2");
+            })).isInstanceOf(IllegalStateException.class).hasMessageContaining("singleStatement");
+            assertThatThrownBy(() -> db.transaction(ONE, tx -> tx.connection()))
+                    .isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    @Test
+    void workThatNeedsTransactionSettingsIgnoresTheFlag(TestDatabase testDb) {
+        assertThat(ONE.withIsolation(IsolationLevel.SERIALIZABLE).autoCommits()).isFalse();
+        assertThat(ONE.withActingUser(UUID.randomUUID()).autoCommits()).isFalse();
+        assertThat(ONE.withTimeout(java.time.Duration.ofSeconds(1)).autoCommits()).isFalse();
+        try (JeexDatabase db = JeexDatabase.create(TestConfigs.forDatabase(testDb).build())) {
+            String isolation = db.transaction(ONE.withIsolation(IsolationLevel.SERIALIZABLE), tx -> {
+                tx.dsl().fetchValue("select 1");
+                return tx.dsl().fetchOne("select current_setting('transaction_isolation')").get(0, String.class);
+            });
+            assertThat(isolation).isEqualTo("serializable");
+        }
+    }
+
+    @Test
+    void aNestedSingleStatementCallJoinsTheOuterTransaction(TestDatabase testDb) {
+        try (JeexDatabase db = JeexDatabase.create(TestConfigs.forDatabase(testDb).build())) {
+            assertThatThrownBy(() -> db.transaction(tx -> {
+                db.users().create("nested@example.com", "Nested");
+                db.users().create("second@example.com", "Second");
+                throw new IllegalStateException("roll back both");
+            })).hasMessage("roll back both");
+            assertThat(testDb.dsl().fetchCount(USERS)).isZero();
+        }
+    }
+}
