@@ -8,7 +8,6 @@ import io.jeex.db.codegen.tables.records.AgentExecutionsRecord;
 import io.jeex.db.error.IllegalTransitionException;
 import io.jeex.db.error.InvalidInputException;
 import io.jeex.db.error.NotFoundException;
-import io.jeex.db.tx.TxOptions;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -105,7 +104,7 @@ public final class AgentExecutionRepository {
     }
 
     private AgentExecution finish(UUID key, ExecutionStatus to, String name, Json output, String errorMessage) {
-        return db.transaction(TxOptions.named(name), tx -> {
+        return db.transaction(Tx.many(name), tx -> {
             Optional<AgentExecutionsRecord> updated = tx.dsl().update(AGENT_EXECUTIONS)
                     .set(AGENT_EXECUTIONS.STATUS, to.dbValue())
                     .set(AGENT_EXECUTIONS.OUTPUT_DATA, output == null ? null : output.jsonb())
@@ -206,7 +205,7 @@ public final class AgentExecutionRepository {
             starts[i] = e.startedAt().toString();
             ends[i] = e.completedAt() == null ? null : e.completedAt().toString();
         }
-        return db.transaction(TxOptions.named("agentExecutions.insertBatch"), tx -> {
+        return db.transaction(Tx.many("agentExecutions.insertBatch"), tx -> {
             Connection c = tx.connection();
             try (PreparedStatement ps = c.prepareStatement(BATCH_INSERT)) {
                 ps.setArray(1, array(c, projects));

@@ -6,7 +6,6 @@ import static java.util.Objects.requireNonNull;
 import io.jeex.db.JeexDatabase;
 import io.jeex.db.codegen.tables.records.DocumentVersionsRecord;
 import io.jeex.db.error.InvalidInputException;
-import io.jeex.db.tx.TxOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -55,7 +54,7 @@ public final class DocumentRepository {
         String type = Check.documentType(documentType);
         String text = Check.content(content);
         Json meta = Check.json(TABLE, "metadata", metadata, false);
-        return db.transaction(TxOptions.named("documents.append"), tx -> {
+        return db.transaction(Tx.many("documents.append"), tx -> {
             var dsl = tx.dsl();
             dsl.execute("select pg_advisory_xact_lock(hashtextextended({0}, 0))", DSL.val(project + "/" + type));
             var next = DSL.select(DSL.coalesce(DSL.max(DOCUMENT_VERSIONS.VERSION), 0).plus(1))

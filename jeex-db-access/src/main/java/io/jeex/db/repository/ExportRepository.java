@@ -8,7 +8,6 @@ import io.jeex.db.codegen.tables.records.ExportsRecord;
 import io.jeex.db.error.IllegalTransitionException;
 import io.jeex.db.error.InvalidInputException;
 import io.jeex.db.error.NotFoundException;
-import io.jeex.db.tx.TxOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -133,7 +132,7 @@ public final class ExportRepository {
     private Export move(UUID id, ExportStatus to, List<ExportStatus> from, String path, Json manifest, String name) {
         UUID key = Check.id(TABLE, "id", id);
         List<String> allowed = from.stream().map(ExportStatus::dbValue).toList();
-        return db.transaction(TxOptions.named(name), tx -> {
+        return db.transaction(Tx.many(name), tx -> {
             var update = tx.dsl().update(EXPORTS).set(EXPORTS.STATUS, to.dbValue());
             if (path != null) {
                 update = update.set(EXPORTS.FILE_PATH, path);

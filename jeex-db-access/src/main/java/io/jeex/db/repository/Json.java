@@ -3,10 +3,7 @@ package io.jeex.db.repository;
 import static java.util.Objects.requireNonNull;
 
 import io.jeex.db.error.InvalidInputException;
-import java.util.Map;
 import org.jooq.JSONB;
-import org.jooq.tools.json.JSONParser;
-import org.jooq.tools.json.ParseException;
 
 /**
  * A JSON object as text, checked to be well-formed and an object when created. The JSONB
@@ -44,11 +41,7 @@ public record Json(String text) {
     }
 
     static boolean isObject(String text) {
-        try {
-            return new JSONParser().parse(text) instanceof Map;
-        } catch (ParseException | RuntimeException e) {
-            return false;
-        }
+        return JsonSyntax.isObject(text);
     }
 
     JSONB jsonb() {

@@ -9,7 +9,6 @@ import io.jeex.db.error.ConcurrentUpdateException;
 import io.jeex.db.error.IllegalTransitionException;
 import io.jeex.db.error.InvalidInputException;
 import io.jeex.db.error.NotFoundException;
-import io.jeex.db.tx.TxOptions;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -143,7 +142,7 @@ public final class ProjectRepository {
         UUID key = Check.id(TABLE, "id", id);
         requireNonNull(to, "to");
         List<String> from = to.previous().stream().map(ProjectStatus::dbValue).toList();
-        return db.transaction(TxOptions.named("projects.changeStatus"), tx -> {
+        return db.transaction(Tx.many("projects.changeStatus"), tx -> {
             Optional<ProjectsRecord> updated = tx.dsl().update(PROJECTS).set(PROJECTS.STATUS, to.dbValue())
                     .where(PROJECTS.ID.eq(key)).and(PROJECTS.STATUS.in(from)).returning().fetchOptional();
             if (updated.isPresent()) {
@@ -174,7 +173,7 @@ public final class ProjectRepository {
             throw new InvalidInputException(TABLE, "updated_at", "must be the updated_at of the project as read");
         }
         Instant expected = expectedUpdatedAt.truncatedTo(ChronoUnit.MICROS);
-        return db.transaction(TxOptions.named("projects.changeStep"), tx -> {
+        return db.transaction(Tx.many("projects.changeStep"), tx -> {
             // updated_at is set explicitly so that even a change to the same step bumps the version.
             Optional<ProjectsRecord> updated = tx.dsl().update(PROJECTS)
                     .set(PROJECTS.CURRENT_STEP, s).set(PROJECTS.UPDATED_AT, DSL.currentInstant())

@@ -1,15 +1,25 @@
 package io.jeex.db.repository;
 
 import io.jeex.db.tx.TxOptions;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** Transaction options of the repositories' operations. */
+/** Transaction options of the repositories' operations, built once per operation name. */
 final class Tx {
+
+    private static final Map<String, TxOptions> ONE = new ConcurrentHashMap<>();
+    private static final Map<String, TxOptions> MANY = new ConcurrentHashMap<>();
 
     private Tx() {
     }
 
     /** A named operation of one SQL statement: it runs auto-committed, without BEGIN and COMMIT. */
     static TxOptions one(String name) {
-        return TxOptions.named(name).withSingleStatement(true);
+        return ONE.computeIfAbsent(name, n -> TxOptions.named(n).withSingleStatement(true));
+    }
+
+    /** A named operation of several statements, in one transaction. */
+    static TxOptions many(String name) {
+        return MANY.computeIfAbsent(name, TxOptions::named);
     }
 }

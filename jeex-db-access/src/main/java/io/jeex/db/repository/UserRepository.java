@@ -6,6 +6,7 @@ import static java.util.Objects.requireNonNull;
 import io.jeex.db.JeexDatabase;
 import io.jeex.db.codegen.tables.records.UsersRecord;
 import io.jeex.db.error.NotFoundException;
+import io.jeex.db.tx.TxOptions;
 import java.util.Optional;
 import java.util.UUID;
 import org.jooq.impl.DSL;
@@ -19,6 +20,15 @@ import org.jooq.impl.DSL;
 public final class UserRepository {
 
     private static final String TABLE = "users";
+    private static final TxOptions CREATE = Tx.one("users.create");
+    private static final TxOptions BY_ID = Tx.one("users.byId");
+    private static final Prepared<UsersRecord> INSERT = Prepared.of(DSL.insertInto(USERS)
+            .set(USERS.EMAIL, DSL.param("email", USERS.EMAIL.getDataType()))
+            .set(USERS.NAME, DSL.param("name", USERS.NAME.getDataType()))
+            .set(USERS.PROFILE_DATA, DSL.param("profile", USERS.PROFILE_DATA.getDataType()))
+            .returning(), USERS);
+    private static final Prepared<UsersRecord> SELECT_BY_ID = Prepared.of(DSL.selectFrom(USERS)
+            .where(USERS.ID.eq(DSL.param("id", USERS.ID.getDataType()))), USERS);
     private final JeexDatabase db;
 
     /**
@@ -57,9 +67,7 @@ public final class UserRepository {
         String e = Check.email(TABLE, email);
         String n = Check.text(TABLE, "name", name, Check.MAX_NAME);
         Json p = Check.json(TABLE, "profile_data", profile, false);
-        return db.transaction(Tx.one("users.create"), tx -> map(tx.dsl().insertInto(USERS)
-                .set(USERS.EMAIL, e).set(USERS.NAME, n).set(USERS.PROFILE_DATA, p.jsonb())
-                .returning().fetchOne()));
+        return db.transaction(CREATE, tx -> map(INSERT.bind(tx.dsl(), e, n, p.jsonb()).fetchOne()));
     }
 
     /**
@@ -70,8 +78,7 @@ public final class UserRepository {
      */
     public Optional<User> byId(UUID id) {
         UUID key = Check.id(TABLE, "id", id);
-        return db.readOnly(Tx.one("users.byId"),
-                tx -> tx.dsl().selectFrom(USERS).where(USERS.ID.eq(key)).fetchOptional().map(UserRepository::map));
+        return db.readOnly(BY_ID, tx -> SELECT_BY_ID.bind(tx.dsl(), key).fetchOptional().map(UserRepository::map));
     }
 
     /**
