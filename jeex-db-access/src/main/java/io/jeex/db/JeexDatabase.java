@@ -4,7 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import io.jeex.db.error.MigrationException;
 import io.jeex.db.error.ErrorContext;
+import io.jeex.db.health.HealthReport;
 import io.jeex.db.internal.DatabaseRuntime;
+import io.jeex.db.internal.health.HealthChecker;
+import io.jeex.db.internal.health.HealthMonitor;
 import io.jeex.db.repository.AgentExecutionRepository;
 import io.jeex.db.repository.DocumentRepository;
 import io.jeex.db.repository.ExportRepository;
@@ -15,6 +18,8 @@ import io.jeex.db.tx.TransactionWork;
 import io.jeex.db.tx.TxOptions;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -70,6 +75,8 @@ public final class JeexDatabase implements AutoCloseable {
     private static final TxOptions READ_ONLY = TxOptions.named("read_only").withReadOnly(true);
 
     private final DatabaseRuntime runtime;
+    private final HealthChecker health;
+    private final HealthMonitor monitor;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final UserRepository users = new UserRepository(this);
     private final ProjectRepository projects = new ProjectRepository(this);
@@ -79,6 +86,9 @@ public final class JeexDatabase implements AutoCloseable {
 
     private JeexDatabase(DatabaseRuntime runtime) {
         this.runtime = runtime;
+        this.health = new HealthChecker(runtime);
+        this.monitor = runtime.config().monitorInterval().isZero() ? null
+                : HealthMonitor.start(runtime.config().name(), health, runtime.config().monitorInterval());
     }
 
     /**
@@ -94,7 +104,21 @@ public final class JeexDatabase implements AutoCloseable {
     }
 
     /**
-     * Creates a database handle that publishes pool and transaction meters to the registry.
+     * Creates a database handle that publishes its meters to the registry:
+     * <ul>
+     *   <li>{@code hikaricp.connections.*} of the primary, replica and migration pools (tag
+     *       {@code pool}: the name, {@code <name>-replica}, {@code <name>-migration});</li>
+     *   <li>{@code jeex.db.transaction} (timer; tags {@code pool}, {@code name}, {@code outcome}
+     *       = committed | rolled_back | failed, {@code category}) and
+     *       {@code jeex.db.transaction.retries} (counter);</li>
+     *   <li>Resilience4j's {@code resilience4j.retry.*} and {@code resilience4j.circuitbreaker.*};</li>
+     *   <li>{@code db.client.operation.duration} (timer per statement; tags
+     *       {@code db.operation.name}, {@code db.collection.name}, {@code error.type} = SQLSTATE
+     *       class or {@code none}, {@code pool}, {@code db.system.name}; never SQL or values);</li>
+     *   <li>{@code jeex.db.health.status}, {@code jeex.db.health.latency},
+     *       {@code jeex.db.migrations.pending}, {@code jeex.db.replica.lag} (gauges of the last
+     *       health check, kept current by the monitor, see {@link JeexDbConfig#monitorInterval()}).</li>
+     * </ul>
      *
      * @param config the configuration
      * @param registry where meters go
@@ -130,6 +154,61 @@ public final class JeexDatabase implements AutoCloseable {
             throw new MigrationException(runtime.config().name() + ": migrating the JEEX schema failed: "
                     + e.getMessage(), new ErrorContext(null, null, null, null, 1), e);
         }
+    }
+
+    /**
+     * Lists the JEEX schema's migrations as the database has them, applied and pending, read
+     * with the schema module's Flyway configuration over the migration pool.
+     *
+     * @return the migrations, oldest first
+     * @throws MigrationException if the database cannot be read
+     * @throws IllegalStateException if this handle is closed
+     */
+    public List<MigrationEntry> migrations() {
+        ensureOpen();
+        try {
+            List<MigrationEntry> entries = new ArrayList<>();
+            for (MigrationInfo m : JeexSchema.flywayConfiguration(runtime.migrationDataSource()).load().info().all()) {
+                entries.add(new MigrationEntry(m.getVersion() == null ? "" : m.getVersion().getVersion(),
+                        m.getDescription(), m.getState().getDisplayName(), m.getState().isApplied()));
+            }
+            return List.copyOf(entries);
+        } catch (FlywayException e) {
+            throw new MigrationException(runtime.config().name() + ": reading the migration state failed: "
+                    + e.getMessage(), new ErrorContext(null, null, null, null, 1), e);
+        }
+    }
+
+    /**
+     * Checks that the applied migrations match the scripts (checksums, nothing missing) and that
+     * none is pending, with the schema module's Flyway configuration.
+     *
+     * @throws MigrationException if validation fails; the message lists what differs
+     * @throws IllegalStateException if this handle is closed
+     */
+    public void validateMigrations() {
+        ensureOpen();
+        try {
+            JeexSchema.flywayConfiguration(runtime.migrationDataSource()).load().validate();
+        } catch (FlywayException e) {
+            throw new MigrationException(runtime.config().name() + ": the JEEX schema does not validate: "
+                    + e.getMessage(), new ErrorContext(null, null, null, null, 1), e);
+        }
+    }
+
+    /**
+     * Checks the database's health now: a round trip on a connection of its own (never from the
+     * pool, so a saturated pool does not delay it), pool usage, server version, migration state,
+     * circuit breakers and, with a replica, its recovery state and lag. Answers within
+     * {@link JeexDbConfig#healthTimeout()} (plus scheduling slack) whatever the network does:
+     * a check that takes longer is reported DOWN. Never throws for database failures; a closed
+     * handle reports DOWN. Also updates the health gauges and logs a change of status once.
+     *
+     * @return the report, with liveness ({@link HealthReport#live()}) and readiness
+     *     ({@link HealthReport#ready()}) as separate answers
+     */
+    public HealthReport health() {
+        return health.check();
     }
 
     /**
@@ -258,11 +337,21 @@ public final class JeexDatabase implements AutoCloseable {
         return runtime;
     }
 
-    /** Closes the pools. Running transactions fail; calling it again does nothing. */
+    /**
+     * Stops the health monitor, removes the health gauges and closes the pools. Running
+     * transactions fail; calling it again does nothing.
+     */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            runtime.close();
+            try {
+                if (monitor != null) {
+                    monitor.close();
+                }
+                health.close();
+            } finally {
+                runtime.close();
+            }
         }
     }
 

@@ -82,6 +82,13 @@ public final class JeexDbConfig {
     /** Default {@link #breakerPermittedCallsInHalfOpenState()}: {@value} trial calls decide whether to close. */
     public static final int DEFAULT_BREAKER_PERMITTED_CALLS_IN_HALF_OPEN_STATE = 3;
 
+    /** Default {@link #healthTimeout()}: 2 s for the health check's own connection and its queries. */
+    public static final Duration DEFAULT_HEALTH_TIMEOUT = Duration.ofSeconds(2);
+    /** Default {@link #monitorInterval()}: a health check every 30 s (the seed's interval). */
+    public static final Duration DEFAULT_MONITOR_INTERVAL = Duration.ofSeconds(30);
+    /** Default {@link #slowQueryThreshold()}: statements running 1 s or longer are logged at WARN. */
+    public static final Duration DEFAULT_SLOW_QUERY_THRESHOLD = Duration.ofSeconds(1);
+
     /** PostgreSQL's default {@code max_connections}; a larger pool draws a WARN. */
     static final int SERVER_DEFAULT_MAX_CONNECTIONS = 100;
     /** HikariCP's lower bound of {@code connectionTimeout} and {@code validationTimeout}. */
@@ -117,6 +124,9 @@ public final class JeexDbConfig {
     private final int breakerMinimumCalls;
     private final Duration breakerWaitInOpenState;
     private final int breakerPermittedCallsInHalfOpenState;
+    private final Duration healthTimeout;
+    private final Duration monitorInterval;
+    private final Duration slowQueryThreshold;
 
     private JeexDbConfig(Builder b) {
         name = b.name;
@@ -147,6 +157,9 @@ public final class JeexDbConfig {
         breakerMinimumCalls = b.breakerMinimumCalls;
         breakerWaitInOpenState = b.breakerWaitInOpenState;
         breakerPermittedCallsInHalfOpenState = b.breakerPermittedCallsInHalfOpenState;
+        healthTimeout = b.healthTimeout;
+        monitorInterval = b.monitorInterval;
+        slowQueryThreshold = b.slowQueryThreshold;
     }
 
     /**
@@ -212,6 +225,9 @@ public final class JeexDbConfig {
      *   <tr><td>JEEX_DB_BREAKER_MINIMUM_CALLS</td><td>{@link #breakerMinimumCalls()}</td></tr>
      *   <tr><td>JEEX_DB_BREAKER_WAIT_IN_OPEN_STATE</td><td>{@link #breakerWaitInOpenState()}</td></tr>
      *   <tr><td>JEEX_DB_BREAKER_HALF_OPEN_CALLS</td><td>{@link #breakerPermittedCallsInHalfOpenState()}</td></tr>
+     *   <tr><td>JEEX_DB_HEALTH_TIMEOUT</td><td>{@link #healthTimeout()}</td></tr>
+     *   <tr><td>JEEX_DB_MONITOR_INTERVAL</td><td>{@link #monitorInterval()}</td></tr>
+     *   <tr><td>JEEX_DB_SLOW_QUERY_THRESHOLD</td><td>{@link #slowQueryThreshold()}</td></tr>
      * </table>
      *
      * @param env the variables, usually {@link System#getenv()}
@@ -270,6 +286,9 @@ public final class JeexDbConfig {
         ENV.put("JEEX_DB_BREAKER_MINIMUM_CALLS", (b, v) -> b.breakerMinimumCalls(parseInt(v)));
         ENV.put("JEEX_DB_BREAKER_WAIT_IN_OPEN_STATE", (b, v) -> b.breakerWaitInOpenState(parseDuration(v)));
         ENV.put("JEEX_DB_BREAKER_HALF_OPEN_CALLS", (b, v) -> b.breakerPermittedCallsInHalfOpenState(parseInt(v)));
+        ENV.put("JEEX_DB_HEALTH_TIMEOUT", (b, v) -> b.healthTimeout(parseDuration(v)));
+        ENV.put("JEEX_DB_MONITOR_INTERVAL", (b, v) -> b.monitorInterval(parseDuration(v)));
+        ENV.put("JEEX_DB_SLOW_QUERY_THRESHOLD", (b, v) -> b.slowQueryThreshold(parseDuration(v)));
     }
 
     /** A value that could not be parsed at all; the message is the rule ("an integer"). */
@@ -506,6 +525,31 @@ public final class JeexDbConfig {
         return breakerPermittedCallsInHalfOpenState;
     }
 
+    /**
+     * @return the bound of a health check: the connect, login and socket timeout of its own
+     *     connection (whole seconds, rounded up) and the time after which {@link JeexDatabase#health()}
+     *     answers DOWN without waiting longer; default 2 s
+     */
+    public Duration healthTimeout() {
+        return healthTimeout;
+    }
+
+    /**
+     * @return the interval of the background health monitor, which updates the health gauges and
+     *     logs each change of status once; zero turns the monitor off; default 30 s (on)
+     */
+    public Duration monitorInterval() {
+        return monitorInterval;
+    }
+
+    /**
+     * @return the duration at or above which a statement is logged at WARN with its SQL shape
+     *     (bind values never shown); zero turns the slow-query log off; default 1 s
+     */
+    public Duration slowQueryThreshold() {
+        return slowQueryThreshold;
+    }
+
     /** @return a builder holding this configuration's values, to derive a changed copy */
     public Builder toBuilder() {
         return new Builder(this);
@@ -528,7 +572,9 @@ public final class JeexDbConfig {
                 + ", breakerFailureRateThreshold=" + breakerFailureRateThreshold
                 + ", breakerSlidingWindowSize=" + breakerSlidingWindowSize + ", breakerMinimumCalls=" + breakerMinimumCalls
                 + ", breakerWaitInOpenState=" + breakerWaitInOpenState
-                + ", breakerPermittedCallsInHalfOpenState=" + breakerPermittedCallsInHalfOpenState + "]";
+                + ", breakerPermittedCallsInHalfOpenState=" + breakerPermittedCallsInHalfOpenState
+                + ", healthTimeout=" + healthTimeout + ", monitorInterval=" + monitorInterval
+                + ", slowQueryThreshold=" + slowQueryThreshold + "]";
     }
 
     /**
@@ -565,6 +611,9 @@ public final class JeexDbConfig {
         private int breakerMinimumCalls = DEFAULT_BREAKER_MINIMUM_CALLS;
         private Duration breakerWaitInOpenState = DEFAULT_BREAKER_WAIT_IN_OPEN_STATE;
         private int breakerPermittedCallsInHalfOpenState = DEFAULT_BREAKER_PERMITTED_CALLS_IN_HALF_OPEN_STATE;
+        private Duration healthTimeout = DEFAULT_HEALTH_TIMEOUT;
+        private Duration monitorInterval = DEFAULT_MONITOR_INTERVAL;
+        private Duration slowQueryThreshold = DEFAULT_SLOW_QUERY_THRESHOLD;
 
         private Builder() {
         }
@@ -598,6 +647,9 @@ public final class JeexDbConfig {
             breakerMinimumCalls = c.breakerMinimumCalls;
             breakerWaitInOpenState = c.breakerWaitInOpenState;
             breakerPermittedCallsInHalfOpenState = c.breakerPermittedCallsInHalfOpenState;
+            healthTimeout = c.healthTimeout;
+            monitorInterval = c.monitorInterval;
+            slowQueryThreshold = c.slowQueryThreshold;
         }
 
         /**
@@ -895,6 +947,42 @@ public final class JeexDbConfig {
          */
         public Builder breakerPermittedCallsInHalfOpenState(int calls) {
             this.breakerPermittedCallsInHalfOpenState = atLeast("breakerPermittedCallsInHalfOpenState", calls, 1);
+            return this;
+        }
+
+        /**
+         * @param healthTimeout see {@link JeexDbConfig#healthTimeout()}; rounded up to whole seconds
+         *     for the driver's timeouts
+         * @return this builder
+         * @throws IllegalArgumentException if below 1 s
+         */
+        public Builder healthTimeout(Duration healthTimeout) {
+            this.healthTimeout = atLeast("healthTimeout", healthTimeout, Duration.ofSeconds(1));
+            return this;
+        }
+
+        /**
+         * @param monitorInterval see {@link JeexDbConfig#monitorInterval()}; zero turns the monitor off
+         * @return this builder
+         * @throws IllegalArgumentException if neither zero nor at least 10 ms
+         */
+        public Builder monitorInterval(Duration monitorInterval) {
+            requireNonNull(monitorInterval, "monitorInterval");
+            if (!monitorInterval.isZero() && monitorInterval.compareTo(Duration.ofMillis(10)) < 0) {
+                throw new IllegalArgumentException("monitorInterval must be 0 ms (off) or at least 10 ms, but was "
+                        + Durations.ms(monitorInterval));
+            }
+            this.monitorInterval = monitorInterval;
+            return this;
+        }
+
+        /**
+         * @param slowQueryThreshold see {@link JeexDbConfig#slowQueryThreshold()}; zero turns the log off
+         * @return this builder
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder slowQueryThreshold(Duration slowQueryThreshold) {
+            this.slowQueryThreshold = atLeast("slowQueryThreshold", slowQueryThreshold, Duration.ZERO);
             return this;
         }
 

@@ -5,7 +5,12 @@ import static java.util.Objects.requireNonNull;
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
 import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryRegistry;
+import io.jeex.db.internal.metrics.QueryMetricsListener;
 import io.jeex.db.JeexDbConfig;
 import io.jeex.db.internal.error.ErrorTranslator;
 import io.jeex.db.internal.error.SqlStates;
@@ -40,6 +45,7 @@ public final class DatabaseRuntime implements AutoCloseable {
     private final String password;
     private final HikariDataSource primaryPool;
     private final HikariDataSource replicaPool;
+    private final HikariDataSource migrationPool;
     private final CircuitBreaker primaryBreaker;
     private final CircuitBreaker replicaBreaker;
     private final Retry retry;
@@ -53,24 +59,38 @@ public final class DatabaseRuntime implements AutoCloseable {
         this.password = password;
         this.registry = registry;
         this.translator = new ErrorTranslator(config.includeErrorDetail());
-        this.retry = Retry.of(config.name(), TransactionRunner.retryConfig(config));
-        this.primaryBreaker = CircuitBreaker.of(config.name(), breakerConfig(config));
+        // Registries of one entry each: Resilience4j's tagged Micrometer binders publish from them
+        // (resilience4j.retry.calls, resilience4j.circuitbreaker.calls / .state / ...).
+        RetryRegistry retries = RetryRegistry.of(TransactionRunner.retryConfig(config));
+        this.retry = retries.retry(config.name());
+        CircuitBreakerRegistry breakers = CircuitBreakerRegistry.of(breakerConfig(config));
+        this.primaryBreaker = breakers.circuitBreaker(config.name());
         this.primaryPool = PoolFactory.pool(config, config.name(), config.url(), password, registry);
         HikariDataSource replica = null;
         CircuitBreaker replicaCb = null;
+        HikariDataSource migration = null;
         try {
             if (config.replicaUrl().isPresent()) {
-                replicaCb = CircuitBreaker.of(config.name() + "-replica", breakerConfig(config));
+                replicaCb = breakers.circuitBreaker(config.name() + "-replica");
                 replica = PoolFactory.pool(config, config.name() + "-replica", config.replicaUrl().get(), password,
                         registry);
             }
+            migration = PoolFactory.migrationPool(config, password, registry);
         } catch (RuntimeException e) {
+            if (replica != null) {
+                replica.close();
+            }
             primaryPool.close();
             throw e;
         }
         this.replicaPool = replica;
         this.replicaBreaker = replicaCb;
-        Configuration jooq = new DefaultConfiguration().set(SQLDialect.POSTGRES);
+        this.migrationPool = migration;
+        TaggedRetryMetrics.ofRetryRegistry(retries).bindTo(registry);
+        TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(registry);
+        QueryMetricsListener queries = new QueryMetricsListener(registry, config.name(), config.slowQueryThreshold());
+        Configuration jooq = new DefaultConfiguration().set(SQLDialect.POSTGRES)
+                .set(new DefaultExecuteListenerProvider(queries));
         TransactionMetrics metrics = new TransactionMetrics(registry, config.name());
         this.runner = new TransactionRunner(config,
                 new TransactionRunner.Route(config.name(), primaryPool, primaryBreaker),
@@ -82,7 +102,8 @@ public final class DatabaseRuntime implements AutoCloseable {
                 // Behind PgBouncer the server-side default timeout is not set (see PoolFactory): a
                 // client-side timeout (a cancel request) stands in for it.
                 .set(new Settings().withQueryTimeout(config.pgBouncer() ? queryTimeoutSeconds(config) : 0))
-                .set(new DefaultExecuteListenerProvider(ExecuteListener.onException(ctx -> {
+                .set(new DefaultExecuteListenerProvider(queries),
+                        new DefaultExecuteListenerProvider(ExecuteListener.onException(ctx -> {
                     Throwable failure = ctx.sqlException() != null ? ctx.sqlException() : ctx.exception();
                     RuntimeException translated = translator.translate(failure, 1, "dsl", false);
                     if (translated != null) {
@@ -191,15 +212,19 @@ public final class DatabaseRuntime implements AutoCloseable {
         return dsl;
     }
 
-    /** @return a new direct data source for migrations */
-    public DataSource migrationDataSource() {
-        return PoolFactory.direct(config, password);
+    /**
+     * @return the migration pool: direct to {@link JeexDbConfig#migrationUrl()} (never through
+     *     PgBouncer), at most 2 connections, none kept open when idle, closed with this runtime
+     */
+    public HikariDataSource migrationDataSource() {
+        return migrationPool;
     }
 
     /** Closes the pools. */
     @Override
     public void close() {
         try {
+            migrationPool.close();
             if (replicaPool != null) {
                 replicaPool.close();
             }

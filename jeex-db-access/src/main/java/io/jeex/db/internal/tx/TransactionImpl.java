@@ -42,7 +42,11 @@ final class TransactionImpl implements Transaction {
     public DSLContext dsl() {
         if (dsl == null) {
             Configuration configuration = base.derive(new DefaultConnectionProvider(connection));
-            configuration.set(new DefaultExecuteListenerProvider(new Counter()));
+            // The base configuration's listeners (query metrics, slow-query log) first, then the counter.
+            org.jooq.ExecuteListenerProvider[] inherited = base.executeListenerProviders();
+            org.jooq.ExecuteListenerProvider[] providers = java.util.Arrays.copyOf(inherited, inherited.length + 1);
+            providers[inherited.length] = new DefaultExecuteListenerProvider(new Counter());
+            configuration.set(providers);
             dsl = DSL.using(configuration);
         }
         return dsl;

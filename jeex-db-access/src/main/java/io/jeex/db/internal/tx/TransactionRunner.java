@@ -132,12 +132,14 @@ public final class TransactionRunner {
         };
         try {
             T result = Retry.decorateCheckedSupplier(retry, classified).get();
-            metrics.record(options.name(), "success", attempts.get(), System.nanoTime() - start);
+            metrics.committed(options.name(), attempts.get(), System.nanoTime() - start);
             return result;
         } catch (Throwable t) {
             int made = Math.max(1, attempts.get());
             Outcome outcome = finalFailure(t, made, route, options);
-            metrics.record(options.name(), outcome.tag, made, System.nanoTime() - start);
+            metrics.record(options.name(), outcome.tag.equals(TransactionMetrics.WORK_EXCEPTION)
+                    ? TransactionMetrics.ROLLED_BACK : TransactionMetrics.FAILED, outcome.tag, made,
+                    System.nanoTime() - start);
             if (outcome.exception() != null) {
                 throw outcome.exception();
             }
@@ -311,10 +313,10 @@ public final class TransactionRunner {
         }
         RuntimeException translated = translator.translate(cause, attempts, options.name(), duringCommit);
         if (translated == null) {
-            return new Outcome(cause instanceof RuntimeException re ? re : null, cause, "work_exception");
+            return new Outcome(cause instanceof RuntimeException re ? re : null, cause, TransactionMetrics.WORK_EXCEPTION);
         }
         String tag = translated instanceof JeexDbException && !(cause instanceof JeexDbException)
-                ? SqlStates.classify(cause).tag() : "work_exception";
+                ? SqlStates.classify(cause).tag() : TransactionMetrics.WORK_EXCEPTION;
         if (duringCommit && SqlStates.classify(cause) == Category.CONNECTION_FAILURE) {
             tag = "outcome_unknown";
         }

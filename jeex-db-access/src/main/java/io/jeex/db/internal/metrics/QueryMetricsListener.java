@@ -1,0 +1,138 @@
+package io.jeex.db.internal.metrics;
+
+import io.jeex.db.internal.error.SqlStates;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+import org.jooq.ExecuteContext;
+import org.jooq.ExecuteListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Times every statement that runs through jOOQ (typed queries and plain SQL alike) as
+ * {@value #QUERY_TIMER}, named after OpenTelemetry's client metric, and logs statements at or
+ * above the slow-query threshold at WARN with their SQL shape (bind values are {@code ?};
+ * literals in the text are masked) and duration.
+ *
+ * <p>Tags, every one bounded: {@code db.system.name} ({@code postgresql}), {@code pool} (the
+ * instance name), {@code db.operation.name} (5 values), {@code db.collection.name} (the 5
+ * tables or {@code other}) and {@code error.type} ({@code none}, the SQLSTATE class such as
+ * {@code 23}, or {@code client} for failures without SQLSTATE). Never the SQL, never values.
+ *
+ * <p>Cheap on the hot path: the success timers are looked up in an array by (operation, table);
+ * the shape is read by a scanner without allocation; one small holder per statement carries the
+ * start time.
+ */
+public final class QueryMetricsListener implements ExecuteListener {
+
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(QueryMetricsListener.class);
+
+    /** Timer of statements, from the start of execution to the end of fetching. */
+    public static final String QUERY_TIMER = "db.client.operation.duration";
+    /** Tag value of {@code error.type} for a statement that succeeded. */
+    public static final String NO_ERROR = "none";
+    private static final String START = "jeex.db.metrics.start";
+
+    private final transient MeterRegistry registry;
+    private final String pool;
+    private final long slowNanos;
+    private final transient Timer[] success;
+    private final transient ConcurrentMap<String, Timer> failures = new ConcurrentHashMap<>();
+
+    /**
+     * @param registry where the timers go
+     * @param pool the instance name tag
+     * @param slowQueryThreshold the slow-query threshold; zero for none
+     */
+    public QueryMetricsListener(MeterRegistry registry, String pool, Duration slowQueryThreshold) {
+        this.registry = registry;
+        this.pool = pool;
+        this.slowNanos = slowQueryThreshold.isZero() ? Long.MAX_VALUE : slowQueryThreshold.toNanos();
+        this.success = new Timer[SqlShape.OPERATIONS.length * SqlShape.TABLES.length];
+    }
+
+    /** Start time of one statement; recorded once, by the first of exception() and end(). */
+    private static final class Start {
+        final long nanos = System.nanoTime();
+        boolean recorded;
+    }
+
+    @Override
+    public void executeStart(ExecuteContext ctx) {
+        ctx.data(START, new Start());
+    }
+
+    @Override
+    public void exception(ExecuteContext ctx) {
+        Throwable failure = ctx.sqlException() != null ? ctx.sqlException() : ctx.exception();
+        finish(ctx, errorType(failure));
+    }
+
+    @Override
+    public void end(ExecuteContext ctx) {
+        finish(ctx, NO_ERROR);
+    }
+
+    private void finish(ExecuteContext ctx, String errorType) {
+        Object data = ctx.data(START);
+        if (!(data instanceof Start start) || start.recorded) {
+            return;
+        }
+        start.recorded = true;
+        long nanos = System.nanoTime() - start.nanos;
+        String sql = ctx.sql();
+        int shape = SqlShape.of(sql);
+        timer(shape, errorType).record(nanos, TimeUnit.NANOSECONDS);
+        if (nanos >= slowNanos) {
+            LOG.warn("{}: slow query: {} ms, {} {}{}: {}", pool, TimeUnit.NANOSECONDS.toMillis(nanos),
+                    SqlShape.OPERATIONS[shape / SqlShape.TABLES.length], SqlShape.TABLES[shape % SqlShape.TABLES.length],
+                    errorType == NO_ERROR ? "" : " (failed, SQLSTATE class " + errorType + ")", SqlShape.masked(sql));
+        }
+    }
+
+    private Timer timer(int shape, String errorType) {
+        if (errorType == NO_ERROR) {
+            Timer t = success[shape];
+            if (t == null) {
+                t = register(shape, NO_ERROR);
+                success[shape] = t; // a benign race: registering twice returns the same timer
+            }
+            return t;
+        }
+        return failures.computeIfAbsent(shape + ":" + errorType, k -> register(shape, errorType));
+    }
+
+    private Timer register(int shape, String errorType) {
+        return Timer.builder(QUERY_TIMER)
+                .description("Statements run through jOOQ, from execution to the end of fetching")
+                .tag("db.system.name", "postgresql")
+                .tag("pool", pool)
+                .tag("db.operation.name", SqlShape.OPERATIONS[shape / SqlShape.TABLES.length])
+                .tag("db.collection.name", SqlShape.TABLES[shape % SqlShape.TABLES.length])
+                .tag("error.type", errorType)
+                .register(registry);
+    }
+
+    /** The SQLSTATE class (two characters, checked) or {@code client}: at most 36 * 36 + 1 values. */
+    static String errorType(Throwable failure) {
+        String state = SqlStates.sqlState(failure);
+        if (state == null || state.length() < 2) {
+            return "client";
+        }
+        char a = state.charAt(0);
+        char b = state.charAt(1);
+        if (!isClassChar(a) || !isClassChar(b)) {
+            return "client";
+        }
+        return state.substring(0, 2);
+    }
+
+    private static boolean isClassChar(char c) {
+        return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z');
+    }
+}
