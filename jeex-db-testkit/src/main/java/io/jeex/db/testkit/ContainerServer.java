@@ -18,6 +18,9 @@ final class ContainerServer implements PostgresServer {
 
     /** Whether a Docker engine answers; Testcontainers caches the answer for the JVM. */
     static boolean dockerAvailable() {
+        if (!DockerProbe.mayHaveDocker()) {
+            return false;
+        }
         try {
             return DockerClientFactory.instance().isDockerAvailable();
         } catch (RuntimeException | LinkageError e) {
