@@ -22,8 +22,10 @@ public final class IdeaService implements AutoCloseable {
      * @param config the database configuration, usually {@code JeexDbConfig.fromEnvironment()}
      */
     public IdeaService(JeexDbConfig config) {
+        // README: service-bootstrap
         this.db = JeexDatabase.create(Objects.requireNonNull(config, "config"));
         db.migrate();
+        // README: end
     }
 
     /**
@@ -35,12 +37,14 @@ public final class IdeaService implements AutoCloseable {
      * @return the new project
      */
     public Project signUpWithIdea(String email, String name, String idea) {
+        // README: service-work
         return db.transaction(tx -> {
             User user = db.users().create(email, name);
             Project project = db.projects().create(user.id(), "My idea", "en");
             db.documents().append(project.id(), "about", idea, Json.EMPTY, user.id());
             return project;
         });
+        // README: end
     }
 
     /**

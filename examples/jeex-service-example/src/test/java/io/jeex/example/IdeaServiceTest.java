@@ -25,6 +25,7 @@ class IdeaServiceTest {
     private TestDatabase database;
     private IdeaService service;
 
+    // README: service-test
     @BeforeEach
     void start() {
         database = JeexPostgres.shared().newEmptyDatabase();      // a real PostgreSQL 18, nothing migrated
@@ -37,6 +38,7 @@ class IdeaServiceTest {
         service.close();
         database.close();
     }
+    // README: end
 
     @Test
     void signUpMigratesAndStoresTheUserProjectAndIdea() {
@@ -45,6 +47,7 @@ class IdeaServiceTest {
         assertThat(service.database().users().byEmail("ADA@example.com")).isPresent();
     }
 
+    // README: service-duplicate
     @Test
     void aDuplicateEmailIsATypedErrorAndLeavesNothingHalfDone() {
         service.signUpWithIdea("ada@example.com", "Ada", "First idea.");
@@ -53,6 +56,7 @@ class IdeaServiceTest {
                 .hasMessageContaining("a user with this email already exists");
         assertThat(database.dsl().fetchValue("select count(*) from projects")).isEqualTo(1L);
     }
+    // README: end
 
     @Test
     void concurrentRevisionsGetConsecutiveVersions() throws Exception {
