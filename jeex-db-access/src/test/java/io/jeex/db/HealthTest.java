@@ -112,6 +112,26 @@ class HealthTest {
     }
 
     @Test
+    void aServerThatAcceptsButNeverAnswersIsReportedDownWithinTheTimeout(TestDatabase testDb) throws Exception {
+        // The kernel completes the TCP handshake (backlog); nothing ever reads or answers.
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+             JeexDatabase db = JeexDatabase.create(TestConfigs.forUrl(testDb, "jdbc:postgresql://127.0.0.1:"
+                     + silent.getLocalPort() + "/silent").poolSize(0).healthTimeout(Duration.ofSeconds(1)).build())) {
+            long start = System.nanoTime();
+            HealthReport report = db.health();
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+            assertThat(took).as("answers within 3x its timeout").isLessThan(Duration.ofSeconds(3));
+            assertThat(report.status()).isEqualTo(HealthStatus.DOWN);
+            assertThat(report.live()).isFalse();
+            assertThat(report.reasons()).containsExactly(
+                    "the database did not answer within the health timeout (1000 ms)");
+            assertThat(report.pools()).as("pool figures need no connection").hasSize(2);
+            System.out.println("health of a silent server answered DOWN in " + took.toMillis() + " ms");
+        }
+    }
+
+    @Test
     void theMonitorUpdatesTheGaugesLogsEachChangeOnceAndStopsWithClose() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         PrintStream original = System.err;

@@ -5,6 +5,7 @@ import static io.jeex.db.codegen.Tables.PROJECTS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jeex.db.error.UniqueViolationException;
+import io.jeex.db.health.HealthReport;
 import io.jeex.db.repository.DocumentVersion;
 import io.jeex.db.repository.Json;
 import io.jeex.db.repository.Project;
@@ -83,6 +84,13 @@ class ReadmeExamplesTest {
                         .groupBy(PROJECTS.NAME)
                         .fetch());
                 // README: end
+                // README: health
+                HealthReport report = db.health();
+                String body = report.toJson();          // {"name":"jeex-db","status":"UP","live":true,"ready":true,...}
+                int httpStatus = report.ready() ? 200 : 503;
+                // README: end
+                assertThat(body).startsWith("{\"name\":\"jeex-db\",\"status\":\"UP\",\"live\":true,\"ready\":true,");
+                assertThat(httpStatus).isEqualTo(200);
                 assertThat(latest).hasSize(1);
                 assertThat(latest.get(0).value2()).isEqualTo(2);
                 DSLContext dsl = db.dsl();
@@ -104,7 +112,7 @@ class ReadmeExamplesTest {
             assertThat(normalize(readme)).as("README.md shows the '%s' example of %s", m.group(1),
                     "ReadmeExamplesTest").contains(normalize(m.group(2)));
         }
-        assertThat(names).containsExactly("create", "repositories", "transaction", "query");
+        assertThat(names).containsExactly("create", "repositories", "transaction", "query", "health");
     }
 
     /** Drops each line's leading blanks, so that indentation does not matter. */

@@ -195,7 +195,7 @@ class TransactionRetryTest {
                     });
             assertThat(invocations).hasValue(3);
             assertThat(registry.get(TransactionMetrics.RETRY_COUNTER).tag("name", "always_loses")
-                    .tag("outcome", "serialization_failure").counter().count()).isEqualTo(2.0);
+                    .tag("outcome", "failed").tag("category", "serialization_failure").counter().count()).isEqualTo(2.0);
         }
     }
 
