@@ -89,7 +89,9 @@ public final class DatabaseRuntime implements AutoCloseable {
         TaggedRetryMetrics.ofRetryRegistry(retries).bindTo(registry);
         TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(registry);
         QueryMetricsListener queries = new QueryMetricsListener(registry, config.name(), config.slowQueryThreshold());
+        // executeLogging off: jOOQ's logging listener would run on every statement, to log at DEBUG.
         Configuration jooq = new DefaultConfiguration().set(SQLDialect.POSTGRES)
+                .set(new Settings().withExecuteLogging(false))
                 .set(new DefaultExecuteListenerProvider(queries));
         TransactionMetrics metrics = new TransactionMetrics(registry, config.name());
         this.runner = new TransactionRunner(config,
@@ -101,7 +103,8 @@ public final class DatabaseRuntime implements AutoCloseable {
                 .set(new DataSourceConnectionProvider(primaryPool))
                 // Behind PgBouncer the server-side default timeout is not set (see PoolFactory): a
                 // client-side timeout (a cancel request) stands in for it.
-                .set(new Settings().withQueryTimeout(config.pgBouncer() ? queryTimeoutSeconds(config) : 0))
+                .set(new Settings().withExecuteLogging(false)
+                        .withQueryTimeout(config.pgBouncer() ? queryTimeoutSeconds(config) : 0))
                 .set(new DefaultExecuteListenerProvider(queries),
                         new DefaultExecuteListenerProvider(ExecuteListener.onException(ctx -> {
                     Throwable failure = ctx.sqlException() != null ? ctx.sqlException() : ctx.exception();
