@@ -118,7 +118,8 @@ public final class JeexDatabase implements AutoCloseable {
      */
     public MigrationResult migrate() {
         ensureOpen();
-        Flyway flyway = JeexSchema.flywayConfiguration(runtime.migrationDataSource()).load();
+        Flyway flyway = JeexSchema.flywayConfiguration(
+                runtime.migrationDataSource(runtime.config().migrationPassword().orElse(null))).load();
         try {
             MigrateResult result = flyway.migrate();
             MigrationInfo current = flyway.info().current();

@@ -191,9 +191,12 @@ public final class DatabaseRuntime implements AutoCloseable {
         return dsl;
     }
 
-    /** @return a new direct data source for migrations */
-    public DataSource migrationDataSource() {
-        return PoolFactory.direct(config, password);
+    /**
+     * @param migrationPassword the password of {@link JeexDbConfig#migrationUser()}, or null
+     * @return a new direct data source for migrations
+     */
+    public DataSource migrationDataSource(String migrationPassword) {
+        return PoolFactory.direct(config, migrationPassword);
     }
 
     /** Closes the pools. */

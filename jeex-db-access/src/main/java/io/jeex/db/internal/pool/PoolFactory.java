@@ -59,13 +59,13 @@ public final class PoolFactory {
      * hold session state and locks, so never go through a transaction-pooling PgBouncer).
      *
      * @param config the configuration
-     * @param password the password, or null
-     * @return the data source over {@link JeexDbConfig#migrationUrl()}
+     * @param password the password of {@link JeexDbConfig#migrationUser()}, or null
+     * @return the data source over {@link JeexDbConfig#migrationUrl()}, as {@link JeexDbConfig#migrationUser()}
      */
     public static DataSource direct(JeexDbConfig config, String password) {
         PGSimpleDataSource ds = new PGSimpleDataSource();
         ds.setURL(config.migrationUrl());
-        config.user().ifPresent(ds::setUser);
+        config.migrationUser().ifPresent(ds::setUser);
         if (password != null) {
             ds.setPassword(password);
         }
