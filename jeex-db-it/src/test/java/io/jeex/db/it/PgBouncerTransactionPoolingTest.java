@@ -180,6 +180,36 @@ class PgBouncerTransactionPoolingTest {
     }
 
     @Test
+    void namedServerSidePreparedStatementsBreakBehindThisPgBouncerWhichIsWhyThePgBouncerSwitchTurnsThemOff()
+            throws Exception {
+        try (PgBouncer bouncer = startPgBouncer(1)) {
+            // control: pgjdbc's default, named server-side statements (from the first use here)
+            try (Connection a = rawClient(bouncer, "1"); Connection b = rawClient(bouncer, "1")) {
+                assertThat(selectNumber(a)).isEqualTo(1);
+                assertThatThrownBy(() -> selectNumber(b)).isInstanceOf(SQLException.class)
+                        .hasMessageContaining("prepared statement");
+            }
+            // what pgBouncer(true) sets: unnamed statements only
+            try (Connection a = rawClient(bouncer, "0"); Connection b = rawClient(bouncer, "0")) {
+                for (int i = 0; i < 10; i++) {
+                    assertThat(selectNumber(a)).isEqualTo(1);
+                    assertThat(selectNumber(b)).isEqualTo(1);
+                }
+            }
+        }
+    }
+
+    private static int selectNumber(Connection c) throws SQLException {
+        try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT ?::int")) {
+            ps.setInt(1, 1);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    @Test
     void migrationsGoStraightToPostgresNotThroughPgBouncer() {
         try (PgBouncer bouncer = startPgBouncer(SERVER_CONNECTIONS)) {
             try (JeexDatabase db = JeexDatabase.create(config(bouncer).poolSize(0).maxOverflow(1).build())) {
@@ -200,10 +230,14 @@ class PgBouncerTransactionPoolingTest {
     }
 
     private static Connection rawClient(PgBouncer bouncer) throws SQLException {
+        return rawClient(bouncer, "0");
+    }
+
+    private static Connection rawClient(PgBouncer bouncer, String prepareThreshold) throws SQLException {
         Properties p = new Properties();
         p.setProperty("user", "jeex_user");
         p.setProperty("password", USER_PASSWORD);
-        p.setProperty("prepareThreshold", "0");
+        p.setProperty("prepareThreshold", prepareThreshold);
         return DriverManager.getConnection(bouncer.url(), p);
     }
 

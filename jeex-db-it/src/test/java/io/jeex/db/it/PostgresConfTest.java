@@ -174,7 +174,6 @@ class PostgresConfTest {
             if (!"0".equals(archived)) {
                 break;
             }
-            Thread.onSpinWait();
             Thread.sleep(100); // poll interval while waiting for the archiver
         }
         assertThat(archived).as("WAL segments archived").isNotEqualTo("0");
