@@ -128,7 +128,8 @@ public final class JeexDatabase implements AutoCloseable {
     public static JeexDatabase create(JeexDbConfig config, MeterRegistry registry) {
         requireNonNull(config, "config");
         requireNonNull(registry, "registry");
-        return new JeexDatabase(DatabaseRuntime.start(config, config.password().orElse(null), registry));
+        return new JeexDatabase(DatabaseRuntime.start(config, config.password().orElse(null),
+                config.migrationPassword().orElse(null), registry));
     }
 
     /**

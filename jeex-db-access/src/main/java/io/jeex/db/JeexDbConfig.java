@@ -101,6 +101,8 @@ public final class JeexDbConfig {
     private final String user;
     private final String password;
     private final String migrationUrl;
+    private final String migrationUser;
+    private final String migrationPassword;
     private final String replicaUrl;
     private final String applicationName;
     private final int poolSize;
@@ -134,6 +136,8 @@ public final class JeexDbConfig {
         user = b.user;
         password = b.password;
         migrationUrl = b.migrationUrl;
+        migrationUser = b.migrationUser;
+        migrationPassword = b.migrationPassword;
         replicaUrl = b.replicaUrl;
         applicationName = b.applicationName;
         poolSize = b.poolSize;
@@ -202,6 +206,10 @@ public final class JeexDbConfig {
      *       one trailing line break is removed; not together with JEEX_DB_PASSWORD</td></tr>
      *   <tr><td>JEEX_DB_NAME</td><td>{@link #name()}</td></tr>
      *   <tr><td>JEEX_DB_MIGRATION_URL</td><td>{@link #migrationUrl()}</td></tr>
+     *   <tr><td>JEEX_DB_MIGRATION_USER</td><td>{@link #migrationUser()}</td></tr>
+     *   <tr><td>JEEX_DB_MIGRATION_PASSWORD</td><td>the password of the migration user</td></tr>
+     *   <tr><td>JEEX_DB_MIGRATION_PASSWORD_FILE</td><td>a file holding it, read like
+     *       JEEX_DB_PASSWORD_FILE; not together with JEEX_DB_MIGRATION_PASSWORD</td></tr>
      *   <tr><td>JEEX_DB_REPLICA_URL</td><td>{@link #replicaUrl()}</td></tr>
      *   <tr><td>JEEX_DB_APPLICATION_NAME</td><td>{@link #applicationName()}</td></tr>
      *   <tr><td>JEEX_DB_POOL_SIZE</td><td>{@link #poolSize()}</td></tr>
@@ -250,6 +258,11 @@ public final class JeexDbConfig {
                     + "but both were: unset one of them");
         }
         apply(env, "JEEX_DB_PASSWORD_FILE", b, (bb, v) -> bb.password(readPasswordFile(v)));
+        if (env.get("JEEX_DB_MIGRATION_PASSWORD") != null && env.get("JEEX_DB_MIGRATION_PASSWORD_FILE") != null) {
+            throw new IllegalArgumentException("JEEX_DB_MIGRATION_PASSWORD and JEEX_DB_MIGRATION_PASSWORD_FILE must not "
+                    + "both be set, but both were: unset one of them");
+        }
+        apply(env, "JEEX_DB_MIGRATION_PASSWORD_FILE", b, (bb, v) -> bb.migrationPassword(readPasswordFile(v)));
         for (Map.Entry<String, BiConsumer<Builder, String>> e : ENV.entrySet()) {
             apply(env, e.getKey(), b, e.getValue());
         }
@@ -263,6 +276,8 @@ public final class JeexDbConfig {
         ENV.put("JEEX_DB_USER", Builder::user);
         ENV.put("JEEX_DB_PASSWORD", Builder::password);
         ENV.put("JEEX_DB_MIGRATION_URL", Builder::migrationUrl);
+        ENV.put("JEEX_DB_MIGRATION_USER", Builder::migrationUser);
+        ENV.put("JEEX_DB_MIGRATION_PASSWORD", Builder::migrationPassword);
         ENV.put("JEEX_DB_REPLICA_URL", Builder::replicaUrl);
         ENV.put("JEEX_DB_APPLICATION_NAME", Builder::applicationName);
         ENV.put("JEEX_DB_POOL_SIZE", (b, v) -> b.poolSize(parseInt(v)));
@@ -307,7 +322,7 @@ public final class JeexDbConfig {
         try {
             setter.accept(builder, value);
         } catch (Unparsable e) {
-            String shown = variable.equals("JEEX_DB_PASSWORD") ? "****" : "'" + JdbcUrls.mask(value) + "'";
+            String shown = variable.endsWith("PASSWORD") ? "****" : "'" + JdbcUrls.mask(value) + "'";
             throw new IllegalArgumentException(variable + " must be " + e.getMessage() + ", but was " + shown, e);
         } catch (IllegalArgumentException e) {
             // The builder's message names the property, the rule and the (masked) value.
@@ -394,6 +409,24 @@ public final class JeexDbConfig {
      */
     public String migrationUrl() {
         return migrationUrl != null ? migrationUrl : url;
+    }
+
+    /**
+     * @return the user that {@link JeexDatabase#migrate()} connects as: the role that owns the
+     *     schema (DDL), while {@link #user()} is the application role; defaults to {@link #user()}
+     */
+    public Optional<String> migrationUser() {
+        return migrationUser != null ? Optional.of(migrationUser) : user();
+    }
+
+    /**
+     * Returns the migration user's password for the library's own use. Not part of
+     * {@link #toString()}.
+     *
+     * @return the password of {@link #migrationUser()}; defaults to the main password
+     */
+    Optional<String> migrationPassword() {
+        return migrationPassword != null ? Optional.of(migrationPassword) : password();
     }
 
     /** @return the JDBC URL of a read replica for {@link JeexDatabase#readOnly} work, or empty (the default) */
@@ -560,7 +593,9 @@ public final class JeexDbConfig {
     public String toString() {
         return "JeexDbConfig[name=" + name + ", url=" + JdbcUrls.mask(url) + ", user=" + user
                 + ", password=" + (password == null ? "<none>" : "****")
-                + ", migrationUrl=" + JdbcUrls.mask(migrationUrl()) + ", replicaUrl=" + JdbcUrls.mask(replicaUrl)
+                + ", migrationUrl=" + JdbcUrls.mask(migrationUrl()) + ", migrationUser=" + migrationUser().orElse(null)
+                + ", migrationPassword=" + (migrationPassword != null ? "****" : password == null ? "<none>" : "<password>")
+                + ", replicaUrl=" + JdbcUrls.mask(replicaUrl)
                 + ", applicationName=" + applicationName + ", poolSize=" + poolSize + ", maxOverflow=" + maxOverflow
                 + ", acquireTimeout=" + acquireTimeout + ", connectTimeout=" + connectTimeout
                 + ", maxLifetime=" + maxLifetime + ", idleTimeout=" + idleTimeout + ", keepaliveTime=" + keepaliveTime
@@ -588,6 +623,8 @@ public final class JeexDbConfig {
         private String user;
         private String password;
         private String migrationUrl;
+        private String migrationUser;
+        private String migrationPassword;
         private String replicaUrl;
         private String applicationName = DEFAULT_APPLICATION_NAME;
         private int poolSize = DEFAULT_POOL_SIZE;
@@ -624,6 +661,8 @@ public final class JeexDbConfig {
             user = c.user;
             password = c.password;
             migrationUrl = c.migrationUrl;
+            migrationUser = c.migrationUser;
+            migrationPassword = c.migrationPassword;
             replicaUrl = c.replicaUrl;
             applicationName = c.applicationName;
             poolSize = c.poolSize;
@@ -702,6 +741,25 @@ public final class JeexDbConfig {
          */
         public Builder migrationUrl(String migrationUrl) {
             this.migrationUrl = migrationUrl == null ? null : checkUrl("migrationUrl", migrationUrl);
+            return this;
+        }
+
+        /**
+         * @param migrationUser see {@link JeexDbConfig#migrationUser()}; null (or empty) for {@link JeexDbConfig#user()}
+         * @return this builder
+         */
+        public Builder migrationUser(String migrationUser) {
+            this.migrationUser = migrationUser == null || migrationUser.isEmpty() ? null : migrationUser;
+            return this;
+        }
+
+        /**
+         * @param migrationPassword the password of {@link JeexDbConfig#migrationUser()}, or null for
+         *     the main password; never shown anywhere
+         * @return this builder
+         */
+        public Builder migrationPassword(String migrationPassword) {
+            this.migrationPassword = migrationPassword;
             return this;
         }
 

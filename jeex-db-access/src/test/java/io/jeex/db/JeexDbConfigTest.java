@@ -21,6 +21,7 @@ class JeexDbConfigTest {
     private static final String URL = "jdbc:postgresql://db:5432/jeex";
     private static final String SECRET = "s3cr3t-Pa55";
     private static final String URL_SECRET = "url-s3cr3t";
+    private static final String MIGRATION_SECRET = "0wn3r-m1gr4t10n";
 
     @Test
     void defaultsFollowTheSeedPoolSettings() {
@@ -155,5 +156,65 @@ class JeexDbConfigTest {
         assertThat(log).as("the WARN and INFO lines were captured")
                 .contains("test: statementTimeout is 0 ms").contains("test: started: url=").contains("password=****");
         assertThat(log).doesNotContain(SECRET).doesNotContain(URL_SECRET);
+    }
+    @Test
+    void migrationCredentialsDefaultToTheMainUserAndPassword() {
+        JeexDbConfig config = JeexDbConfig.builder(URL).user("jeex_user").password(SECRET).build();
+
+        assertThat(config.migrationUser()).contains("jeex_user");
+        assertThat(config.migrationPassword()).contains(SECRET);
+        assertThat(config.toString()).contains("migrationUser=jeex_user").contains("migrationPassword=<password>");
+    }
+
+    @Test
+    void migrationCredentialsAreReadFromTheEnvironmentAndAFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("owner-password");
+        Files.writeString(file, MIGRATION_SECRET + "\r\n");
+
+        JeexDbConfig fromFile = JeexDbConfig.fromEnvironment(Map.of("JEEX_DB_URL", URL, "JEEX_DB_USER", "jeex_user",
+                "JEEX_DB_PASSWORD", SECRET, "JEEX_DB_MIGRATION_USER", "jeex_owner",
+                "JEEX_DB_MIGRATION_PASSWORD_FILE", file.toString()));
+        JeexDbConfig fromVariable = JeexDbConfig.fromEnvironment(Map.of("JEEX_DB_URL", URL,
+                "JEEX_DB_MIGRATION_USER", "jeex_owner", "JEEX_DB_MIGRATION_PASSWORD", MIGRATION_SECRET));
+
+        assertThat(fromFile.user()).contains("jeex_user");
+        assertThat(fromFile.password()).contains(SECRET);
+        assertThat(fromFile.migrationUser()).contains("jeex_owner");
+        assertThat(fromFile.migrationPassword()).contains(MIGRATION_SECRET);
+        assertThat(fromVariable.migrationPassword()).contains(MIGRATION_SECRET);
+        assertThat(fromVariable.toBuilder().build().migrationUser()).contains("jeex_owner");
+    }
+
+    @Test
+    void migrationPasswordAndItsFileTogetherAreAContradiction() {
+        assertThatThrownBy(() -> JeexDbConfig.fromEnvironment(Map.of("JEEX_DB_URL", URL,
+                "JEEX_DB_MIGRATION_PASSWORD", MIGRATION_SECRET, "JEEX_DB_MIGRATION_PASSWORD_FILE", "/run/secrets/owner")))
+                .hasMessageStartingWith("JEEX_DB_MIGRATION_PASSWORD and JEEX_DB_MIGRATION_PASSWORD_FILE must not both be set")
+                .hasMessageNotContaining(MIGRATION_SECRET);
+    }
+
+    @Test
+    void migrationPasswordNeverAppearsInToStringOrExceptionMessages(@TempDir Path dir) {
+        JeexDbConfig config = JeexDbConfig.builder(URL).user("jeex_user").password(SECRET)
+                .migrationUser("jeex_owner").migrationPassword(MIGRATION_SECRET).build();
+
+        assertThat(config.toString()).doesNotContain(SECRET).doesNotContain(MIGRATION_SECRET)
+                .contains("migrationUser=jeex_owner").contains("migrationPassword=****");
+        assertThatThrownBy(() -> JeexDbConfig.fromEnvironment(Map.of("JEEX_DB_URL", URL,
+                "JEEX_DB_MIGRATION_PASSWORD_FILE", dir.resolve("missing").toString(),
+                "JEEX_DB_PASSWORD", SECRET)))
+                .hasMessageStartingWith("JEEX_DB_MIGRATION_PASSWORD_FILE must be a readable file")
+                .hasMessageNotContaining(SECRET);
+    }
+
+    @Test
+    void migrateConnectsAsTheMigrationUser() {
+        try (TestDatabase testDb = JeexPostgres.shared().newEmptyDatabase()) {
+            JeexDbConfig config = TestConfigs.forDatabase(testDb).user("nobody_here")
+                    .migrationUser(testDb.user()).build();
+            try (JeexDatabase db = JeexDatabase.create(config)) {
+                assertThat(db.migrate().migrationsApplied()).isPositive();
+            }
+        }
     }
 }

@@ -54,7 +54,7 @@ public final class DatabaseRuntime implements AutoCloseable {
     private final TransactionRunner runner;
     private final DSLContext dsl;
 
-    private DatabaseRuntime(JeexDbConfig config, String password, MeterRegistry registry) {
+    private DatabaseRuntime(JeexDbConfig config, String password, String migrationPassword, MeterRegistry registry) {
         this.config = config;
         this.password = password;
         this.registry = registry;
@@ -75,7 +75,7 @@ public final class DatabaseRuntime implements AutoCloseable {
                 replica = PoolFactory.pool(config, config.name() + "-replica", config.replicaUrl().get(), password,
                         registry);
             }
-            migration = PoolFactory.migrationPool(config, password, registry);
+            migration = PoolFactory.migrationPool(config, migrationPassword, registry);
         } catch (RuntimeException e) {
             if (replica != null) {
                 replica.close();
@@ -120,13 +120,15 @@ public final class DatabaseRuntime implements AutoCloseable {
      *
      * @param config the configuration
      * @param password the password, or null
+     * @param migrationPassword the password of the migration user, or null
      * @param registry the meter registry
      * @return the runtime
      */
-    public static DatabaseRuntime start(JeexDbConfig config, String password, MeterRegistry registry) {
+    public static DatabaseRuntime start(JeexDbConfig config, String password, String migrationPassword,
+                                        MeterRegistry registry) {
         requireNonNull(config, "config");
         requireNonNull(registry, "registry");
-        DatabaseRuntime runtime = new DatabaseRuntime(config, password, registry);
+        DatabaseRuntime runtime = new DatabaseRuntime(config, password, migrationPassword, registry);
         LOG.info("{}: started: url={}, user={}, poolSize={}, maximumPoolSize={}, acquireTimeout={}, "
                         + "statementTimeout={}, replica={}, pgBouncer={}", config.name(), JdbcUrls.mask(config.url()),
                 config.user().orElse("<from url>"), config.poolSize(), config.maximumPoolSize(),

@@ -16,7 +16,9 @@ import io.jeex.db.error.SerializationFailureException;
 import io.jeex.db.error.TransactionWorkException;
 import io.jeex.db.error.UncategorizedDatabaseException;
 import io.jeex.db.error.UniqueViolationException;
+import io.jeex.db.internal.JdbcUrls;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import org.postgresql.util.ServerErrorMessage;
 
 /**
@@ -115,11 +117,21 @@ public final class ErrorTranslator {
         return server != null && server.getMessage() != null ? server.getMessage() : clientMessage(failure);
     }
 
-    /** The driver's or pool's own message (host and port, pool counters; no row values). */
+    /**
+     * The driver's or pool's own message (host and port, pool counters; no row values). When the
+     * pool gave up waiting, HikariCP's message only counts connections; the reason no connection
+     * could be opened (TLS, pg_hba.conf, authentication) is its cause, which is appended.
+     */
     private static String clientMessage(Throwable failure) {
         SQLException e = SqlStates.find(failure, SQLException.class);
         Throwable t = e != null ? e : failure;
-        return t.getMessage() != null ? t.getMessage() : t.getClass().getName();
+        String text = t.getMessage() != null ? t.getMessage() : t.getClass().getName();
+        Throwable cause = t.getCause();
+        if (t instanceof SQLTransientConnectionException && cause != null && cause != t && cause.getMessage() != null
+                && !text.contains(cause.getMessage())) {
+            text += "; the last attempt to connect failed: " + JdbcUrls.mask(cause.getMessage());
+        }
+        return text;
     }
 
     private static String or(String sentence, String fallback) {

@@ -5,8 +5,6 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.jeex.db.JeexDbConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Properties;
-import javax.sql.DataSource;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /** Builds the pools (HikariCP) and the direct, unpooled data source for migrations. */
 public final class PoolFactory {
@@ -71,7 +69,7 @@ public final class PoolFactory {
         h.setPoolName(config.name() + "-migration");
         h.setDriverClassName("org.postgresql.Driver");
         h.setJdbcUrl(config.migrationUrl());
-        config.user().ifPresent(h::setUsername);
+        config.migrationUser().ifPresent(h::setUsername);
         if (password != null) {
             h.setPassword(password);
         }
@@ -92,27 +90,6 @@ public final class PoolFactory {
             h.setMetricRegistry(registry);
         }
         return new HikariDataSource(h);
-    }
-
-    /**
-     * Builds a data source that opens a new, direct connection per call, for migrations (which
-     * hold session state and locks, so never go through a transaction-pooling PgBouncer).
-     *
-     * @param config the configuration
-     * @param password the password, or null
-     * @return the data source over {@link JeexDbConfig#migrationUrl()}
-     */
-    public static DataSource direct(JeexDbConfig config, String password) {
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setURL(config.migrationUrl());
-        config.user().ifPresent(ds::setUser);
-        if (password != null) {
-            ds.setPassword(password);
-        }
-        ds.setApplicationName(config.applicationName() + "-migrate");
-        ds.setConnectTimeout(seconds(config));
-        ds.setLogServerErrorDetail(config.includeErrorDetail());
-        return ds;
     }
 
     private static Properties driverProperties(JeexDbConfig config, String applicationName) {

@@ -1,0 +1,39 @@
+package io.jeex.db.it;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The files of the repository's {@code docker/} directory, which these tests exercise. */
+final class DockerFiles {
+
+    private DockerFiles() {
+    }
+
+    /** @return {@code docker/} of this repository (tests run in the module directory; found upwards) */
+    static Path dir() {
+        Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+        for (Path d = dir; d != null; d = d.getParent()) {
+            if (Files.isRegularFile(d.resolve("docker/compose.yaml"))) {
+                return d.resolve("docker");
+            }
+        }
+        throw new IllegalStateException("docker/compose.yaml not found above " + dir
+                + ": run the tests from the jeex-db repository");
+    }
+
+    static Path pgbouncerIni() {
+        return dir().resolve("pgbouncer/pgbouncer.ini");
+    }
+
+    static Path postgresqlConf() {
+        return dir().resolve("postgres/postgresql.conf");
+    }
+
+    static Path rolesSql() {
+        return dir().resolve("postgres/initdb/10-roles.sql");
+    }
+
+    static Path passwordsScript() {
+        return dir().resolve("postgres/initdb/20-passwords.sh");
+    }
+}

