@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jeex.db.JeexDbConfig;
 import io.jeex.db.error.UniqueViolationException;
+import io.jeex.db.health.HealthReport;
+import io.jeex.db.health.HealthStatus;
 import io.jeex.db.repository.Project;
 import io.jeex.db.testkit.JeexPostgres;
 import io.jeex.db.testkit.TestDatabase;
@@ -57,6 +59,15 @@ class IdeaServiceTest {
         assertThat(database.dsl().fetchValue("select count(*) from projects")).isEqualTo(1L);
     }
     // README: end
+
+    @Test
+    void healthIsUpAndReadyOnceMigrated() {
+        HealthReport health = service.database().health();
+        assertThat(health.status()).as(health.toJson()).isEqualTo(HealthStatus.UP);
+        assertThat(health.live()).isTrue();
+        assertThat(health.ready()).isTrue();
+        assertThat(health.toJson()).contains("\"status\"");
+    }
 
     @Test
     void concurrentRevisionsGetConsecutiveVersions() throws Exception {
