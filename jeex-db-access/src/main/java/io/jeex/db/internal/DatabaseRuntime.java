@@ -97,7 +97,7 @@ public final class DatabaseRuntime implements AutoCloseable {
         this.runner = new TransactionRunner(config,
                 new TransactionRunner.Route(config.name(), primaryPool, primaryBreaker),
                 replica == null ? null : new TransactionRunner.Route(config.name() + "-replica", replica, replicaCb),
-                retry, translator, metrics, jooq);
+                retry, translator, metrics, jooq, queries);
         this.dsl = DSL.using(new DefaultConfiguration()
                 .set(SQLDialect.POSTGRES)
                 .set(new DataSourceConnectionProvider(primaryPool))

@@ -48,6 +48,11 @@ public record Json(String text) {
         return JSONB.valueOf(text);
     }
 
+    /** A JSONB column's text as read by JDBC, or null. */
+    static Json fromDb(String text) {
+        return text == null ? null : new Json(text);
+    }
+
     static Json fromJsonb(JSONB value) {
         return value == null ? null : new Json(value.data());
     }

@@ -1,44 +1,82 @@
 package io.jeex.db.repository;
 
+import io.jeex.db.internal.tx.Jdbc;
+import io.jeex.db.tx.Transaction;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Optional;
+import java.util.UUID;
 import org.jooq.DSLContext;
 import org.jooq.Query;
-import org.jooq.ResultQuery;
 import org.jooq.SQLDialect;
-import org.jooq.Table;
-import org.jooq.TableRecord;
 import org.jooq.impl.DSL;
 
 /**
- * A hot statement written with jOOQ's typed DSL and rendered to SQL once, at class
- * initialisation. Rendering a query is most of jOOQ's own cost per call (measured: over a third
- * of the client-side time of a single-row insert); the rendered text is executed with fresh bind
- * values and read back into the table's typed record.
+ * A hot statement, written with jOOQ's typed DSL and rendered to SQL once at class
+ * initialisation, then run with plain JDBC inside the managed transaction (counted for the
+ * retry rules, observed by the query metrics). Measured on 2 cores: rendering was over a third
+ * of the client-side time of a single-row insert, and jOOQ's per-execution machinery alone
+ * halved the CPU-bound throughput of a primary-key lookup (see docs/benchmarks.md).
  *
- * @param <R> the record type
+ * @param <T> what a row maps to
  */
-final class Prepared<R extends TableRecord<R>> {
+final class Prepared<T> {
 
     private static final DSLContext RENDERER = DSL.using(SQLDialect.POSTGRES);
 
-    private final String sql;
-    private final Table<R> table;
+    /** Binds the values of one call. */
+    @FunctionalInterface
+    interface Binder {
+        void bind(PreparedStatement statement) throws SQLException;
+    }
 
-    private Prepared(String sql, Table<R> table) {
+    /** Reads one row. */
+    @FunctionalInterface
+    interface RowMapper<T> {
+        T map(ResultSet row) throws SQLException;
+    }
+
+    private final String sql;
+    private final RowMapper<T> mapper;
+
+    private Prepared(String sql, RowMapper<T> mapper) {
         this.sql = sql;
-        this.table = table;
+        this.mapper = mapper;
     }
 
     /**
      * @param query the statement, with {@code DSL.param(name, type)} where values go, in bind order
-     * @param table the table whose record it returns
+     * @param mapper reads one row of its result
      */
-    static <R extends TableRecord<R>> Prepared<R> of(Query query, Table<R> table) {
-        return new Prepared<>(RENDERER.render(query), table);
+    static <T> Prepared<T> of(Query query, RowMapper<T> mapper) {
+        return new Prepared<>(RENDERER.render(query), mapper);
     }
 
-    /** The statement with these bind values, on the transaction's context. */
-    ResultQuery<R> bind(DSLContext dsl, Object... values) {
-        return dsl.resultQuery(sql, values).coerce(table);
+    /** Runs the statement; the row it returns, if any. */
+    Optional<T> optional(Transaction tx, Binder binder) throws SQLException {
+        return Jdbc.run(tx, sql, ps -> {
+            binder.bind(ps);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(mapper.map(rs)) : Optional.empty();
+            }
+        });
+    }
+
+    /** Runs the statement, which returns exactly one row. */
+    T one(Transaction tx, Binder binder) throws SQLException {
+        return optional(tx, binder).orElseThrow(() -> new IllegalStateException("no row from: " + sql));
+    }
+
+    static Instant instant(ResultSet row, String column) throws SQLException {
+        OffsetDateTime value = row.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+
+    static UUID uuid(ResultSet row, String column) throws SQLException {
+        return row.getObject(column, UUID.class);
     }
 
     @Override

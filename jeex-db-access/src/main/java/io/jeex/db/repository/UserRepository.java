@@ -22,13 +22,13 @@ public final class UserRepository {
     private static final String TABLE = "users";
     private static final TxOptions CREATE = Tx.one("users.create");
     private static final TxOptions BY_ID = Tx.one("users.byId");
-    private static final Prepared<UsersRecord> INSERT = Prepared.of(DSL.insertInto(USERS)
+    private static final Prepared<User> INSERT = Prepared.of(DSL.insertInto(USERS)
             .set(USERS.EMAIL, DSL.param("email", USERS.EMAIL.getDataType()))
             .set(USERS.NAME, DSL.param("name", USERS.NAME.getDataType()))
             .set(USERS.PROFILE_DATA, DSL.param("profile", USERS.PROFILE_DATA.getDataType()))
-            .returning(), USERS);
-    private static final Prepared<UsersRecord> SELECT_BY_ID = Prepared.of(DSL.selectFrom(USERS)
-            .where(USERS.ID.eq(DSL.param("id", USERS.ID.getDataType()))), USERS);
+            .returning(), UserRepository::map);
+    private static final Prepared<User> SELECT_BY_ID = Prepared.of(DSL.selectFrom(USERS)
+            .where(USERS.ID.eq(DSL.param("id", USERS.ID.getDataType()))), UserRepository::map);
     private final JeexDatabase db;
 
     /**
@@ -67,7 +67,11 @@ public final class UserRepository {
         String e = Check.email(TABLE, email);
         String n = Check.text(TABLE, "name", name, Check.MAX_NAME);
         Json p = Check.json(TABLE, "profile_data", profile, false);
-        return db.transaction(CREATE, tx -> map(INSERT.bind(tx.dsl(), e, n, p.jsonb()).fetchOne()));
+        return db.transaction(CREATE, tx -> INSERT.one(tx, ps -> {
+            ps.setString(1, e);
+            ps.setString(2, n);
+            ps.setString(3, p.text());
+        }));
     }
 
     /**
@@ -78,7 +82,7 @@ public final class UserRepository {
      */
     public Optional<User> byId(UUID id) {
         UUID key = Check.id(TABLE, "id", id);
-        return db.readOnly(BY_ID, tx -> SELECT_BY_ID.bind(tx.dsl(), key).fetchOptional().map(UserRepository::map));
+        return db.readOnly(BY_ID, tx -> SELECT_BY_ID.optional(tx, ps -> ps.setObject(1, key)));
     }
 
     /**
@@ -150,6 +154,12 @@ public final class UserRepository {
 
     private static User found(UUID id, Optional<UsersRecord> record) {
         return map(NotFoundException.requireFound(record, TABLE, "user " + id));
+    }
+
+    static User map(java.sql.ResultSet row) throws java.sql.SQLException {
+        return new User(Prepared.uuid(row, "id"), row.getString("email"), row.getString("name"),
+                Json.fromDb(row.getString("profile_data")), Prepared.instant(row, "created_at"),
+                Optional.ofNullable(Prepared.instant(row, "last_login_at")), Prepared.instant(row, "updated_at"));
     }
 
     static User map(UsersRecord r) {

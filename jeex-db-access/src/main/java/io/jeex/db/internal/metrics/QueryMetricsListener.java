@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import org.jooq.ExecuteContext;
+import io.jeex.db.internal.tx.StatementObserver;
 import org.jooq.ExecuteListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * the shape is read by a scanner without allocation; one small holder per statement carries the
  * start time.
  */
-public final class QueryMetricsListener implements ExecuteListener {
+public final class QueryMetricsListener implements ExecuteListener, StatementObserver {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(QueryMetricsListener.class);
@@ -78,14 +79,21 @@ public final class QueryMetricsListener implements ExecuteListener {
         finish(ctx, NO_ERROR);
     }
 
+    @Override
+    public void statement(String sql, long nanos, Throwable failure) {
+        record(sql, nanos, failure == null ? NO_ERROR : errorType(failure));
+    }
+
     private void finish(ExecuteContext ctx, String errorType) {
         Object data = ctx.data(START);
         if (!(data instanceof Start start) || start.recorded) {
             return;
         }
         start.recorded = true;
-        long nanos = System.nanoTime() - start.nanos;
-        String sql = ctx.sql();
+        record(ctx.sql(), System.nanoTime() - start.nanos, errorType);
+    }
+
+    private void record(String sql, long nanos, String errorType) {
         int shape = SqlShape.of(sql);
         timer(shape, errorType).record(nanos, TimeUnit.NANOSECONDS);
         if (nanos >= slowNanos) {

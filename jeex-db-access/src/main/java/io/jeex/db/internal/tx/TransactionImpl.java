@@ -3,6 +3,8 @@ package io.jeex.db.internal.tx;
 import io.jeex.db.tx.Transaction;
 import io.jeex.db.tx.TxOptions;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import org.jooq.Configuration;
 import org.jooq.DSLContext;
 import org.jooq.ExecuteContext;
@@ -25,17 +27,43 @@ final class TransactionImpl implements Transaction {
     private final int attempt;
     private final Configuration base;
     private final boolean autoCommit;
+    private final StatementObserver observer;
     private DSLContext dsl;
     private int started;
     private int statements;
     private boolean connectionHandedOut;
 
-    TransactionImpl(Connection connection, TxOptions options, int attempt, Configuration base, boolean autoCommit) {
+    TransactionImpl(Connection connection, TxOptions options, int attempt, Configuration base, boolean autoCommit,
+                    StatementObserver observer) {
         this.connection = connection;
         this.options = options;
         this.attempt = attempt;
         this.base = base;
         this.autoCommit = autoCommit;
+        this.observer = observer;
+    }
+
+    /** Runs one statement with plain JDBC, counted and observed like a jOOQ statement. */
+    <T> T run(String sql, JdbcStatement<T> statement) throws SQLException {
+        beforeStatement();
+        long start = System.nanoTime();
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            T result = statement.run(ps);
+            statements++;
+            observer.statement(sql, System.nanoTime() - start, null);
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            observer.statement(sql, System.nanoTime() - start, e);
+            throw e;
+        }
+    }
+
+    private void beforeStatement() {
+        if (autoCommit && started > 0) {
+            throw new IllegalStateException("work '" + options.name() + "' is marked singleStatement but runs a "
+                    + "second statement, which would commit separately; remove withSingleStatement(true)");
+        }
+        started++;
     }
 
     @Override
@@ -58,11 +86,7 @@ final class TransactionImpl implements Transaction {
 
         @Override
         public void executeStart(ExecuteContext ctx) {
-            if (autoCommit && started > 0) {
-                throw new IllegalStateException("work '" + options.name() + "' is marked singleStatement but runs a "
-                        + "second statement, which would commit separately; remove withSingleStatement(true)");
-            }
-            started++;
+            beforeStatement();
         }
 
         @Override

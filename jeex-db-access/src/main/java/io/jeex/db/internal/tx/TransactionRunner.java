@@ -60,6 +60,7 @@ public final class TransactionRunner {
     private final ErrorTranslator translator;
     private final TransactionMetrics metrics;
     private final Configuration jooq;
+    private final StatementObserver observer;
     private final ThreadLocal<TransactionImpl> current = new ThreadLocal<>();
 
     /**
@@ -70,9 +71,11 @@ public final class TransactionRunner {
      * @param translator translates final failures
      * @param metrics the metrics seam
      * @param jooq the jOOQ configuration (dialect, settings) that transactions derive from
+     * @param observer sees the statements run with plain JDBC ({@link Jdbc})
      */
     public TransactionRunner(JeexDbConfig config, Route primary, Route replica, Retry retry,
-                             ErrorTranslator translator, TransactionMetrics metrics, Configuration jooq) {
+                             ErrorTranslator translator, TransactionMetrics metrics, Configuration jooq,
+                             StatementObserver observer) {
         this.config = requireNonNull(config, "config");
         this.primary = requireNonNull(primary, "primary");
         this.replica = replica;
@@ -80,6 +83,7 @@ public final class TransactionRunner {
         this.translator = requireNonNull(translator, "translator");
         this.metrics = requireNonNull(metrics, "metrics");
         this.jooq = requireNonNull(jooq, "jooq");
+        this.observer = requireNonNull(observer, "observer");
     }
 
     /**
@@ -175,7 +179,7 @@ public final class TransactionRunner {
             throw new AttemptFailure(e, Phase.CONNECT, false);
         }
         boolean autoCommit = options.autoCommits();
-        TransactionImpl tx = new TransactionImpl(connection, options, attempt, jooq, autoCommit);
+        TransactionImpl tx = new TransactionImpl(connection, options, attempt, jooq, autoCommit, observer);
         Phase phase = Phase.BEGIN;
         try {
             if (!autoCommit) {
