@@ -113,12 +113,8 @@ public final class AgentExecutionRepository {
                     .set(AGENT_EXECUTIONS.COMPLETED_AT, DSL.greatest(DSL.currentInstant(), AGENT_EXECUTIONS.STARTED_AT))
                     .where(AGENT_EXECUTIONS.ID.eq(key)).and(AGENT_EXECUTIONS.STATUS.in(LIVE))
                     .returning().fetchOptional();
-            if (updated.isPresent()) {
-                return map(updated.get());
-            }
-            AgentExecutionsRecord current = NotFoundException.requireFound(tx.dsl().selectFrom(AGENT_EXECUTIONS)
-                    .where(AGENT_EXECUTIONS.ID.eq(key)).fetchOptional(), TABLE, "agent execution " + key);
-            throw new IllegalTransitionException(TABLE, "agent execution " + key, current.getStatus(), to.dbValue());
+            return map(Transitions.require(updated, tx.dsl(), AGENT_EXECUTIONS, AGENT_EXECUTIONS.ID,
+                    AGENT_EXECUTIONS.STATUS, key, "agent execution", to.dbValue()));
         });
     }
 

@@ -142,12 +142,8 @@ public final class ExportRepository {
             }
             Optional<ExportsRecord> updated = update.where(EXPORTS.ID.eq(key)).and(EXPORTS.STATUS.in(allowed))
                     .returning().fetchOptional();
-            if (updated.isPresent()) {
-                return map(updated.get());
-            }
-            ExportsRecord current = NotFoundException.requireFound(tx.dsl().selectFrom(EXPORTS)
-                    .where(EXPORTS.ID.eq(key)).fetchOptional(), TABLE, "export " + key);
-            throw new IllegalTransitionException(TABLE, "export " + key, current.getStatus(), to.dbValue());
+            return map(Transitions.require(updated, tx.dsl(), EXPORTS, EXPORTS.ID, EXPORTS.STATUS, key, "export",
+                    to.dbValue()));
         });
     }
 

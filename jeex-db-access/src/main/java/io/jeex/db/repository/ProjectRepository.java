@@ -145,11 +145,8 @@ public final class ProjectRepository {
         return db.transaction(Tx.many("projects.changeStatus"), tx -> {
             Optional<ProjectsRecord> updated = tx.dsl().update(PROJECTS).set(PROJECTS.STATUS, to.dbValue())
                     .where(PROJECTS.ID.eq(key)).and(PROJECTS.STATUS.in(from)).returning().fetchOptional();
-            if (updated.isPresent()) {
-                return map(updated.get());
-            }
-            ProjectsRecord current = NotFoundException.requireFound(currentRow(tx.dsl(), key), TABLE, "project " + key);
-            throw new IllegalTransitionException(TABLE, "project " + key, current.getStatus(), to.dbValue());
+            return map(Transitions.require(updated, tx.dsl(), PROJECTS, PROJECTS.ID, PROJECTS.STATUS, key, "project",
+                    to.dbValue()));
         });
     }
 
