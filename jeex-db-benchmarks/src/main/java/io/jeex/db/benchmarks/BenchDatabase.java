@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * One embedded PostgreSQL 18 and one migrated database per benchmark trial, with a
- * JeexDatabase (retry, breaker and Micrometer metrics on) whose pool the raw-JDBC baseline
+ * JeexDatabase (retry, breaker and Micrometer metrics on; the periodic health monitor off) whose pool the raw-JDBC baseline
  * shares. The embedded server runs with durability off (fsync, synchronous_commit), so the
  * figures show the client side's cost, where the library's overhead lives, at its largest.
  */
@@ -26,7 +26,10 @@ final class BenchDatabase implements AutoCloseable {
                 TestkitSettings.PREFETCH, "0"), Map.of()));
         database = postgres.newDatabase();
         db = JeexDatabase.create(JeexDbConfig.builder(database.jdbcUrl()).user(database.user())
-                .password(database.password()).poolSize(poolSize).maxOverflow(0).build(), registry);
+                .password(database.password()).poolSize(poolSize).maxOverflow(0)
+                // The periodic health check is a background cost, not a per-call one: off, so that
+                // its runs (every 30 s by default) do not land in random measurement iterations.
+                .monitorInterval(java.time.Duration.ZERO).build(), registry);
     }
 
     @Override
