@@ -127,6 +127,30 @@ class SecretsTest {
         assertThat(bouncer.output()).doesNotContain(wrong);
     }
 
+    @Test
+    void aWrongPasswordIsAnAuthenticationFailureNamingTheSettingsAndIsNotRetried() {
+        String wrong = "wrong-" + UUID.randomUUID();
+        JeexDbConfig config = JeexDbConfig.builder(server.url("jeex_idea"))
+                .name("it-wrong-password")
+                .user("jeex_user")
+                .password(wrong)
+                .poolSize(0)
+                .maxOverflow(1)
+                .acquireTimeout(Duration.ofSeconds(2))
+                .build();
+        try (JeexDatabase db = JeexDatabase.create(config)) {
+            assertThatThrownBy(() -> db.transaction(tx -> tx.dsl().fetchOne("SELECT 1")))
+                    .isInstanceOfSatisfying(io.jeex.db.error.AuthenticationFailedException.class, e -> {
+                        assertThat(e.sqlState()).isEqualTo("28P01");
+                        assertThat(e.attempts()).as("never retried").isEqualTo(1);
+                    })
+                    .isInstanceOf(io.jeex.db.error.DatabaseUnavailableException.class)
+                    .hasMessageContaining("JEEX_DB_PASSWORD")
+                    .hasMessageContaining("password authentication failed")
+                    .hasMessageNotContaining(wrong);
+        }
+    }
+
     private static String capturingLog(Runnable work) {
         PrintStream original = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();

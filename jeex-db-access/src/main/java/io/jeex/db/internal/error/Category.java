@@ -26,6 +26,11 @@ public enum Category {
     CONNECTION_FAILURE,
     /** 42501. */
     PERMISSION_DENIED,
+    /**
+     * Class 28: the server refused the login (wrong password, unknown role, no pg_hba.conf entry),
+     * usually seen as a pool acquire timeout whose last connect failed so.
+     */
+    AUTHENTICATION_FAILED,
     /** Any other SQLSTATE. */
     OTHER_SQL,
     /** No SQLSTATE in the chain: not a database error. */
@@ -36,7 +41,7 @@ public enum Category {
      *     failures the circuit breaker records
      */
     public boolean isInfrastructure() {
-        return this == CONNECTION_FAILURE || this == POOL_TIMEOUT;
+        return this == CONNECTION_FAILURE || this == POOL_TIMEOUT || this == AUTHENTICATION_FAILED;
     }
 
     /** @return whether the failure is a lost race that a retry can win */

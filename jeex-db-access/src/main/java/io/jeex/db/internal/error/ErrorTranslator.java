@@ -2,6 +2,7 @@ package io.jeex.db.internal.error;
 
 import static java.util.Objects.requireNonNull;
 
+import io.jeex.db.error.AuthenticationFailedException;
 import io.jeex.db.error.CheckViolationException;
 import io.jeex.db.error.ConstraintViolationException;
 import io.jeex.db.error.DatabaseTimeoutException;
@@ -98,6 +99,9 @@ public final class ErrorTranslator {
                     + "acquire timeout: " + clientMessage(failure), context, txName, null), context, failure);
             case CONNECTION_FAILURE -> new DatabaseUnavailableException(message("the database is unavailable: "
                     + clientMessage(failure), context, txName, null), context, failure);
+            case AUTHENTICATION_FAILED -> new AuthenticationFailedException(message("the database refused the login: "
+                    + clientMessage(failure) + "; check the user and password (JEEX_DB_USER, JEEX_DB_PASSWORD or "
+                    + "JEEX_DB_PASSWORD_FILE) and the server's pg_hba.conf", context, txName, null), context, failure);
             case PERMISSION_DENIED -> new PermissionDeniedException(message("the database role lacks a privilege: "
                     + serverText(server, failure), context, txName, null), context, failure);
             default -> new UncategorizedDatabaseException(message(otherSentence(state, server, failure), context,

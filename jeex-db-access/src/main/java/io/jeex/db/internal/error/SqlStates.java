@@ -37,6 +37,9 @@ public final class SqlStates {
         if (isConnectionState(state)) {
             return Category.CONNECTION_FAILURE;
         }
+        if (state.startsWith("28")) {
+            return Category.AUTHENTICATION_FAILED; // permanent until the configuration changes: never retried
+        }
         if (poolTimeout) {
             return Category.POOL_TIMEOUT;
         }
