@@ -129,18 +129,9 @@ class ConnectionFailureRetryTest {
     private static Thread killWhenActive(TestDatabase testDb, String applicationName) {
         Thread killer = new Thread(() -> {
             try (Connection admin = testDb.dataSource().getConnection()) {
-                Eventually.await("a statement running on the pool's backend", Duration.ofSeconds(20), () -> {
-                    try (PreparedStatement s = admin.prepareStatement("select count(*) from pg_stat_activity "
-                            + "where application_name = ? and state = 'active' and query like '%pg_sleep%'")) {
-                        s.setString(1, applicationName);
-                        try (ResultSet rs = s.executeQuery()) {
-                            rs.next();
-                            return rs.getInt(1) == 1;
-                        }
-                    } catch (SQLException e) {
-                        throw new AssertionError(e);
-                    }
-                });
+                Eventually.await("a statement running on the pool's backend", Duration.ofSeconds(20),
+                        () -> count(admin, "select count(*) from pg_stat_activity where application_name = ? "
+                                + "and state = 'active' and query like '%pg_sleep%'", applicationName) == 1);
                 terminateBackendOf(testDb, applicationName);
             } catch (SQLException e) {
                 throw new AssertionError(e);
@@ -177,17 +168,21 @@ class ConnectionFailureRetryTest {
                 s.setInt(1, pid);
                 s.execute();
             }
-            Eventually.await("backend " + pid + " gone", Duration.ofSeconds(10), () -> {
-                try (PreparedStatement s = admin.prepareStatement("select count(*) from pg_stat_activity where pid = ?")) {
-                    s.setInt(1, pid);
-                    try (ResultSet rs = s.executeQuery()) {
-                        rs.next();
-                        return rs.getInt(1) == 0;
-                    }
-                } catch (SQLException e) {
-                    throw new AssertionError(e);
-                }
-            });
+            Eventually.await("backend " + pid + " gone", Duration.ofSeconds(10),
+                    () -> count(admin, "select count(*) from pg_stat_activity where pid = ?", pid) == 0);
+        }
+    }
+
+    /** Runs a one-parameter count query on the admin connection. */
+    private static int count(Connection admin, String sql, Object parameter) {
+        try (PreparedStatement s = admin.prepareStatement(sql)) {
+            s.setObject(1, parameter);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        } catch (SQLException e) {
+            throw new AssertionError(e);
         }
     }
 }

@@ -113,39 +113,11 @@ public class SingleRowBenchmark {
         }
     }
 
-    /** Diagnostic: the same lookup through jOOQ alone (no transaction runner), plain SQL. */
-    @Benchmark
-    public Object lookupJooqOnly() {
-        return bench.db.dsl().resultQuery(SELECT, anyId()).fetchOptional();
-    }
-
     /** Diagnostic: plain jOOQ on the pool, no listeners, default settings. */
     @Benchmark
     public Object lookupBareJooq() {
         return bare.resultQuery(SELECT, anyId()).fetchOptional();
     }
-
-    /** Diagnostic: plain jOOQ, typed query (rendered per call), no listeners. */
-    @Benchmark
-    public Object lookupBareJooqTyped() {
-        return bare.selectFrom(io.jeex.db.codegen.Tables.USERS)
-                .where(io.jeex.db.codegen.Tables.USERS.ID.eq(anyId())).fetchOptional();
-    }
-
-    /** Diagnostic: the runner alone around a raw JDBC lookup (a transaction, since raw JDBC is not single-statement). */
-    @Benchmark
-    public Object lookupRunnerOnly() {
-        return bench.db.transaction(RUNNER_ONLY, tx -> {
-            try (PreparedStatement ps = tx.connection().prepareStatement(SELECT)) {
-                ps.setObject(1, anyId());
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(map(rs)) : Optional.empty();
-                }
-            }
-        });
-    }
-
-    private static final io.jeex.db.tx.TxOptions RUNNER_ONLY = io.jeex.db.tx.TxOptions.named("runner_only");
 
     private static User map(ResultSet rs) throws SQLException {
         var lastLogin = rs.getObject(6, java.time.OffsetDateTime.class);

@@ -105,11 +105,6 @@ final class TransactionImpl implements Transaction {
         return connection;
     }
 
-    /** @return whether this attempt runs in auto-commit mode (a single statement, its own transaction) */
-    boolean autoCommit() {
-        return autoCommit;
-    }
-
     /** @return whether a statement of the work was sent (it may have committed in auto-commit mode) */
     boolean statementStarted() {
         return started > 0;
