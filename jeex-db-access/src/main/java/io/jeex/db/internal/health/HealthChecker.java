@@ -333,8 +333,13 @@ public final class HealthChecker implements AutoCloseable {
         return ds.getConnection();
     }
 
+    /**
+     * The driver's own timeouts (whole seconds) are a backstop one second past the health
+     * timeout: the deadline in {@link #check()} must be what reports a silent server, never a
+     * race between it and pgjdbc's login timer firing at the same instant.
+     */
     private int seconds() {
-        return (int) Math.max(1, (config.healthTimeout().toMillis() + 999) / 1000);
+        return (int) Math.max(1, (config.healthTimeout().toMillis() + 999) / 1000) + 1;
     }
 
     private String single(Connection c, String sql) throws SQLException {
