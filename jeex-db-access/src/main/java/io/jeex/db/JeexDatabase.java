@@ -232,7 +232,9 @@ public final class JeexDatabase implements AutoCloseable {
      * @param work the work; may run more than once
      * @return the work's result, after commit
      * @throws io.jeex.db.error.JeexDbException a subclass per failure category, with
-     *     {@link io.jeex.db.error.JeexDbException#attempts()}
+     *     {@link io.jeex.db.error.JeexDbException#attempts()}; a
+     *     {@link io.jeex.db.error.TransactionAbortedException} when a statement failed and the
+     *     work caught its error and returned normally
      * @throws IllegalStateException if this handle is closed
      * @throws NullPointerException if {@code work} is null
      */
@@ -248,7 +250,10 @@ public final class JeexDatabase implements AutoCloseable {
      * @param options name, isolation, timeout, acting user, idempotency, read-only
      * @param work the work; may run more than once
      * @return the work's result, after commit
-     * @throws io.jeex.db.error.JeexDbException a subclass per failure category
+     * @throws io.jeex.db.error.JeexDbException a subclass per failure category; a
+     *     {@link io.jeex.db.error.TransactionAbortedException} when a statement failed and the
+     *     work caught its error and returned normally (PostgreSQL rolled the transaction back).
+     *     A nested call throws the typed error of a failed statement to the outer work.
      * @throws IllegalStateException if this handle is closed, or a nested call asks for a
      *     stronger isolation or read-write inside a read-only transaction
      * @throws NullPointerException if an argument is null

@@ -104,7 +104,8 @@ public final class DatabaseRuntime implements AutoCloseable {
                 // Behind PgBouncer the server-side default timeout is not set (see PoolFactory): a
                 // client-side timeout (a cancel request) stands in for it.
                 .set(new Settings().withExecuteLogging(false)
-                        .withQueryTimeout(config.pgBouncer() ? queryTimeoutSeconds(config) : 0))
+                        .withQueryTimeout(config.pgBouncer()
+                                ? TransactionRunner.queryTimeoutSeconds(config.statementTimeout()) : 0))
                 .set(new DefaultExecuteListenerProvider(queries),
                         new DefaultExecuteListenerProvider(ExecuteListener.onException(ctx -> {
                     Throwable failure = ctx.sqlException() != null ? ctx.sqlException() : ctx.exception();
@@ -135,11 +136,6 @@ public final class DatabaseRuntime implements AutoCloseable {
                 Durations.ms(config.acquireTimeout()), Durations.ms(config.statementTimeout()),
                 config.replicaUrl().map(JdbcUrls::mask).orElse("<none>"), config.pgBouncer());
         return runtime;
-    }
-
-    private static int queryTimeoutSeconds(JeexDbConfig config) {
-        long ms = config.statementTimeout().toMillis();
-        return ms == 0 ? 0 : (int) Math.max(1, (ms + 999) / 1000);
     }
 
     /**

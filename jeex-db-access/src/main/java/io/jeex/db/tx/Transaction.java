@@ -14,7 +14,10 @@ public interface Transaction {
      * through it are counted: a connection failure after the first of them is retried only for
      * {@link TxOptions#idempotent() idempotent} work. Statements throw jOOQ's
      * {@code DataAccessException}; the transaction translates the failure into a
-     * {@link io.jeex.db.error.JeexDbException} when it ends.
+     * {@link io.jeex.db.error.JeexDbException} when it ends. A failed statement aborts the
+     * transaction (PostgreSQL refuses every later statement and turns COMMIT into ROLLBACK): if
+     * the work catches the error and returns normally, the transaction is rolled back and the
+     * caller gets a {@link io.jeex.db.error.TransactionAbortedException}.
      *
      * @return the context; do not call its {@code transaction(...)} methods
      */

@@ -14,6 +14,7 @@ import io.jeex.db.error.NotNullViolationException;
 import io.jeex.db.error.OutcomeUnknownException;
 import io.jeex.db.error.PermissionDeniedException;
 import io.jeex.db.error.SerializationFailureException;
+import io.jeex.db.error.TransactionAbortedException;
 import io.jeex.db.error.TransactionWorkException;
 import io.jeex.db.error.UncategorizedDatabaseException;
 import io.jeex.db.error.UniqueViolationException;
@@ -107,6 +108,30 @@ public final class ErrorTranslator {
             default -> new UncategorizedDatabaseException(message(otherSentence(state, server, failure), context,
                     txName, detail), context, failure);
         };
+    }
+
+    /**
+     * The error of a transaction that PostgreSQL aborted at a failed statement while its work
+     * went on (it caught that statement's error) and returned normally: it was rolled back.
+     *
+     * @param failure the failed statement's error, or null when the library did not see it
+     *     (a statement on the raw connection)
+     * @param attempts how many attempts were made
+     * @param txName the transaction's name, for the message
+     * @return the typed error, with the translated failure as its cause
+     */
+    public TransactionAbortedException aborted(Throwable failure, int attempts, String txName) {
+        RuntimeException cause = failure == null ? null : translate(failure, attempts, txName, false);
+        ErrorContext context = cause instanceof JeexDbException j
+                ? new ErrorContext(j.sqlState(), j.constraint(), j.table(), j.column(), attempts)
+                : new ErrorContext(null, null, null, null, attempts);
+        String what = cause instanceof JeexDbException && context.sqlState() != null
+                ? "a statement failed (" + SqlStates.classify(failure).tag().replace('_', ' ') + ")"
+                : "a statement failed";
+        return new TransactionAbortedException(message("the transaction was rolled back, not committed: " + what
+                + " and the work went on and returned normally; PostgreSQL aborts a transaction at its first failed "
+                + "statement, so nothing of it was stored. Let the error leave the work, or avoid it in SQL "
+                + "(for example ON CONFLICT), or undo it with a savepoint", context, txName, null), context, cause);
     }
 
     private String otherSentence(String state, ServerErrorMessage server, Throwable failure) {

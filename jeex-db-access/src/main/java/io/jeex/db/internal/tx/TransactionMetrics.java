@@ -14,7 +14,9 @@ import java.util.concurrent.TimeUnit;
  * {@value #ROLLED_BACK} when the work threw an exception of its own, {@value #FAILED} for a
  * database failure) and {@code category} ({@code none}, {@code work_exception}, or the failure
  * category such as {@code unique_violation}, {@code serialization_failure},
- * {@code connection_failure}, {@code circuit_open}, {@code outcome_unknown}).
+ * {@code connection_failure}, {@code circuit_open}, {@code outcome_unknown}, and
+ * {@value #TRANSACTION_ABORTED} when a statement failed, the work caught the error and returned
+ * normally, and the transaction was rolled back instead of committed).
  */
 public final class TransactionMetrics {
 
@@ -32,6 +34,9 @@ public final class TransactionMetrics {
     public static final String NONE = "none";
     /** Category of a transaction rolled back because its work threw. */
     public static final String WORK_EXCEPTION = "work_exception";
+
+    /** Category of a transaction that PostgreSQL aborted at a failed statement whose error the work caught. */
+    public static final String TRANSACTION_ABORTED = "transaction_aborted";
 
     private final MeterRegistry registry;
     private final String pool;

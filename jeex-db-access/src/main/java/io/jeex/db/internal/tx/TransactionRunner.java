@@ -11,6 +11,7 @@ import io.jeex.db.JeexDbConfig;
 import io.jeex.db.error.DatabaseUnavailableException;
 import io.jeex.db.error.ErrorContext;
 import io.jeex.db.error.JeexDbException;
+import io.jeex.db.error.TransactionAbortedException;
 import io.jeex.db.internal.Durations;
 import io.jeex.db.internal.error.Category;
 import io.jeex.db.internal.error.ErrorTranslator;
@@ -164,11 +165,28 @@ public final class TransactionRunner {
         }
         try {
             return work.execute(outer);
-        } catch (RuntimeException e) {
-            throw e;
         } catch (Exception e) {
-            throw new NestedCheckedFailure(e);
+            throw nestedFailure(outer, e);
         }
+    }
+
+    /**
+     * What a nested call throws to the outer work: a database error translated (so the outer
+     * work can catch {@code UniqueViolationException} around a repository call), and recorded as
+     * the outer transaction's failure; anything else as it is (a checked exception wrapped, and
+     * unwrapped again at the end).
+     */
+    private RuntimeException nestedFailure(TransactionImpl outer, Exception e) {
+        if (e instanceof JeexDbException j) {
+            return j;
+        }
+        if (SqlStates.classify(e) == Category.NOT_SQL) {
+            return e instanceof RuntimeException re ? re : new NestedCheckedFailure(e);
+        }
+        outer.statementFailed(e);
+        RuntimeException translated = translator.translate(e, outer.attempt(), outer.options().name(), false);
+        outer.translated(translated, e);
+        return translated;
     }
 
     private <T> T attempt(Route route, TxOptions options, TransactionWork<T> work, int attempt) {
@@ -179,7 +197,12 @@ public final class TransactionRunner {
             throw new AttemptFailure(e, Phase.CONNECT, false);
         }
         boolean autoCommit = options.autoCommits();
-        TransactionImpl tx = new TransactionImpl(connection, options, attempt, jooq, autoCommit, observer);
+        // Behind PgBouncer the start-up statement_timeout does not reach the server, and
+        // single-statement work has no transaction to SET LOCAL it in: the driver's query timeout
+        // (a cancel request, in whole seconds) stands in for it.
+        int queryTimeout = autoCommit && config.pgBouncer() ? queryTimeoutSeconds(config.statementTimeout()) : 0;
+        TransactionImpl tx = new TransactionImpl(connection, options, attempt, jooq, autoCommit, observer,
+                queryTimeout);
         Phase phase = Phase.BEGIN;
         try {
             if (!autoCommit) {
@@ -195,11 +218,21 @@ public final class TransactionRunner {
                 current.remove();
             }
             if (!autoCommit) {
+                if (tx.aborted()) {
+                    // COMMIT would answer ROLLBACK without an error: the work caught a failure.
+                    throw translator.aborted(tx.failure(), attempt, options.name());
+                }
                 phase = Phase.COMMIT;
                 connection.commit();
             }
             return result;
-        } catch (Throwable e) {
+        } catch (Throwable thrown) {
+            Throwable e = tx.untranslated(thrown);
+            if (!autoCommit && tx.failure() != null && "25P02".equals(SqlStates.sqlState(e))) {
+                // "current transaction is aborted": the work went on after catching a failure,
+                // which is the real error.
+                e = translator.aborted(tx.failure(), attempt, options.name());
+            }
             if (autoCommit) {
                 // In auto-commit mode the statement commits as it runs: a failure once it was sent
                 // has the uncertainty of a failure during COMMIT.
@@ -242,6 +275,15 @@ public final class TransactionRunner {
         try (Statement statement = connection.createStatement()) {
             statement.execute(sql.toString());
         }
+    }
+
+    /**
+     * @param timeout a statement timeout, zero for none
+     * @return it in whole seconds, rounded up, for {@code Statement.setQueryTimeout}; 0 for none
+     */
+    public static int queryTimeoutSeconds(Duration timeout) {
+        long ms = timeout.toMillis();
+        return ms == 0 ? 0 : (int) Math.min(Integer.MAX_VALUE, Math.max(1, (ms + 999) / 1000));
     }
 
     private static StringBuilder separate(StringBuilder sql) {
@@ -321,6 +363,9 @@ public final class TransactionRunner {
         }
         String tag = translated instanceof JeexDbException && !(cause instanceof JeexDbException)
                 ? SqlStates.classify(cause).tag() : TransactionMetrics.WORK_EXCEPTION;
+        if (cause instanceof TransactionAbortedException) {
+            tag = TransactionMetrics.TRANSACTION_ABORTED;
+        }
         if (duringCommit && SqlStates.classify(cause) == Category.CONNECTION_FAILURE) {
             tag = "outcome_unknown";
         }
