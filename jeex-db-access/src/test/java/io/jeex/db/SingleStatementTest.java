@@ -4,6 +4,7 @@ import static io.jeex.db.codegen.Tables.USERS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jeex.db.error.UncategorizedDatabaseException;
 import io.jeex.db.testkit.TestDatabase;
 import io.jeex.db.testkit.junit.JeexDbTest;
 import io.jeex.db.tx.IsolationLevel;
@@ -48,12 +49,28 @@ class SingleStatementTest {
         assertThat(ONE.withIsolation(IsolationLevel.SERIALIZABLE).autoCommits()).isFalse();
         assertThat(ONE.withActingUser(UUID.randomUUID()).autoCommits()).isFalse();
         assertThat(ONE.withTimeout(java.time.Duration.ofSeconds(1)).autoCommits()).isFalse();
+        assertThat(ONE.withReadOnly(true).autoCommits()).isFalse();
         try (JeexDatabase db = JeexDatabase.create(TestConfigs.forDatabase(testDb).build())) {
             String isolation = db.transaction(ONE.withIsolation(IsolationLevel.SERIALIZABLE), tx -> {
                 tx.dsl().fetchValue("select 1");
                 return tx.dsl().fetchOne("select current_setting('transaction_isolation')").get(0, String.class);
             });
             assertThat(isolation).isEqualTo("serializable");
+        }
+    }
+
+    /** Read-only work is retried after a lost connection, so read-only must be enforced, also for one statement. */
+    @Test
+    void aWriteInReadOnlySingleStatementWorkIsRefused(TestDatabase testDb) {
+        try (JeexDatabase db = JeexDatabase.create(TestConfigs.forDatabase(testDb).build())) {
+            assertThatThrownBy(() -> db.readOnly(ONE, tx -> tx.dsl().insertInto(USERS)
+                    .set(USERS.EMAIL, "ro@example.com").set(USERS.NAME, "RO").execute()))
+                    .isInstanceOfSatisfying(UncategorizedDatabaseException.class,
+                            e -> assertThat(e.sqlState()).isEqualTo("25006"));
+            assertThat(testDb.dsl().fetchCount(USERS)).isZero();
+            String readOnly = db.readOnly(ONE, tx -> tx.dsl()
+                    .fetchOne("select current_setting('transaction_read_only')").get(0, String.class));
+            assertThat(readOnly).isEqualTo("on");
         }
     }
 

@@ -34,11 +34,13 @@ import java.util.regex.Pattern;
  * @param singleStatement whether the work runs exactly one SQL statement (false by default).
  *     Such work runs in auto-commit mode, the statement being its own transaction, which saves
  *     the round trips of BEGIN and COMMIT; it is retried like a transaction, and a connection
- *     lost while its statement ran is an {@link io.jeex.db.error.OutcomeUnknownException}
- *     unless it only reads. A second statement, or asking for the raw connection, fails with
+ *     lost while its statement ran is an {@link io.jeex.db.error.OutcomeUnknownException}.
+ *     A second statement, or asking for the raw connection, fails with
  *     {@link IllegalStateException}. Ignored (an explicit transaction is used) when the work
  *     needs transaction settings: an isolation level other than read committed, an acting
- *     user, or its own timeout; and when it joins a running transaction.
+ *     user, its own timeout, or read-only (an auto-committed statement cannot be made read-only
+ *     without session state, and read-only work is retried after a lost connection on the
+ *     promise that it wrote nothing); and when it joins a running transaction.
  */
 public record TxOptions(String name, IsolationLevel isolation, Duration timeout, UUID actingUserId,
                         boolean idempotent, boolean readOnly, boolean singleStatement) {
@@ -144,11 +146,13 @@ public record TxOptions(String name, IsolationLevel isolation, Duration timeout,
 
     /**
      * Whether this work can run as one auto-committed statement: it says it is a single
-     * statement and needs no transaction setting.
+     * statement and needs no transaction setting (read-only included: only
+     * {@code SET TRANSACTION READ ONLY} enforces it).
      *
      * @return true when {@link #singleStatement()} takes effect
      */
     public boolean autoCommits() {
-        return singleStatement && isolation == IsolationLevel.READ_COMMITTED && actingUserId == null && timeout == null;
+        return singleStatement && !readOnly && isolation == IsolationLevel.READ_COMMITTED && actingUserId == null
+                && timeout == null;
     }
 }
