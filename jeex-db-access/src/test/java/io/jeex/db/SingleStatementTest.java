@@ -4,11 +4,14 @@ import static io.jeex.db.codegen.Tables.USERS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jeex.db.error.DatabaseTimeoutException;
 import io.jeex.db.error.UncategorizedDatabaseException;
+import io.jeex.db.internal.tx.Jdbc;
 import io.jeex.db.testkit.TestDatabase;
 import io.jeex.db.testkit.junit.JeexDbTest;
 import io.jeex.db.tx.IsolationLevel;
 import io.jeex.db.tx.TxOptions;
+import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -71,6 +74,27 @@ class SingleStatementTest {
             String readOnly = db.readOnly(ONE, tx -> tx.dsl()
                     .fetchOne("select current_setting('transaction_read_only')").get(0, String.class));
             assertThat(readOnly).isEqualTo("on");
+        }
+    }
+
+    /**
+     * pgBouncer(true) only changes what the client does (no start-up statement_timeout, which
+     * PgBouncer would not pass on), so a direct server shows it: a single statement has no
+     * transaction to SET LOCAL the timeout in, and the driver's query timeout stands in.
+     */
+    @Test
+    void behindPgBouncerTheStatementTimeoutStillAppliesToSingleStatementWork(TestDatabase testDb) {
+        try (JeexDatabase db = JeexDatabase.create(TestConfigs.forDatabase(testDb).pgBouncer(true)
+                .migrationUrl(testDb.jdbcUrl()).statementTimeout(Duration.ofSeconds(1)).build())) {
+            assertThatThrownBy(() -> db.transaction(ONE, tx -> tx.dsl().fetchValue("select pg_sleep(3)")))
+                    .isInstanceOfSatisfying(DatabaseTimeoutException.class,
+                            e -> assertThat(e.sqlState()).isEqualTo("57014"));
+            assertThatThrownBy(() -> db.transaction(ONE, tx -> Jdbc.run(tx, "select pg_sleep(3)", ps -> ps.execute())))
+                    .isInstanceOfSatisfying(DatabaseTimeoutException.class,
+                            e -> assertThat(e.sqlState()).isEqualTo("57014"));
+            // and in a transaction, where SET LOCAL sets it on the server
+            assertThatThrownBy(() -> db.transaction(tx -> tx.dsl().fetchValue("select pg_sleep(3)")))
+                    .isInstanceOf(DatabaseTimeoutException.class);
         }
     }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.zaxxer.hikari.HikariDataSource;
 import io.jeex.db.JeexDatabase;
 import io.jeex.db.JeexDbConfig;
+import io.jeex.db.error.DatabaseTimeoutException;
 import io.jeex.db.error.MigrationException;
 import io.jeex.db.tx.IsolationLevel;
 import io.jeex.db.tx.TxOptions;
@@ -138,6 +139,26 @@ class PgBouncerTransactionPoolingTest {
                     "SELECT count(*) FROM pg_stat_activity WHERE usename = 'jeex_user'")))
                     .as("server connections of jeex_user (all through PgBouncer)").isLessThanOrEqualTo(SERVER_CONNECTIONS);
             assertThat(bouncer.output()).doesNotContain("prepared statement");
+        }
+    }
+
+    /**
+     * PgBouncer does not pass the start-up statement_timeout on, and a single statement has no
+     * transaction to SET LOCAL it in: the driver's query timeout (a cancel request, which
+     * PgBouncer forwards) must stop it.
+     */
+    @Test
+    void theStatementTimeoutStopsSingleStatementWorkThroughPgBouncer() {
+        try (PgBouncer bouncer = startPgBouncer(1);
+             JeexDatabase db = JeexDatabase.create(config(bouncer).poolSize(0).maxOverflow(1)
+                     .statementTimeout(Duration.ofSeconds(1)).build())) {
+            assertThatThrownBy(() -> db.transaction(TxOptions.named("sleep").withSingleStatement(true),
+                    tx -> tx.dsl().fetchValue("select pg_sleep(3)")))
+                    .isInstanceOfSatisfying(DatabaseTimeoutException.class,
+                            e -> assertThat(e.sqlState()).isEqualTo("57014"));
+            assertThatThrownBy(() -> db.transaction(TxOptions.named("sleep_tx"),
+                    tx -> tx.dsl().fetchValue("select pg_sleep(3)")))
+                    .isInstanceOf(DatabaseTimeoutException.class);
         }
     }
 
