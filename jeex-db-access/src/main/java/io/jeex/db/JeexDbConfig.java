@@ -59,7 +59,7 @@ public final class JeexDbConfig {
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);
     /** Default {@link #keepaliveTime()}: 2 min between liveness probes of an idle connection. */
     public static final Duration DEFAULT_KEEPALIVE_TIME = Duration.ofMinutes(2);
-    /** Default {@link #statementTimeout()}: 30 s per statement, set with {@code SET LOCAL} in each transaction. */
+    /** Default {@link #statementTimeout()}: 30 s per statement. */
     public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(30);
     /** Default {@link #retryMaxAttempts()}: {@value} runs of a transaction in all (1 run and up to 4 retries). */
     public static final int DEFAULT_RETRY_MAX_ATTEMPTS = 5;
@@ -405,7 +405,8 @@ public final class JeexDbConfig {
 
     /**
      * @return the JDBC URL that {@link JeexDatabase#migrate()} uses: it must reach PostgreSQL
-     *     directly, never through a transaction-pooling PgBouncer; defaults to {@link #url()}
+     *     directly, never through a transaction-pooling PgBouncer; defaults to {@link #url()},
+     *     except with {@link #pgBouncer()}, which requires it to be set
      */
     public String migrationUrl() {
         return migrationUrl != null ? migrationUrl : url;
@@ -480,8 +481,14 @@ public final class JeexDbConfig {
     }
 
     /**
-     * @return the statement timeout of every transaction (set with {@code SET LOCAL}), unless
-     *     its options give another; zero means none; default 30 s
+     * @return the statement timeout of every statement the library runs, unless a transaction's
+     *     options give another; zero means none; default 30 s. Without PgBouncer it is a start-up
+     *     parameter of every pooled connection ({@code options=-c statement_timeout=...}), so it
+     *     costs no statement; a transaction with its own timeout sets that with
+     *     {@code SET LOCAL}. Behind PgBouncer ({@link #pgBouncer()}), which does not pass start-up
+     *     parameters on, every transaction sets it with {@code SET LOCAL}, and single-statement
+     *     work and {@link JeexDatabase#dsl()} use the driver's query timeout instead (rounded up to
+     *     whole seconds; a cancel request, which PgBouncer forwards)
      */
     public Duration statementTimeout() {
         return statementTimeout;
@@ -489,7 +496,9 @@ public final class JeexDbConfig {
 
     /**
      * @return whether the URL goes through PgBouncer in transaction mode, which disables
-     *     server-side prepared statements (pgjdbc {@code prepareThreshold=0}); default false
+     *     server-side prepared statements (pgjdbc {@code prepareThreshold=0}) and changes how the
+     *     {@link #statementTimeout()} is applied; requires an explicit {@link #migrationUrl()};
+     *     default false
      */
     public boolean pgBouncer() {
         return pgBouncer;
@@ -1049,11 +1058,17 @@ public final class JeexDbConfig {
          *
          * @return the configuration
          * @throws IllegalArgumentException if values contradict each other: no URL, a pool of
-         *     size 0, a backoff cap below the initial backoff
+         *     size 0, a backoff cap below the initial backoff, {@code pgBouncer} without a
+         *     {@code migrationUrl}
          */
         public JeexDbConfig build() {
             if (url == null) {
                 throw new IllegalArgumentException("url must be a PostgreSQL JDBC URL, but was not set");
+            }
+            if (pgBouncer && migrationUrl == null) {
+                throw new IllegalArgumentException("pgBouncer is true, but migrationUrl is not set, so migrations would "
+                        + "run through PgBouncer, whose transaction pooling breaks their session-level lock; set "
+                        + "migrationUrl (JEEX_DB_MIGRATION_URL) to the PostgreSQL server itself, not PgBouncer");
             }
             if (poolSize + maxOverflow < 1) {
                 throw new IllegalArgumentException("poolSize + maxOverflow must be at least 1, but was 0 (poolSize=0, "

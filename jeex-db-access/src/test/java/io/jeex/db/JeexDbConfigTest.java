@@ -59,6 +59,13 @@ class JeexDbConfigTest {
         assertThatThrownBy(() -> JeexDbConfig.builder(URL).retryInitialBackoff(Duration.ofSeconds(2))
                 .retryMaxBackoff(Duration.ofSeconds(1)).build())
                 .hasMessage("retryMaxBackoff must be at least retryInitialBackoff (2000 ms), but was 1000 ms");
+        assertThatThrownBy(() -> JeexDbConfig.builder(URL).pgBouncer(true).build())
+                .hasMessageStartingWith("pgBouncer is true, but migrationUrl is not set")
+                .hasMessageContaining("set migrationUrl (JEEX_DB_MIGRATION_URL) to the PostgreSQL server itself");
+        assertThatThrownBy(() -> JeexDbConfig.fromEnvironment(Map.of("JEEX_DB_URL", URL, "JEEX_DB_PGBOUNCER", "true")))
+                .hasMessageContaining("JEEX_DB_MIGRATION_URL");
+        assertThat(JeexDbConfig.builder(URL).pgBouncer(true).migrationUrl("jdbc:postgresql://direct:5432/jeex").build()
+                .migrationUrl()).isEqualTo("jdbc:postgresql://direct:5432/jeex");
     }
 
     @Test

@@ -106,6 +106,7 @@ class SecretsTest {
                 .user("jeex_user")
                 .password(wrong)
                 .pgBouncer(true)
+                .migrationUrl(server.url(ItServer.DATABASE))
                 .poolSize(0)
                 .maxOverflow(1)
                 .retryMaxAttempts(1)
