@@ -542,7 +542,12 @@ public final class JeexDbConfig {
         return retryOnLockTimeout;
     }
 
-    /** @return the percentage of infrastructure failures among counted calls that opens the breaker; default 50 */
+    /**
+     * @return the percentage of infrastructure failures (connection failures, pool timeouts,
+     *     refused logins) among counted calls that opens the breaker; default 50. Nothing else
+     *     opens it: not constraint violations or contention, and not slow calls (Resilience4j's
+     *     slow-call rule is switched off)
+     */
     public float breakerFailureRateThreshold() {
         return breakerFailureRateThreshold;
     }

@@ -18,6 +18,7 @@ import io.jeex.db.internal.pool.PoolFactory;
 import io.jeex.db.internal.tx.TransactionMetrics;
 import io.jeex.db.internal.tx.TransactionRunner;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.jooq.Configuration;
@@ -139,9 +140,18 @@ public final class DatabaseRuntime implements AutoCloseable {
     }
 
     /**
+     * How long a call must take before Resilience4j counts it as slow: a year, so in effect never.
+     * Resilience4j's defaults (every counted call slower than 60 s) would open the breaker on
+     * slow calls alone, for example a batch of long reports; slowness is not unavailability, and
+     * the statement timeout bounds it.
+     */
+    static final Duration SLOW_CALL_DURATION_THRESHOLD = Duration.ofDays(365);
+
+    /**
      * The circuit breaker configuration: counts the last calls, records only infrastructure
      * failures (connection failures and pool timeouts) as failures; every other outcome,
      * constraint violations and contention included, counts as a success of the database.
+     * Slow calls never open it ({@link #SLOW_CALL_DURATION_THRESHOLD}).
      *
      * @param config the configuration
      * @return the Resilience4j configuration
@@ -155,6 +165,8 @@ public final class DatabaseRuntime implements AutoCloseable {
                 .waitDurationInOpenState(config.breakerWaitInOpenState())
                 .permittedNumberOfCallsInHalfOpenState(config.breakerPermittedCallsInHalfOpenState())
                 .recordException(t -> SqlStates.classify(t).isInfrastructure())
+                .slowCallRateThreshold(100)
+                .slowCallDurationThreshold(SLOW_CALL_DURATION_THRESHOLD)
                 .build();
     }
 
