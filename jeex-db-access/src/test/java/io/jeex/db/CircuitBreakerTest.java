@@ -24,36 +24,46 @@ import org.junit.jupiter.api.Test;
 @JeexDbTest
 class CircuitBreakerTest {
 
+    /**
+     * Long enough that an open breaker is still open when the next call comes, however slow the
+     * machine: the fail-fast assertions depend on it.
+     */
+    private static final Duration LONG_WAIT = Duration.ofSeconds(30);
+    /** Short, for the test of recovery only, which polls for it with a deadline. */
+    private static final Duration SHORT_WAIT = Duration.ofMillis(500);
+
     private static JeexDbConfig.Builder breakerConfig(TestDatabase testDb, String url) {
         return TestConfigs.forUrl(testDb, url)
                 .poolSize(0).maxOverflow(2)
                 .acquireTimeout(Duration.ofMillis(250)).connectTimeout(Duration.ofSeconds(1))
                 .retryMaxAttempts(1)
                 .breakerSlidingWindowSize(4).breakerMinimumCalls(2).breakerFailureRateThreshold(50)
-                .breakerWaitInOpenState(Duration.ofSeconds(1)).breakerPermittedCallsInHalfOpenState(1);
+                .breakerWaitInOpenState(LONG_WAIT).breakerPermittedCallsInHalfOpenState(1);
+    }
+
+    /** Fails transactions through the downed proxy until the breaker opens; each failure is a real connection failure. */
+    private static void failUntilOpen(JeexDatabase db, CircuitBreaker breaker) {
+        int failures = 0;
+        while (breaker.getState() != CircuitBreaker.State.OPEN) {
+            assertThat(failures).as("failures before the breaker opens").isLessThan(10);
+            Throwable e = catchThrowable(() -> db.transaction(tx -> tx.dsl().selectOne().fetch()));
+            assertThat(e).isInstanceOf(DatabaseUnavailableException.class);
+            assertThat(e.getCause()).isNotInstanceOf(CallNotPermittedException.class);
+            failures++;
+        }
     }
 
     @Test
-    void unreachableServerOpensTheBreakerWhichFailsFastAndClosesAgainOnceTheServerIsBack(TestDatabase testDb)
+    void unreachableServerOpensTheBreakerWhichThenFailsFastWithoutRunningTheWork(TestDatabase testDb)
             throws Exception {
         try (TcpProxy proxy = TcpProxy.forJdbcUrl(testDb.jdbcUrl());
              JeexDatabase db = JeexDatabase.create(breakerConfig(testDb, proxy.proxiedUrl(testDb.jdbcUrl())).build())) {
             CircuitBreaker breaker = db.runtime().breaker();
-            List<String> transitions = new CopyOnWriteArrayList<>();
-            breaker.getEventPublisher().onStateTransition(
-                    (CircuitBreakerOnStateTransitionEvent e) -> transitions.add(e.getStateTransition().name()));
             int warm = db.transaction(tx -> tx.dsl().selectOne().fetchOne(0, int.class));
             assertThat(warm).isEqualTo(1);
 
             proxy.down();
-            int failures = 0;
-            while (breaker.getState() != CircuitBreaker.State.OPEN) {
-                assertThat(failures).as("failures before the breaker opens").isLessThan(10);
-                Throwable e = catchThrowable(() -> db.transaction(tx -> tx.dsl().selectOne().fetch()));
-                assertThat(e).isInstanceOf(DatabaseUnavailableException.class);
-                assertThat(e.getCause()).isNotInstanceOf(CallNotPermittedException.class);
-                failures++;
-            }
+            failUntilOpen(db, breaker);
 
             AtomicInteger ran = new AtomicInteger();
             long refusedBefore = breaker.getMetrics().getNumberOfNotPermittedCalls();
@@ -67,7 +77,27 @@ class CircuitBreakerTest {
             assertThat(breaker.getMetrics().getNumberOfNotPermittedCalls()).isEqualTo(refusedBefore + 1);
 
             proxy.up();
-            Eventually.await("a transaction succeeds after the server is back", Duration.ofSeconds(10), () -> {
+            assertThatThrownBy(() -> db.transaction(tx -> ran.incrementAndGet()))
+                    .as("still open for the wait in the open state, even with the server back")
+                    .isInstanceOf(DatabaseUnavailableException.class).hasCauseInstanceOf(CallNotPermittedException.class);
+            assertThat(ran).hasValue(0);
+        }
+    }
+
+    @Test
+    void anOpenBreakerClosesAgainOnceTheServerIsBack(TestDatabase testDb) throws Exception {
+        try (TcpProxy proxy = TcpProxy.forJdbcUrl(testDb.jdbcUrl());
+             JeexDatabase db = JeexDatabase.create(breakerConfig(testDb, proxy.proxiedUrl(testDb.jdbcUrl()))
+                     .breakerWaitInOpenState(SHORT_WAIT).build())) {
+            CircuitBreaker breaker = db.runtime().breaker();
+            List<String> transitions = new CopyOnWriteArrayList<>();
+            breaker.getEventPublisher().onStateTransition(
+                    (CircuitBreakerOnStateTransitionEvent e) -> transitions.add(e.getStateTransition().name()));
+            proxy.down();
+            failUntilOpen(db, breaker);
+
+            proxy.up();
+            Eventually.await("a transaction succeeds after the server is back", Duration.ofSeconds(30), () -> {
                 try {
                     return db.transaction(tx -> tx.dsl().selectOne().fetchOne(0, int.class)) == 1;
                 } catch (DatabaseUnavailableException stillOpen) {
