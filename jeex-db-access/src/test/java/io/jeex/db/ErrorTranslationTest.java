@@ -222,6 +222,27 @@ class ErrorTranslationTest {
                     .isInstanceOfSatisfying(UncategorizedDatabaseException.class, e -> {
                         assertThat(e.sqlState()).isEqualTo("22P02");
                         assertThat(e.getMessage()).doesNotContain("secret-not-a-uuid");
+                        assertThat(stackTrace(e)).as("the message, every cause and the stack trace")
+                                .doesNotContain("secret-not-a-uuid").contains("22P02");
+                    });
+            // the same through db.dsl(), a repository (plain JDBC) and a nested call
+            assertThatThrownBy(() -> db.dsl().fetch("select ?::uuid", "secret-not-a-uuid"))
+                    .isInstanceOfSatisfying(UncategorizedDatabaseException.class,
+                            e -> assertThat(stackTrace(e)).doesNotContain("secret-not-a-uuid"));
+            assertThatThrownBy(() -> db.transaction(tx -> db.transaction(inner -> inner.dsl()
+                    .fetch("select ?::numeric", "secret-not-a-number"))))
+                    .isInstanceOfSatisfying(UncategorizedDatabaseException.class,
+                            e -> assertThat(stackTrace(e)).doesNotContain("secret-not-a-number"));
+        }
+    }
+
+    @Test
+    void dataErrorShowsTheRejectedValueWhenConfigured(TestDatabase testDb) {
+        try (JeexDatabase db = JeexDatabase.create(TestConfigs.forDatabase(testDb).includeErrorDetail(true).build())) {
+            assertThatThrownBy(() -> db.transaction(tx -> tx.dsl().fetch("select ?::uuid", "not-a-uuid")))
+                    .isInstanceOfSatisfying(UncategorizedDatabaseException.class, e -> {
+                        assertThat(e.getMessage()).contains("not-a-uuid");
+                        assertThat(e.getCause()).hasMessageContaining("not-a-uuid");
                     });
         }
     }

@@ -25,8 +25,11 @@ import org.postgresql.util.ServerErrorMessage;
 
 /**
  * Turns a failure into the typed error the caller sees. PostgreSQL's DETAIL (row values, often
- * personal data) and the text of data errors (class 22, which echo the rejected value) enter a
- * message only when {@code includeErrorDetail} is set.
+ * personal data) and the text of data errors (class 22, which echo the rejected value) enter
+ * the printed error, its causes included, only when {@code includeErrorDetail} is set: the
+ * driver leaves DETAIL out of its messages ({@code logServerErrorDetail=false}), and a data
+ * error's cause chain (whose driver and jOOQ messages hold the value) is replaced by one
+ * {@link SQLException} with the SQLSTATE, the original's stack trace and no server text.
  */
 public final class ErrorTranslator {
 
@@ -72,6 +75,9 @@ public final class ErrorTranslator {
         if (duringCommit && category == Category.CONNECTION_FAILURE) {
             return new OutcomeUnknownException(message("the connection was lost while committing: the transaction "
                     + "may or may not have been committed; check before repeating it", context, txName, null), context, failure);
+        }
+        if (state.startsWith("22") && !includeDetail) {
+            failure = withheld(failure, state);
         }
         String detail = includeDetail && server != null ? server.getDetail() : null;
         String sentence = ConstraintMessages.sentence(constraint);
@@ -132,6 +138,17 @@ public final class ErrorTranslator {
                 + " and the work went on and returned normally; PostgreSQL aborts a transaction at its first failed "
                 + "statement, so nothing of it was stored. Let the error leave the work, or avoid it in SQL "
                 + "(for example ON CONFLICT), or undo it with a savepoint", context, txName, null), context, cause);
+    }
+
+    /** A stand-in for a data error's cause chain: the SQLSTATE and where it was thrown, not the value. */
+    private static SQLException withheld(Throwable failure, String state) {
+        SQLException original = SqlStates.find(failure, SQLException.class);
+        Throwable source = original != null ? original : failure;
+        SQLException e = new SQLException("ERROR: the server's text of this data exception is withheld because it "
+                + "echoes the rejected value; set includeErrorDetail to see it (" + source.getClass().getName()
+                + ", SQLSTATE " + state + ")", state, original != null ? original.getErrorCode() : 0);
+        e.setStackTrace(source.getStackTrace());
+        return e;
     }
 
     private String otherSentence(String state, ServerErrorMessage server, Throwable failure) {
