@@ -44,6 +44,7 @@ public final class AgentExecutionRepository {
      * Use {@link JeexDatabase#agentExecutions()}.
      *
      * @param db the database
+     * @throws NullPointerException if {@code db} is null
      */
     public AgentExecutionRepository(JeexDatabase db) {
         this.db = requireNonNull(db, "db");

@@ -31,6 +31,7 @@ public final class DocumentRepository {
      * Use {@link JeexDatabase#documents()}.
      *
      * @param db the database
+     * @throws NullPointerException if {@code db} is null
      */
     public DocumentRepository(JeexDatabase db) {
         this.db = requireNonNull(db, "db");

@@ -35,6 +35,7 @@ public final class ExportRepository {
      * Use {@link JeexDatabase#exports()}.
      *
      * @param db the database
+     * @throws NullPointerException if {@code db} is null
      */
     public ExportRepository(JeexDatabase db) {
         this.db = requireNonNull(db, "db");

@@ -35,6 +35,7 @@ public final class ProjectRepository {
      * Use {@link JeexDatabase#projects()}.
      *
      * @param db the database
+     * @throws NullPointerException if {@code db} is null
      */
     public ProjectRepository(JeexDatabase db) {
         this.db = requireNonNull(db, "db");

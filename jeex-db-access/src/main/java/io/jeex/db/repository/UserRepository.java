@@ -35,6 +35,7 @@ public final class UserRepository {
      * Use {@link JeexDatabase#users()}.
      *
      * @param db the database
+     * @throws NullPointerException if {@code db} is null
      */
     public UserRepository(JeexDatabase db) {
         this.db = requireNonNull(db, "db");
