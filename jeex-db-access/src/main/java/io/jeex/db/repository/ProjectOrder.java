@@ -18,9 +18,9 @@ public enum ProjectOrder {
      *       skipped by this listing. Either way a fresh listing shows it first;</li>
      *   <li>{@code updated_at} is the start time of the updating transaction, so an update
      *       made by a transaction that began before the previous page's last row was last
-     *       updated can move a project behind the cursor, and it is then returned a second
-     *       time. Short update transactions make this rare; use {@link #NEWEST_FIRST} when
-     *       every project must be returned exactly once.</li>
+     *       updated can move a project behind the cursor instead: it is then returned after
+     *       all, a second time if it had already been. Short update transactions make this
+     *       rare; use {@link #NEWEST_FIRST} when every project must be returned exactly once.</li>
      * </ul>
      * Served by the indexes {@code idx_projects_user_updated} and, with a status filter,
      * {@code idx_projects_user_status}: each page reads only its own rows.
