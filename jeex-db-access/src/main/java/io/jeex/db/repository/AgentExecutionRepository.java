@@ -44,6 +44,7 @@ public final class AgentExecutionRepository {
      * Use {@link JeexDatabase#agentExecutions()}.
      *
      * @param db the database
+     * @throws NullPointerException if {@code db} is null
      */
     public AgentExecutionRepository(JeexDatabase db) {
         this.db = requireNonNull(db, "db");
@@ -53,7 +54,8 @@ public final class AgentExecutionRepository {
      * Records that an agent started running now.
      *
      * @param projectId the project
-     * @param agentType which agent
+     * @param agentType which agent, at most 50 characters after stripping leading and trailing
+     *     white space (stored stripped)
      * @param correlationId correlates the executions of one request
      * @param input the agent's input, or null
      * @return the stored execution, status {@link ExecutionStatus#RUNNING}
@@ -79,6 +81,7 @@ public final class AgentExecutionRepository {
      * @param id the execution
      * @param output the output, or null
      * @return the updated execution
+     * @throws InvalidInputException if the id is null or the output is too large
      * @throws NotFoundException if there is no such execution
      * @throws IllegalTransitionException if it already reached a terminal state
      */
@@ -92,14 +95,17 @@ public final class AgentExecutionRepository {
      * Fails a running (or pending) execution.
      *
      * @param id the execution
-     * @param errorMessage why it failed, at most 64 Ki characters
+     * @param errorMessage why it failed: not blank, at most 64 Ki characters, stored as given
+     *     (not trimmed)
      * @return the updated execution
+     * @throws InvalidInputException if the id is null, or the message is blank, too long, or
+     *     holds a NUL character or an unpaired surrogate
      * @throws NotFoundException if there is no such execution
      * @throws IllegalTransitionException if it already reached a terminal state
      */
     public AgentExecution fail(UUID id, String errorMessage) {
         UUID key = Check.id(TABLE, "id", id);
-        String message = Check.text(TABLE, "error_message", errorMessage, Check.MAX_ERROR_MESSAGE);
+        String message = Check.verbatim(TABLE, "error_message", errorMessage, Check.MAX_ERROR_MESSAGE);
         return finish(key, ExecutionStatus.FAILED, "agentExecutions.fail", null, message);
     }
 
@@ -123,6 +129,7 @@ public final class AgentExecutionRepository {
      *
      * @param id the id
      * @return the execution, or empty
+     * @throws InvalidInputException if the id is null
      */
     public Optional<AgentExecution> byId(UUID id) {
         UUID key = Check.id(TABLE, "id", id);
@@ -135,6 +142,7 @@ public final class AgentExecutionRepository {
      *
      * @param correlationId the correlation id
      * @return the executions, possibly none
+     * @throws InvalidInputException if the correlation id is null
      */
     public List<AgentExecution> byCorrelationId(UUID correlationId) {
         UUID key = Check.id(TABLE, "correlation_id", correlationId);
@@ -149,6 +157,7 @@ public final class AgentExecutionRepository {
      * @param projectId the project
      * @param limit how many, 1 to 1000
      * @return the executions
+     * @throws InvalidInputException if the project id is null or the limit is out of range
      */
     public List<AgentExecution> byProject(UUID projectId, int limit) {
         UUID key = Check.id(TABLE, "project_id", projectId);
@@ -162,13 +171,15 @@ public final class AgentExecutionRepository {
     /**
      * Inserts many executions in one statement (all or none).
      *
-     * @param executions the executions; every one is validated before anything is sent
+     * @param executions the executions; every one is validated before anything is sent. Agent
+     *     types are stored stripped of leading and trailing white space, error messages as given
      * @return the number inserted
-     * @throws InvalidInputException if any execution breaks a rule (the message names its index)
+     * @throws InvalidInputException if the list is null or any execution breaks a rule (the
+     *     message names its index)
      * @throws io.jeex.db.error.ForeignKeyViolationException if a project does not exist
      */
     public int insertBatch(List<NewAgentExecution> executions) {
-        requireNonNull(executions, "executions");
+        Check.notNull(TABLE, "executions", executions, "must not be null");
         int n = executions.size();
         if (n == 0) {
             return 0;
@@ -247,6 +258,9 @@ public final class AgentExecutionRepository {
         if (e.errorMessage() != null && e.errorMessage().length() > Check.MAX_ERROR_MESSAGE) {
             throw new InvalidInputException(TABLE, "error_message", "must be at most " + Check.MAX_ERROR_MESSAGE
                     + " characters, but had " + e.errorMessage().length());
+        }
+        if (e.errorMessage() != null) {
+            Check.storable(TABLE, "error_message", e.errorMessage());
         }
     }
 

@@ -4,7 +4,11 @@ import io.jeex.db.error.InvalidInputException;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
-/** Input rules of the schema, checked before a statement is sent; messages never echo values. */
+/**
+ * Input rules of the schema, checked before a statement is sent; messages never echo values.
+ * Every string must be one PostgreSQL text can hold as given: no NUL character (SQLSTATE
+ * 22021 otherwise) and no unpaired UTF-16 surrogate (the driver would store {@code ?}).
+ */
 final class Check {
 
     static final int MAX_NAME = 255;
@@ -31,6 +35,17 @@ final class Check {
         return value;
     }
 
+    static <T> T notNull(String table, String field, T value, String rule) {
+        if (value == null) {
+            throw new InvalidInputException(table, field, rule);
+        }
+        return value;
+    }
+
+    /**
+     * A name-like value: not blank, stripped of leading and trailing white space
+     * ({@link String#strip()}), then at most {@code max} characters.
+     */
     static String text(String table, String field, String value, int max) {
         if (value == null || value.isBlank()) {
             throw new InvalidInputException(table, field, "must not be blank");
@@ -40,7 +55,44 @@ final class Check {
             throw new InvalidInputException(table, field, "must be at most " + max + " characters, but had "
                     + trimmed.length());
         }
-        return trimmed;
+        return storable(table, field, trimmed);
+    }
+
+    /** Free text kept as given: not blank, at most {@code max} characters, not trimmed. */
+    static String verbatim(String table, String field, String value, int max) {
+        if (value == null || value.isBlank()) {
+            throw new InvalidInputException(table, field, "must not be blank");
+        }
+        if (value.length() > max) {
+            throw new InvalidInputException(table, field, "must be at most " + max + " characters, but had "
+                    + value.length());
+        }
+        return storable(table, field, value);
+    }
+
+    /**
+     * @return the value, if PostgreSQL text can hold it exactly: no NUL and every UTF-16
+     *     surrogate paired
+     */
+    static String storable(String table, String field, String value) {
+        for (int k = 0; k < value.length(); k++) {
+            char c = value.charAt(k);
+            if (c == 0) {
+                throw new InvalidInputException(table, field,
+                        "must not contain the NUL character (U+0000): PostgreSQL text cannot store it");
+            }
+            if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && k + 1 < value.length()
+                        && Character.isLowSurrogate(value.charAt(k + 1))) {
+                    k++;
+                } else {
+                    throw new InvalidInputException(table, field, "must not contain an unpaired UTF-16 surrogate"
+                            + " (U+D800 to U+DFFF without its pair): it is not a Unicode character and would be"
+                            + " stored as '?'");
+                }
+            }
+        }
+        return value;
     }
 
     static String email(String table, String value) {
@@ -76,7 +128,7 @@ final class Check {
             throw new InvalidInputException("document_versions", "content", "must be at most " + MAX_CONTENT
                     + " characters, but had " + value.length());
         }
-        return value;
+        return storable("document_versions", "content", value);
     }
 
     static Json json(String table, String field, Json value, boolean nullable) {

@@ -31,6 +31,7 @@ public final class DocumentRepository {
      * Use {@link JeexDatabase#documents()}.
      *
      * @param db the database
+     * @throws NullPointerException if {@code db} is null
      */
     public DocumentRepository(JeexDatabase db) {
         this.db = requireNonNull(db, "db");
@@ -42,7 +43,7 @@ public final class DocumentRepository {
      *
      * @param projectId the project
      * @param documentType kind of document, a lower-case identifier
-     * @param content the text, at most 10 Mi characters
+     * @param content the text, at most 10 Mi characters, stored as given (not trimmed)
      * @param metadata metadata of this version
      * @param authorId the author, or null when unknown
      * @return the stored version
@@ -75,6 +76,8 @@ public final class DocumentRepository {
      * @param projectId the project
      * @param documentType kind of document
      * @return the latest version, or empty if there is none
+     * @throws InvalidInputException if the project id is null or the type is not a lower-case
+     *     identifier
      */
     public Optional<DocumentVersion> latest(UUID projectId, String documentType) {
         UUID project = Check.id(TABLE, "project_id", projectId);
@@ -91,6 +94,8 @@ public final class DocumentRepository {
      * @param documentType kind of document
      * @param version its number, 1 or more
      * @return the version, or empty
+     * @throws InvalidInputException if the project id is null, the type is not a lower-case
+     *     identifier or the number is below 1
      */
     public Optional<DocumentVersion> byNumber(UUID projectId, String documentType, int version) {
         UUID project = Check.id(TABLE, "project_id", projectId);
@@ -111,13 +116,15 @@ public final class DocumentRepository {
      * @param limit page size, 1 to 1000
      * @param cursor empty for the first page, else {@link Page#nextCursor()} of the previous page
      * @return the page
-     * @throws InvalidInputException if the limit is out of range or the cursor is malformed
+     * @throws InvalidInputException if the project id or cursor is null, the type is not a
+     *     lower-case identifier, the limit is out of range or the cursor is malformed
      */
     public Page<DocumentVersionInfo> history(UUID projectId, String documentType, int limit, Optional<String> cursor) {
         UUID project = Check.id(TABLE, "project_id", projectId);
         String type = Check.documentType(documentType);
         int size = Check.limit(TABLE, limit);
-        Optional<Integer> beforeVersion = requireNonNull(cursor, "cursor").map(DocumentRepository::decode);
+        Optional<Integer> beforeVersion = Check.notNull(TABLE, "cursor", cursor,
+                "must not be null: pass Optional.empty() for the first page").map(DocumentRepository::decode);
         return db.readOnly(Tx.one("documents.history"), tx -> {
             Condition where = DOCUMENT_VERSIONS.PROJECT_ID.eq(project).and(DOCUMENT_VERSIONS.DOCUMENT_TYPE.eq(type));
             if (beforeVersion.isPresent()) {

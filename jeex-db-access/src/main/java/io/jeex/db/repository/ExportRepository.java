@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.jooq.Field;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
@@ -20,7 +21,7 @@ import org.jooq.impl.SQLDataType;
 /**
  * Exports: create (expiring after 24 hours by default), mark processing, completed (with the
  * file path and manifest) or failed, list the expired ones, and purge them in bounded batches,
- * returning the paths of the files to delete.
+ * handing over the paths of the files to delete.
  */
 public final class ExportRepository {
 
@@ -34,6 +35,7 @@ public final class ExportRepository {
      * Use {@link JeexDatabase#exports()}.
      *
      * @param db the database
+     * @throws NullPointerException if {@code db} is null
      */
     public ExportRepository(JeexDatabase db) {
         this.db = requireNonNull(db, "db");
@@ -45,6 +47,8 @@ public final class ExportRepository {
      * @param projectId the project
      * @param manifest what it will contain
      * @return the stored export, status pending
+     * @throws InvalidInputException if the project id or manifest is null, or the manifest is too
+     *     large
      * @throws io.jeex.db.error.ForeignKeyViolationException if the project does not exist
      */
     public Export create(UUID projectId, Json manifest) {
@@ -79,6 +83,7 @@ public final class ExportRepository {
      *
      * @param id the id
      * @return the export, or empty
+     * @throws InvalidInputException if the id is null
      */
     public Optional<Export> byId(UUID id) {
         UUID key = Check.id(TABLE, "id", id);
@@ -91,6 +96,7 @@ public final class ExportRepository {
      *
      * @param id the export
      * @return the updated export
+     * @throws InvalidInputException if the id is null
      * @throws NotFoundException if there is no such export
      * @throws IllegalTransitionException if it is not pending
      */
@@ -102,10 +108,12 @@ public final class ExportRepository {
      * Marks an export as written.
      *
      * @param id the export
-     * @param filePath where the file is
+     * @param filePath where the file is, stored stripped of leading and trailing white space, at
+     *     most 4096 characters
      * @param manifest what it contains
      * @return the updated export
-     * @throws InvalidInputException if the path is blank or too long
+     * @throws InvalidInputException if the id or manifest is null, or the path is blank, too long
+     *     or holds a NUL character or an unpaired surrogate
      * @throws NotFoundException if there is no such export
      * @throws IllegalTransitionException if it is not pending or processing
      */
@@ -121,6 +129,7 @@ public final class ExportRepository {
      *
      * @param id the export
      * @return the updated export
+     * @throws InvalidInputException if the id is null
      * @throws NotFoundException if there is no such export
      * @throws IllegalTransitionException if it is not pending or processing
      */
@@ -152,6 +161,7 @@ public final class ExportRepository {
      *
      * @param limit how many at most, 1 to 1000
      * @return the expired exports
+     * @throws InvalidInputException if the limit is out of range
      */
     public List<Export> listExpired(int limit) {
         int size = Check.limit(TABLE, limit);
@@ -166,12 +176,50 @@ public final class ExportRepository {
      * later purge), and returns the file paths of the deleted exports that had a file, for
      * the caller to delete from storage.
      *
+     * <p>Built on {@link #purgeExpired(int, Consumer)}, collecting the paths in a list. If a
+     * batch fails part way through the purge (the database becomes unreachable, a timeout...),
+     * the exception propagates and the paths of the batches committed before it are lost to the
+     * caller although their rows are gone: those files are orphaned. Where that matters, use
+     * {@link #purgeExpired(int, Consumer)}, which hands over each batch's paths as soon as it has
+     * committed.
+     *
      * @param batchSize rows per transaction, 1 to 1000
-     * @return paths of the removed files, in deletion order
+     * @return paths of the removed files, batch after batch (within a batch, in no particular order)
+     * @throws InvalidInputException if the batch size is out of range
      */
     public List<String> purgeExpired(int batchSize) {
-        int size = Check.limit(TABLE, batchSize);
         List<String> paths = new ArrayList<>();
+        purgeExpired(batchSize, paths::addAll);
+        return paths;
+    }
+
+    /**
+     * Deletes every expired export, in transactions of at most {@code batchSize} rows (short
+     * locks, bounded WAL per commit; rows locked by someone else are skipped and taken by a
+     * later purge), and hands the file paths of each batch's deleted exports that had a file
+     * to {@code removed} right after that batch has committed, before the
+     * next batch starts. A batch that deleted no file is not reported.
+     *
+     * <p>So whenever this method throws, every path of a deletion that committed has already been
+     * delivered, with one exception: a batch whose commit was lost with the connection
+     * ({@link io.jeex.db.error.OutcomeUnknownException}) may have deleted rows whose paths
+     * nobody learns. If {@code removed} itself throws, purging stops and its exception reaches the
+     * caller unchanged; the batch whose paths it was given stays deleted, later batches are not
+     * started.
+     *
+     * <p>Call it outside any transaction: inside one ({@link JeexDatabase#transaction}) the
+     * batches join it, nothing commits until it does, and {@code removed} would receive paths of
+     * deletions that may still roll back.
+     *
+     * @param batchSize rows per transaction, 1 to 1000
+     * @param removed receives the file paths of each committed batch, never an empty list
+     * @return how many exports were deleted
+     * @throws InvalidInputException if the batch size is out of range or {@code removed} is null
+     */
+    public long purgeExpired(int batchSize, Consumer<? super List<String>> removed) {
+        int size = Check.limit(TABLE, batchSize);
+        Check.notNull(TABLE, "removed", removed, "must not be null: pass a consumer of the removed file paths");
+        long deleted = 0;
         while (true) {
             List<Optional<String>> batch = db.transaction(Tx.one("exports.purgeExpired"), tx -> tx.dsl()
                     .deleteFrom(EXPORTS)
@@ -179,9 +227,13 @@ public final class ExportRepository {
                             .where(EXPORTS.EXPIRES_AT.le(DSL.currentInstant()))
                             .orderBy(EXPORTS.EXPIRES_AT).limit(size).forUpdate().skipLocked()))
                     .returning(EXPORTS.FILE_PATH).fetch(r -> Optional.ofNullable(r.getFilePath())));
-            batch.forEach(p -> p.ifPresent(paths::add));
+            deleted += batch.size();
+            List<String> paths = batch.stream().flatMap(Optional::stream).toList();
+            if (!paths.isEmpty()) {
+                removed.accept(paths);
+            }
             if (batch.size() < size) {
-                return paths;
+                return deleted;
             }
         }
     }

@@ -1,14 +1,16 @@
 package io.jeex.db.repository;
 
-import static java.util.Objects.requireNonNull;
-
 import io.jeex.db.error.InvalidInputException;
 import org.jooq.JSONB;
 
 /**
- * A JSON object as text, checked to be well-formed and an object when created. The JSONB
- * columns of the schema (profile data, metadata, agent input and output, export manifests)
- * hold objects only.
+ * A JSON object as text, checked when created to be a well-formed object that PostgreSQL's
+ * {@code jsonb} stores as written. The JSONB columns of the schema (profile data, metadata,
+ * agent input and output, export manifests) hold objects only. Refused, besides malformed
+ * JSON and non-objects: a key repeated within one object ({@code jsonb} would silently keep
+ * only the last value), the escape <code>&#92;u0000</code> (PostgreSQL text cannot hold NUL)
+ * and unpaired UTF-16 surrogates, escaped or raw (not Unicode characters). The text is kept
+ * as given; {@code jsonb} normalises whitespace and key order when storing it.
  *
  * @param text the JSON text
  */
@@ -20,12 +22,16 @@ public record Json(String text) {
     /**
      * Checks the text.
      *
-     * @throws InvalidInputException if it is not a well-formed JSON object
+     * @throws InvalidInputException if it is null or not a well-formed JSON object, or breaks
+     *     one of the rules above (the message names the rule, and a repeated key)
      */
     public Json {
-        requireNonNull(text, "text");
-        if (!isObject(text)) {
-            throw new InvalidInputException(null, "json", "must be a JSON object ({...})");
+        if (text == null) {
+            throw new InvalidInputException(null, "json", "must not be null");
+        }
+        String problem = JsonSyntax.problem(text);
+        if (problem != null) {
+            throw new InvalidInputException(null, "json", problem);
         }
     }
 
@@ -34,7 +40,8 @@ public record Json(String text) {
      *
      * @param text JSON text such as {@code {"theme": "dark"}}
      * @return the value
-     * @throws InvalidInputException if the text is not a well-formed JSON object
+     * @throws InvalidInputException if the text is null or not a well-formed JSON object, or
+     *     breaks one of the rules of {@link Json}
      */
     public static Json of(String text) {
         return new Json(text);

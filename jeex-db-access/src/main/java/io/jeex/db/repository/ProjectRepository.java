@@ -35,6 +35,7 @@ public final class ProjectRepository {
      * Use {@link JeexDatabase#projects()}.
      *
      * @param db the database
+     * @throws NullPointerException if {@code db} is null
      */
     public ProjectRepository(JeexDatabase db) {
         this.db = requireNonNull(db, "db");
@@ -44,8 +45,10 @@ public final class ProjectRepository {
      * Creates a draft project at step 1.
      *
      * @param ownerId the owning user
-     * @param name project name
-     * @param language document language, for example {@code en} or {@code pt-BR}
+     * @param name project name, stored stripped of leading and trailing white space, at most 255
+     *     characters
+     * @param language document language, for example {@code en} or {@code pt-BR} (leading and
+     *     trailing white space is stripped)
      * @return the stored project
      * @throws InvalidInputException if a value breaks a rule
      * @throws io.jeex.db.error.ForeignKeyViolationException if the owner does not exist
@@ -64,6 +67,7 @@ public final class ProjectRepository {
      *
      * @param id the id
      * @return the project, or empty
+     * @throws InvalidInputException if the id is null
      */
     public Optional<Project> byId(UUID id) {
         UUID key = Check.id(TABLE, "id", id);
@@ -72,41 +76,73 @@ public final class ProjectRepository {
     }
 
     /**
-     * Lists an owner's projects, most recently updated first, one page at a time. Keyset
-     * pagination on (updated_at, id): each page continues exactly after the last row of the
-     * previous one, so no project appears twice or is skipped because rows were added or
-     * deleted in between; a project updated between two page reads moves to the front of the
-     * list and is seen again only by a new listing.
+     * Lists an owner's projects, most recently updated first ({@link ProjectOrder#RECENTLY_UPDATED}),
+     * one page at a time. Keyset pagination on (updated_at, id): each page continues right after
+     * the last row of the previous one, so adding or deleting projects between pages neither
+     * repeats nor skips others. Updates between pages move projects: see
+     * {@link ProjectOrder#RECENTLY_UPDATED} for exactly what this listing guarantees, and
+     * {@link ProjectOrder#NEWEST_FIRST} for an order that returns every project exactly once.
      *
      * @param ownerId the owner
      * @param status only projects in this status, or empty for all
      * @param limit page size, 1 to 1000
      * @param cursor empty for the first page, else {@link Page#nextCursor()} of the previous page
      * @return the page
-     * @throws InvalidInputException if the limit is out of range or the cursor is malformed
+     * @throws InvalidInputException if the owner, status or cursor is null, the limit is out of
+     *     range, or the cursor is malformed or from a listing in another order
      */
     public Page<Project> listByOwner(UUID ownerId, Optional<ProjectStatus> status, int limit, Optional<String> cursor) {
+        return listByOwner(ownerId, status, ProjectOrder.RECENTLY_UPDATED, limit, cursor);
+    }
+
+    /**
+     * Lists an owner's projects in the given order, one page at a time (keyset pagination: each
+     * page continues right after the last row of the previous one). What a listing guarantees
+     * while projects change between pages depends on the order: see {@link ProjectOrder}.
+     *
+     * @param ownerId the owner
+     * @param status only projects in this status, or empty for all
+     * @param order the order; the cursor must come from a listing in the same order
+     * @param limit page size, 1 to 1000
+     * @param cursor empty for the first page, else {@link Page#nextCursor()} of the previous page
+     * @return the page
+     * @throws InvalidInputException if the owner, status, order or cursor is null, the limit is
+     *     out of range, or the cursor is malformed or from a listing in another order
+     */
+    public Page<Project> listByOwner(UUID ownerId, Optional<ProjectStatus> status, ProjectOrder order, int limit,
+            Optional<String> cursor) {
         UUID owner = Check.id(TABLE, "created_by", ownerId);
-        requireNonNull(status, "status");
+        Check.notNull(TABLE, "status", status, "must not be null: pass Optional.empty() for every status");
+        Check.notNull(TABLE, "order", order, "must not be null: pass ProjectOrder.RECENTLY_UPDATED or NEWEST_FIRST");
         int size = Check.limit(TABLE, limit);
-        Optional<Key> after = requireNonNull(cursor, "cursor").map(ProjectRepository::decode);
+        Optional<Key> after = Check.notNull(TABLE, "cursor", cursor,
+                "must not be null: pass Optional.empty() for the first page").map(c -> decode(c, order));
         return db.readOnly(Tx.one("projects.listByOwner"), tx -> {
             Condition where = PROJECTS.CREATED_BY.eq(owner);
             if (status.isPresent()) {
                 where = where.and(PROJECTS.STATUS.eq(status.get().dbValue()));
             }
-            if (after.isPresent()) {
-                where = where.and(DSL.row(PROJECTS.UPDATED_AT, PROJECTS.ID)
-                        .lt(DSL.row(after.get().updatedAt(), after.get().id())));
+            List<Project> rows;
+            if (order == ProjectOrder.NEWEST_FIRST) {
+                if (after.isPresent()) {
+                    where = where.and(PROJECTS.ID.lt(after.get().id()));
+                }
+                rows = new ArrayList<>(tx.dsl().selectFrom(PROJECTS).where(where)
+                        .orderBy(PROJECTS.ID.desc()).limit(size + 1).fetch(ProjectRepository::map));
+            } else {
+                if (after.isPresent()) {
+                    where = where.and(DSL.row(PROJECTS.UPDATED_AT, PROJECTS.ID)
+                            .lt(DSL.row(after.get().updatedAt(), after.get().id())));
+                }
+                rows = new ArrayList<>(tx.dsl().selectFrom(PROJECTS).where(where)
+                        .orderBy(PROJECTS.UPDATED_AT.desc(), PROJECTS.ID.desc()).limit(size + 1)
+                        .fetch(ProjectRepository::map));
             }
-            List<Project> rows = new ArrayList<>(tx.dsl().selectFrom(PROJECTS).where(where)
-                    .orderBy(PROJECTS.UPDATED_AT.desc(), PROJECTS.ID.desc()).limit(size + 1)
-                    .fetch(ProjectRepository::map));
             Optional<String> next = Optional.empty();
             if (rows.size() > size) {
                 rows.remove(size);
                 Project last = rows.get(size - 1);
-                next = Optional.of(encode(new Key(last.updatedAt(), last.id())));
+                next = Optional.of(encode(new Key(order, last.updatedAt(), last.id())));
             }
             return new Page<>(rows, next);
         });
@@ -116,8 +152,10 @@ public final class ProjectRepository {
      * Renames a project.
      *
      * @param id the project
-     * @param name the new name
+     * @param name the new name, stored stripped of leading and trailing white space, at most 255
+     *     characters
      * @return the updated project
+     * @throws InvalidInputException if the id is null or the name breaks a rule
      * @throws NotFoundException if there is no such project
      */
     public Project rename(UUID id, String name) {
@@ -135,12 +173,13 @@ public final class ProjectRepository {
      * @param id the project
      * @param to the new status
      * @return the updated project
+     * @throws InvalidInputException if the id or the new status is null
      * @throws NotFoundException if there is no such project
      * @throws IllegalTransitionException if the current status does not allow the change
      */
     public Project changeStatus(UUID id, ProjectStatus to) {
         UUID key = Check.id(TABLE, "id", id);
-        requireNonNull(to, "to");
+        Check.notNull(TABLE, "status", to, "must not be null: pass the status to change to");
         List<String> from = to.previous().stream().map(ProjectStatus::dbValue).toList();
         return db.transaction(Tx.many("projects.changeStatus"), tx -> {
             Optional<ProjectsRecord> updated = tx.dsl().update(PROJECTS).set(PROJECTS.STATUS, to.dbValue())
@@ -159,7 +198,7 @@ public final class ProjectRepository {
      * @param step the new step, 1 to 4
      * @param expectedUpdatedAt the version the caller read
      * @return the updated project, with a new {@link Project#updatedAt()}
-     * @throws InvalidInputException if the step is outside 1..4
+     * @throws InvalidInputException if the id or version is null or the step is outside 1..4
      * @throws NotFoundException if there is no such project
      * @throws ConcurrentUpdateException if the project changed since it was read
      */
@@ -190,6 +229,7 @@ public final class ProjectRepository {
      *
      * @param id the project
      * @return true if it existed
+     * @throws InvalidInputException if the id is null
      */
     public boolean delete(UUID id) {
         UUID key = Check.id(TABLE, "id", id);
@@ -206,27 +246,53 @@ public final class ProjectRepository {
                 r.getLanguage(), r.getCreatedBy(), r.getCreatedAt(), r.getUpdatedAt());
     }
 
-    /** The position after which a page continues. */
-    private record Key(Instant updatedAt, UUID id) {
+    /** The position after which a page continues, and the order it belongs to. */
+    private record Key(ProjectOrder order, Instant updatedAt, UUID id) {
     }
 
+    /** Cursor tags: the first byte, naming the order. */
+    private static final byte RECENTLY_UPDATED = 'U';
+    private static final byte NEWEST_FIRST = 'N';
+    /** The untagged cursor of earlier versions: updated_at and id, always RECENTLY_UPDATED. */
+    private static final int UNTAGGED_LENGTH = 8 + 4 + 16;
+
     private static String encode(Key key) {
-        ByteBuffer b = ByteBuffer.allocate(8 + 4 + 16);
-        b.putLong(key.updatedAt().getEpochSecond()).putInt(key.updatedAt().getNano())
-                .putLong(key.id().getMostSignificantBits()).putLong(key.id().getLeastSignificantBits());
+        ByteBuffer b;
+        if (key.order() == ProjectOrder.NEWEST_FIRST) {
+            b = ByteBuffer.allocate(1 + 16).put(NEWEST_FIRST);
+        } else {
+            b = ByteBuffer.allocate(1 + UNTAGGED_LENGTH).put(RECENTLY_UPDATED)
+                    .putLong(key.updatedAt().getEpochSecond()).putInt(key.updatedAt().getNano());
+        }
+        b.putLong(key.id().getMostSignificantBits()).putLong(key.id().getLeastSignificantBits());
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
     }
 
-    private static Key decode(String cursor) {
+    private static Key decode(String cursor, ProjectOrder expected) {
+        Key key;
         try {
             ByteBuffer b = ByteBuffer.wrap(Base64.getUrlDecoder().decode(cursor));
-            if (b.remaining() != 28) {
+            if (b.remaining() == 1 + 16 && b.get(0) == NEWEST_FIRST) {
+                b.get();
+                key = new Key(ProjectOrder.NEWEST_FIRST, null, new UUID(b.getLong(), b.getLong()));
+            } else if (b.remaining() == UNTAGGED_LENGTH
+                    || b.remaining() == 1 + UNTAGGED_LENGTH && b.get(0) == RECENTLY_UPDATED) {
+                if (b.remaining() > UNTAGGED_LENGTH) {
+                    b.get();
+                }
+                Instant at = Instant.ofEpochSecond(b.getLong(), b.getInt());
+                key = new Key(ProjectOrder.RECENTLY_UPDATED, at, new UUID(b.getLong(), b.getLong()));
+            } else {
                 throw new IllegalArgumentException();
             }
-            Instant at = Instant.ofEpochSecond(b.getLong(), b.getInt());
-            return new Key(at, new UUID(b.getLong(), b.getLong()));
         } catch (IllegalArgumentException | java.time.DateTimeException e) {
             throw new InvalidInputException(TABLE, "cursor", "must be a cursor returned by a previous page");
         }
+        if (key.order() != expected) {
+            throw new InvalidInputException(TABLE, "cursor", "was returned by a listing in " + key.order()
+                    + " order, not " + expected + ": pass the order of the listing that returned it, or start"
+                    + " again without a cursor");
+        }
+        return key;
     }
 }

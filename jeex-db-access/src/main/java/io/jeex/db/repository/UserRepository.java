@@ -35,6 +35,7 @@ public final class UserRepository {
      * Use {@link JeexDatabase#users()}.
      *
      * @param db the database
+     * @throws NullPointerException if {@code db} is null
      */
     public UserRepository(JeexDatabase db) {
         this.db = requireNonNull(db, "db");
@@ -43,8 +44,10 @@ public final class UserRepository {
     /**
      * Creates a user with an empty profile.
      *
-     * @param email sign-in email (trimmed; compared without regard to case)
-     * @param name display name
+     * @param email sign-in email, stored stripped of leading and trailing white space; compared
+     *     without regard to case
+     * @param name display name, stored stripped of leading and trailing white space, at most 255
+     *     characters
      * @return the stored user
      * @throws io.jeex.db.error.InvalidInputException if the email or name is blank, too long or malformed
      * @throws io.jeex.db.error.UniqueViolationException if a user with this email (in any case) exists
@@ -56,8 +59,10 @@ public final class UserRepository {
     /**
      * Creates a user.
      *
-     * @param email sign-in email (trimmed; compared without regard to case)
-     * @param name display name
+     * @param email sign-in email, stored stripped of leading and trailing white space; compared
+     *     without regard to case
+     * @param name display name, stored stripped of leading and trailing white space, at most 255
+     *     characters
      * @param profile profile settings
      * @return the stored user
      * @throws io.jeex.db.error.InvalidInputException if a value breaks a rule
@@ -79,6 +84,7 @@ public final class UserRepository {
      *
      * @param id the id
      * @return the user, or empty
+     * @throws io.jeex.db.error.InvalidInputException if the id is null
      */
     public Optional<User> byId(UUID id) {
         UUID key = Check.id(TABLE, "id", id);
@@ -88,8 +94,9 @@ public final class UserRepository {
     /**
      * Finds a user by email, without regard to case (uses the unique index on lower(email)).
      *
-     * @param email the email
+     * @param email the email; leading and trailing white space is ignored
      * @return the user, or empty
+     * @throws io.jeex.db.error.InvalidInputException if the email is blank or too long
      */
     public Optional<User> byEmail(String email) {
         String e = Check.text(TABLE, "email", email, Check.MAX_EMAIL);
@@ -101,8 +108,10 @@ public final class UserRepository {
      * Renames a user.
      *
      * @param id the user
-     * @param name the new display name
+     * @param name the new display name, stored stripped of leading and trailing white space, at
+     *     most 255 characters
      * @return the updated user
+     * @throws io.jeex.db.error.InvalidInputException if the id is null or the name breaks a rule
      * @throws NotFoundException if there is no such user
      */
     public User updateName(UUID id, String name) {
@@ -118,6 +127,8 @@ public final class UserRepository {
      * @param id the user
      * @param profile the new profile
      * @return the updated user
+     * @throws io.jeex.db.error.InvalidInputException if the id or profile is null or the profile is
+     *     too large
      * @throws NotFoundException if there is no such user
      */
     public User updateProfile(UUID id, Json profile) {
@@ -132,6 +143,7 @@ public final class UserRepository {
      *
      * @param id the user
      * @return the updated user
+     * @throws io.jeex.db.error.InvalidInputException if the id is null
      * @throws NotFoundException if there is no such user
      */
     public User recordLogin(UUID id) {
@@ -145,6 +157,7 @@ public final class UserRepository {
      *
      * @param id the user
      * @return true if the user existed
+     * @throws io.jeex.db.error.InvalidInputException if the id is null
      */
     public boolean delete(UUID id) {
         UUID key = Check.id(TABLE, "id", id);

@@ -108,7 +108,35 @@ class AgentExecutionRepositoryTest extends RepositoryTestBase {
                 .isInstanceOf(ForeignKeyViolationException.class);
         AgentExecution a = db.agentExecutions().start(p.id(), "a", UUID.randomUUID(), null);
         assertThatThrownBy(() -> db.agentExecutions().fail(a.id(), "")).isInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(() -> db.agentExecutions().fail(a.id(), "disk full\u0000"))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("error_message must not contain the NUL");
+        assertThatThrownBy(() -> db.agentExecutions().fail(a.id(), "x".repeat(64 * 1024 + 1)))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("at most 65536 characters");
+        assertThatThrownBy(() -> db.agentExecutions().complete(a.id(), Json.of("{\"a\": 1, \"a\": 1}")))
+                .isInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(() -> db.agentExecutions().start(p.id(), "a\uD800", UUID.randomUUID(), null))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("agent_type");
+        assertThatThrownBy(() -> db.agentExecutions().byProject(p.id(), 0)).isInstanceOf(InvalidInputException.class)
+                .hasMessage("limit must be between 1 and 1000, but was 0");
+        assertThatThrownBy(() -> db.agentExecutions().byProject(p.id(), 1001)).isInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(() -> db.agentExecutions().byProject(null, 10)).isInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(() -> db.agentExecutions().byCorrelationId(null)).isInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(() -> db.agentExecutions().insertBatch(null)).isInstanceOf(InvalidInputException.class)
+                .hasMessage("executions must not be null");
+        Instant now = Instant.now();
+        assertThatThrownBy(() -> db.agentExecutions().insertBatch(List.of(new NewAgentExecution(p.id(), "a",
+                UUID.randomUUID(), null, null, ExecutionStatus.FAILED, "oops\u0000", now, now))))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("executions[0].error_message");
         assertThat(db.agentExecutions().byId(a.id()).orElseThrow().status()).isEqualTo(ExecutionStatus.RUNNING);
         assertThat(count("agent_executions")).isOne();
+    }
+
+    @Test
+    void anErrorMessageIsStoredAsGivenLikeInABatch() {
+        Project p = project();
+        AgentExecution a = db.agentExecutions().start(p.id(), "  writer ", UUID.randomUUID(), null);
+        assertThat(a.agentType()).isEqualTo("writer");
+        String message = "  step 3 failed:\n\tat Writer.run\n";
+        assertThat(db.agentExecutions().fail(a.id(), message).errorMessage()).contains(message);
     }
 }

@@ -105,6 +105,20 @@ class DocumentRepositoryTest extends RepositoryTestBase {
         assertThatThrownBy(() -> db.documents().byNumber(p.id(), "about", 0)).isInstanceOf(InvalidInputException.class);
         assertThatThrownBy(() -> db.documents().history(p.id(), "about", 5, Optional.of("x")))
                 .isInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(() -> db.documents().history(p.id(), "about", 5, null))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("cursor must not be null");
+        for (String type : new String[] {"Not A Type", "", "1about", "x".repeat(51)}) {
+            assertThatThrownBy(() -> db.documents().latest(p.id(), type))
+                    .isInstanceOf(InvalidInputException.class).hasMessageContaining("document_type");
+        }
+        assertThatThrownBy(() -> db.documents().latest(p.id(), null)).isInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(() -> db.documents().latest(null, "about")).isInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(() -> db.documents().append(p.id(), "about", "text\u0000", Json.EMPTY, null))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("content must not contain the NUL");
+        assertThatThrownBy(() -> db.documents().append(p.id(), "about", "text \uDC00", Json.EMPTY, null))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("unpaired UTF-16 surrogate");
         assertThat(count("document_versions")).isZero();
+        // content is stored as given, surrounding white space included
+        assertThat(db.documents().append(p.id(), "about", "  text\n", Json.EMPTY, null).content()).isEqualTo("  text\n");
     }
 }

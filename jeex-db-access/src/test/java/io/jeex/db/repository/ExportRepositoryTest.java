@@ -73,7 +73,88 @@ class ExportRepositoryTest extends RepositoryTestBase {
         assertThatThrownBy(() -> db.exports().markCompleted(e.id(), " ", Json.EMPTY))
                 .isInstanceOf(InvalidInputException.class);
         assertThatThrownBy(() -> db.exports().purgeExpired(0)).isInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(() -> db.exports().purgeExpired(1001)).isInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(() -> db.exports().purgeExpired(5, null)).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("removed must not be null");
+        for (Duration ttl : new Duration[] {Duration.ofDays(365).plusNanos(1000), Duration.ofSeconds(-1), null}) {
+            assertThatThrownBy(() -> db.exports().create(p.id(), Json.EMPTY, ttl))
+                    .isInstanceOf(InvalidInputException.class).hasMessage("ttl must be positive and at most 365 days");
+        }
+        assertThatThrownBy(() -> db.exports().listExpired(0)).isInstanceOf(InvalidInputException.class)
+                .hasMessage("limit must be between 1 and 1000, but was 0");
+        assertThatThrownBy(() -> db.exports().listExpired(1001)).isInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(() -> db.exports().markCompleted(e.id(), "x".repeat(4097), Json.EMPTY))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessage("file_path must be at most 4096 characters, but had 4097");
+        assertThatThrownBy(() -> db.exports().markCompleted(e.id(), "exports/a\u0000.zip", Json.EMPTY))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("NUL");
+        assertThatThrownBy(() -> db.exports().markCompleted(e.id(), "exports/a.zip", null))
+                .isInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(() -> db.exports().markProcessing(null)).isInstanceOf(InvalidInputException.class);
         assertThat(db.exports().byId(e.id()).orElseThrow().status()).isEqualTo(ExportStatus.PENDING);
         assertThat(count("exports")).isOne();
+        // the largest TTL is accepted
+        assertThat(db.exports().create(p.id(), Json.EMPTY, Duration.ofDays(365)).status()).isEqualTo(ExportStatus.PENDING);
+    }
+
+    @Test
+    void purgeHandsOverEachBatchsPathsOnceCommittedSoAFailurePartWayLosesNone() {
+        Project p = project();
+        List<String> all = new ArrayList<>();
+        for (int i = 0; i < 15; i++) {
+            Export e = db.exports().create(p.id(), Json.EMPTY);
+            String path = "exports/" + i + ".zip";
+            db.exports().markCompleted(e.id(), path, Json.EMPTY);
+            all.add(path);
+        }
+        sql.execute("update exports set expires_at = created_at + interval '1 microsecond'");
+
+        // the file store fails while the second batch's files are being deleted
+        List<List<String>> delivered = new ArrayList<>();
+        List<List<String>> inTableWhenDelivered = new ArrayList<>();
+        IllegalStateException storeDown = new IllegalStateException("file store unavailable");
+        assertThatThrownBy(() -> db.exports().purgeExpired(5, paths -> {
+            delivered.add(paths);
+            inTableWhenDelivered.add(sql.fetch("select file_path from exports").getValues(0, String.class));
+            if (delivered.size() == 2) {
+                throw storeDown;
+            }
+        })).isSameAs(storeDown);
+
+        assertThat(delivered).hasSize(2).allSatisfy(batch -> assertThat(batch).hasSize(5));
+        List<String> handedOver = delivered.stream().flatMap(List::stream).toList();
+        assertThat(handedOver).doesNotHaveDuplicates().isSubsetOf(all);
+        // each batch was committed before its paths were handed over, as seen from another connection
+        for (int i = 0; i < delivered.size(); i++) {
+            assertThat(inTableWhenDelivered.get(i)).doesNotContainAnyElementsOf(delivered.get(i));
+        }
+        List<String> left = sql.fetch("select file_path from exports").getValues(0, String.class);
+        assertThat(left).hasSize(5).doesNotContainAnyElementsOf(handedOver);
+
+        // the next purge takes the rest; every file was handed over exactly once
+        List<String> rest = new ArrayList<>();
+        assertThat(db.exports().purgeExpired(5, rest::addAll)).isEqualTo(5);
+        assertThat(rest).containsExactlyInAnyOrderElementsOf(left);
+        assertThat(count("exports")).isZero();
+    }
+
+    @Test
+    void purgeCountsEveryDeletedExportAndReportsOnlyBatchesWithFiles() {
+        Project p = project();
+        for (int i = 0; i < 7; i++) {
+            Export e = db.exports().create(p.id(), Json.EMPTY);
+            if (i < 5) {
+                db.exports().markFailed(e.id()); // no file
+            } else {
+                db.exports().markCompleted(e.id(), "exports/" + i + ".zip", Json.EMPTY);
+            }
+        }
+        sql.execute("update exports set expires_at = created_at + interval '1 microsecond'");
+        List<List<String>> batches = new ArrayList<>();
+        // oldest expiry first: the five without a file make the first batch, which is not reported
+        assertThat(db.exports().purgeExpired(5, batches::add)).isEqualTo(7);
+        assertThat(batches).containsExactly(List.of("exports/5.zip", "exports/6.zip"));
+        assertThat(db.exports().purgeExpired(5, batches::add)).isZero();
+        assertThat(batches).hasSize(1);
     }
 }

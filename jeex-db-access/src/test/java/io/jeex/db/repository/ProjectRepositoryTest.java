@@ -112,12 +112,12 @@ class ProjectRepositoryTest extends RepositoryTestBase {
     }
 
     @Test
-    void keysetPaginationReturnsEveryProjectExactlyOnceWhileRowsAreUpdatedBetweenPages() {
+    void newestFirstReturnsEveryProjectExactlyOnceWhileRowsNotYetListedAreUpdatedBetweenPages() {
         User owner = user();
         User other = user();
-        Set<UUID> all = new HashSet<>();
+        List<UUID> created = new ArrayList<>();
         for (int i = 0; i < 23; i++) {
-            all.add(db.projects().create(owner.id(), "P" + i, "en").id());
+            created.add(db.projects().create(owner.id(), "P" + i, "en").id());
         }
         db.projects().create(other.id(), "not mine", "en");
 
@@ -125,25 +125,107 @@ class ProjectRepositoryTest extends RepositoryTestBase {
         Optional<String> cursor = Optional.empty();
         int pages = 0;
         do {
-            Page<Project> page = db.projects().listByOwner(owner.id(), Optional.empty(), 5, cursor);
+            Page<Project> page = db.projects().listByOwner(owner.id(), Optional.empty(), ProjectOrder.NEWEST_FIRST, 5,
+                    cursor);
             assertThat(page.items()).allSatisfy(p -> assertThat(p.ownerId()).isEqualTo(owner.id()));
-            // newest update first within the page
-            for (int i = 1; i < page.items().size(); i++) {
-                assertThat(page.items().get(i - 1).updatedAt()).isAfterOrEqualTo(page.items().get(i).updatedAt());
-            }
             page.items().forEach(p -> seen.add(p.id()));
-            // between pages, rows already listed are updated (they move to the front) and new rows
-            // are added: an offset-based list would now repeat rows; the keyset must not
-            db.projects().rename(page.items().get(0).id(), "renamed on page " + pages);
-            db.projects().changeStatus(page.items().get(page.items().size() - 1).id(), ProjectStatus.IN_PROGRESS);
+            // between pages: every project not yet listed is renamed, one also moves a step and
+            // changes status; one already listed is renamed; a project is added
+            List<UUID> notYetListed = created.stream().filter(id -> !seen.contains(id)).toList();
+            for (UUID id : notYetListed) {
+                db.projects().rename(id, "renamed before listing, page " + pages);
+            }
+            if (!notYetListed.isEmpty()) {
+                Project next = db.projects().byId(notYetListed.get(notYetListed.size() - 1)).orElseThrow();
+                db.projects().changeStep(next.id(), 1 + pages % 4, next.updatedAt());
+                db.projects().changeStatus(next.id(), ProjectStatus.ARCHIVED);
+            }
+            db.projects().rename(page.items().get(0).id(), "renamed after listing, page " + pages);
             db.projects().create(owner.id(), "added later " + pages, "en");
             cursor = page.nextCursor();
             pages++;
         } while (cursor.isPresent());
 
         assertThat(seen).doesNotHaveDuplicates();
-        assertThat(new HashSet<>(seen)).isEqualTo(all);
+        assertThat(seen).containsExactlyInAnyOrderElementsOf(created);
+        // newest first: ids are time-ordered UUID v7, and Java orders v7 UUIDs as PostgreSQL does
+        for (int i = 1; i < seen.size(); i++) {
+            assertThat(seen.get(i - 1)).isGreaterThan(seen.get(i));
+        }
         assertThat(pages).isEqualTo(5);
+    }
+
+    @Test
+    void recentlyUpdatedNeverRepeatsAProjectAndReturnsEveryProjectNotUpdatedExactlyOnce() {
+        User owner = user();
+        List<UUID> created = new ArrayList<>();
+        for (int i = 0; i < 23; i++) {
+            created.add(db.projects().create(owner.id(), "P" + i, "en").id());
+        }
+
+        List<UUID> seen = new ArrayList<>();
+        Set<UUID> updatedBeforeListed = new HashSet<>();
+        Set<UUID> updatedAfterListed = new HashSet<>();
+        Optional<String> cursor = Optional.empty();
+        do {
+            Page<Project> page = db.projects().listByOwner(owner.id(), Optional.empty(), 5, cursor);
+            for (int i = 1; i < page.items().size(); i++) {
+                assertThat(page.items().get(i - 1).updatedAt()).isAfterOrEqualTo(page.items().get(i).updatedAt());
+            }
+            page.items().forEach(p -> seen.add(p.id()));
+            // between pages: the project that would be listed last (the least recently updated
+            // not yet listed) and one already listed are updated; both move to the front
+            List<UUID> notYetListed = created.stream()
+                    .filter(id -> !seen.contains(id) && !updatedBeforeListed.contains(id)).toList();
+            if (!notYetListed.isEmpty()) {
+                UUID last = notYetListed.get(0); // created first, never updated: the oldest updated_at
+                db.projects().rename(last, "renamed before listing");
+                updatedBeforeListed.add(last);
+            }
+            UUID listed = page.items().get(page.items().size() - 1).id();
+            db.projects().rename(listed, "renamed after listing");
+            updatedAfterListed.add(listed);
+            cursor = page.nextCursor();
+        } while (cursor.isPresent());
+
+        assertThat(seen).doesNotHaveDuplicates();
+        Set<UUID> notUpdatedBeforeListed = new HashSet<>(created);
+        notUpdatedBeforeListed.removeAll(updatedBeforeListed);
+        assertThat(seen).containsAll(notUpdatedBeforeListed);
+        // as documented: a project updated before it was listed jumped before the cursor and was skipped
+        assertThat(updatedBeforeListed).isNotEmpty().doesNotContainAnyElementsOf(seen);
+        // a fresh listing shows every project updated during the listing first
+        Set<UUID> updated = new HashSet<>(updatedBeforeListed);
+        updated.addAll(updatedAfterListed);
+        assertThat(db.projects().listByOwner(owner.id(), Optional.empty(), updated.size(), Optional.empty()).items())
+                .extracting(Project::id).containsExactlyInAnyOrderElementsOf(updated);
+    }
+
+    @Test
+    void aCursorIsValidOnlyWithTheOrderOfItsListing() {
+        User owner = user();
+        for (int i = 0; i < 3; i++) {
+            db.projects().create(owner.id(), "P" + i, "en");
+        }
+        Optional<String> newest = db.projects().listByOwner(owner.id(), Optional.empty(), ProjectOrder.NEWEST_FIRST, 1,
+                Optional.empty()).nextCursor();
+        Page<Project> first = db.projects().listByOwner(owner.id(), Optional.empty(), 1, Optional.empty());
+        assertThatThrownBy(() -> db.projects().listByOwner(owner.id(), Optional.empty(), 1, newest))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("cursor was returned by a listing in NEWEST_FIRST order, not RECENTLY_UPDATED");
+        assertThatThrownBy(() -> db.projects().listByOwner(owner.id(), Optional.empty(), ProjectOrder.NEWEST_FIRST, 1,
+                first.nextCursor()))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("cursor was returned by a listing in RECENTLY_UPDATED order, not NEWEST_FIRST");
+
+        // the untagged cursor of earlier versions (updated_at, id) still continues a RECENTLY_UPDATED listing
+        Project last = first.items().get(0);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(28).putLong(last.updatedAt().getEpochSecond())
+                .putInt(last.updatedAt().getNano()).putLong(last.id().getMostSignificantBits())
+                .putLong(last.id().getLeastSignificantBits());
+        String untagged = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+        assertThat(db.projects().listByOwner(owner.id(), Optional.empty(), 1, Optional.of(untagged)))
+                .isEqualTo(db.projects().listByOwner(owner.id(), Optional.empty(), 1, first.nextCursor()));
     }
 
     @Test
@@ -177,6 +259,47 @@ class ProjectRepositoryTest extends RepositoryTestBase {
                 .isInstanceOf(InvalidInputException.class);
         assertThatThrownBy(() -> db.projects().listByOwner(owner.id(), Optional.empty(), 5, Optional.of("garbage")))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("cursor");
+        assertThatThrownBy(() -> db.projects().listByOwner(owner.id(), null, 5, Optional.empty()))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("status must not be null");
+        assertThatThrownBy(() -> db.projects().listByOwner(owner.id(), Optional.empty(), 5, null))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("cursor must not be null");
+        assertThatThrownBy(() -> db.projects().listByOwner(owner.id(), Optional.empty(), null, 5, Optional.empty()))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("order must not be null");
+        assertThatThrownBy(() -> db.projects().changeStatus(p.id(), null))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("status must not be null");
+        assertThatThrownBy(() -> db.projects().rename(p.id(), " ")).isInstanceOf(InvalidInputException.class)
+                .hasMessage("name must not be blank");
+        assertThatThrownBy(() -> db.projects().rename(p.id(), "x".repeat(256)))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("at most 255 characters");
+        assertThatThrownBy(() -> db.projects().rename(p.id(), "a\u0000b"))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("NUL");
+        assertThatThrownBy(() -> db.projects().rename(p.id(), "a\uD800b"))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("unpaired UTF-16 surrogate");
+        assertThatThrownBy(() -> db.projects().rename(null, "x")).isInstanceOf(InvalidInputException.class);
         assertThat(db.projects().byId(p.id()).orElseThrow()).isEqualTo(p);
+        assertThat(count("projects")).isOne();
+    }
+
+    @Test
+    void aMissingOwnerIsAForeignKeyErrorThatKeepsTheKeyOutOfTheWholeStackTrace() {
+        UUID missing = UUID.randomUUID();
+        assertThatThrownBy(() -> db.projects().create(missing, "P", "en"))
+                .isInstanceOf(ForeignKeyViolationException.class)
+                .satisfies(e -> {
+                    java.io.StringWriter trace = new java.io.StringWriter();
+                    e.printStackTrace(new java.io.PrintWriter(trace));
+                    // PostgreSQL's DETAIL would say: Key (created_by)=(<missing>) is not present in table "users".
+                    assertThat(trace.toString()).contains("ForeignKeyViolationException")
+                            .doesNotContain(missing.toString());
+                });
+        assertThat(count("projects")).isZero();
+    }
+
+    @Test
+    void namesAreStoredStrippedOfSurroundingWhiteSpace() {
+        Project p = db.projects().create(user().id(), "  Engine \t", " en ");
+        assertThat(p.name()).isEqualTo("Engine");
+        assertThat(p.language()).isEqualTo("en");
+        assertThat(db.projects().rename(p.id(), "\n Difference Engine ").name()).isEqualTo("Difference Engine");
     }
 }

@@ -88,4 +88,56 @@ class UserRepositoryTest extends RepositoryTestBase {
                 .isInstanceOf(InvalidInputException.class);
         assertThat(count("users")).isZero();
     }
+
+    @Test
+    void badUpdatesAreRejectedWithTheirTypedErrorAndChangeNothing() {
+        User ada = db.users().create("ada@example.com", "Ada", Json.of("{\"theme\": \"dark\"}"));
+        assertThatThrownBy(() -> db.users().updateName(ada.id(), " ")).isInstanceOf(InvalidInputException.class)
+                .hasMessage("name must not be blank");
+        assertThatThrownBy(() -> db.users().updateName(ada.id(), null)).isInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(() -> db.users().updateName(ada.id(), "x".repeat(256)))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("at most 255 characters");
+        assertThatThrownBy(() -> db.users().updateName(null, "Ada")).isInstanceOf(InvalidInputException.class)
+                .hasMessage("id must not be null");
+        assertThatThrownBy(() -> db.users().updateProfile(ada.id(), null)).isInstanceOf(InvalidInputException.class)
+                .hasMessage("profile_data must not be null");
+        assertThatThrownBy(() -> db.users().updateProfile(ada.id(), Json.of("{\"theme\": \"light\", \"theme\": 1}")))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("\"theme\" twice");
+        assertThatThrownBy(() -> db.users().updateProfile(ada.id(), Json.of("{\"theme\": \"\\u0000\"}")))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("\\u0000");
+        assertThatThrownBy(() -> db.users().updateProfile(ada.id(), Json.of("{\"theme\": \"\\uD800\"}")))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("unpaired UTF-16 surrogate");
+        assertThatThrownBy(() -> db.users().updateProfile(ada.id(), Json.of("{\"big\": \"" + "x".repeat(1024 * 1024)
+                + "\"}"))).isInstanceOf(InvalidInputException.class).hasMessageContaining("at most");
+        assertThatThrownBy(() -> db.users().updateProfile(UUID.randomUUID(), Json.EMPTY))
+                .isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> db.users().byEmail(" ")).isInstanceOf(InvalidInputException.class);
+        assertThat(db.users().byId(ada.id())).contains(ada);
+        assertThat(count("users")).isOne();
+    }
+
+    @Test
+    void textPostgresqlCannotHoldAsGivenIsRejectedNotMangled() {
+        // what would happen otherwise: the driver sends an unpaired surrogate as '?'
+        assertThat(sql.fetchValue("select ?::text", "a\uD800b")).isEqualTo("a?b");
+        for (String name : new String[] {"Ada\u0000", "Ada \uD800", "\uDC00Ada", "Ada \uDE00\uD83D"}) {
+            assertThatThrownBy(() -> db.users().create("ada@example.com", name))
+                    .isInstanceOf(InvalidInputException.class)
+                    .satisfies(e -> assertThat(((InvalidInputException) e).field()).isEqualTo("name"));
+        }
+        assertThatThrownBy(() -> db.users().create("ada\u0000@example.com", "Ada"))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("email must not contain the NUL");
+        assertThat(count("users")).isZero();
+        // a surrogate pair is one character and is stored as it is
+        assertThat(db.users().create("ada@example.com", "Ada \uD83D\uDE00").name()).isEqualTo("Ada \uD83D\uDE00");
+    }
+
+    @Test
+    void namesAndEmailsAreStoredStrippedOfSurroundingWhiteSpace() {
+        User ada = db.users().create("  ada@example.com\t", "  Ada  ");
+        assertThat(ada.email()).isEqualTo("ada@example.com");
+        assertThat(ada.name()).isEqualTo("Ada");
+        assertThat(db.users().updateName(ada.id(), " Ada King\n").name()).isEqualTo("Ada King");
+        assertThat(db.users().byEmail(" ADA@example.com ")).map(User::id).contains(ada.id());
+    }
 }
