@@ -338,6 +338,11 @@ public final class JeexDatabase implements AutoCloseable {
         return runtime;
     }
 
+    /** @return the health checker, whose last report the monitor keeps current */
+    HealthChecker healthChecker() {
+        return health;
+    }
+
     /**
      * Stops the health monitor, removes the health gauges and closes the pools. Running
      * transactions fail; calling it again does nothing.
