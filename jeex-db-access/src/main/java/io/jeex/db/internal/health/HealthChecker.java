@@ -316,8 +316,8 @@ public final class HealthChecker implements AutoCloseable {
         HealthStatus status;
         if (!live) {
             status = HealthStatus.DOWN;
-            reasons.add(primary.done && primary.failure != null ? primary.failure
-                    : "the database did not answer " + withinTimeout());
+            reasons.add(!primary.done ? "the database did not answer " + withinTimeout()
+                    : primary.failure != null ? primary.failure : "the health check failed");
         } else {
             status = HealthStatus.UP;
             if (migrations == null) {
