@@ -202,8 +202,13 @@ public final class JeexDatabase implements AutoCloseable {
      * pool, so a saturated pool does not delay it), pool usage, server version, migration state,
      * circuit breakers and, with a replica, its recovery state and lag. Answers within
      * {@link JeexDbConfig#healthTimeout()} (plus scheduling slack) whatever the network does:
-     * a check that takes longer is reported DOWN. Never throws for database failures; a closed
-     * handle reports DOWN. Also updates the health gauges and logs a change of status once.
+     * a database that did not answer the round trip by then is DOWN; one that answered but
+     * whose migration state, pooler or replica did not is DEGRADED (live, and not ready without a
+     * migration state). Behind PgBouncer ({@link JeexDbConfig#pgBouncer()} with a different
+     * {@link JeexDbConfig#migrationUrl()}) the round trip goes to the server directly, with the
+     * migration credentials, and a second one through the pooler reports a busy pooler as
+     * DEGRADED. Never throws for database failures; a closed handle reports DOWN. Also updates the
+     * health gauges and logs a change of status once (an unchanged status logs nothing).
      *
      * @return the report, with liveness ({@link HealthReport#live()}) and readiness
      *     ({@link HealthReport#ready()}) as separate answers
@@ -341,6 +346,11 @@ public final class JeexDatabase implements AutoCloseable {
     /** @return the parts, for features built on this handle (repositories, health, metrics) */
     DatabaseRuntime runtime() {
         return runtime;
+    }
+
+    /** @return the health checker, whose last report the monitor keeps current */
+    HealthChecker healthChecker() {
+        return health;
     }
 
     /**

@@ -113,6 +113,42 @@ class MetricsTest {
         }
     }
 
+    @Test
+    void closeRemovesEveryMeterOfTheInstanceAndANewInstanceOfTheSameNamePublishesItsOwn(TestDatabase testDb) {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (JeexDatabase db = JeexDatabase.create(TestConfigs.forDatabase(testDb).replicaUrl(testDb.jdbcUrl())
+                .build(), registry)) {
+            db.transaction(TxOptions.named("write"), tx -> tx.dsl().fetchCount(USERS));
+            db.readOnly(tx -> tx.dsl().fetchCount(USERS));
+            db.health();
+            assertThat(names(registry)).contains("jeex.db.transaction", "db.client.operation.duration",
+                    "resilience4j.retry.calls", "resilience4j.circuitbreaker.state", "hikaricp.connections.max",
+                    "jeex.db.health.status");
+            // the replica pool's HikariCP meters
+            assertThat(registry.get("hikaricp.connections.max").tag("pool", "test-replica").gauge().value())
+                    .isEqualTo(3.0);
+            assertThat(registry.get("hikaricp.connections.acquire").tag("pool", "test-replica").timer().count())
+                    .as("one borrow for the read-only transaction").isEqualTo(1);
+            assertThat(registry.get("resilience4j.circuitbreaker.state").tag("name", "test-replica")
+                    .tag("state", "closed").gauge().value()).isEqualTo(1.0);
+        }
+        assertThat(registry.getMeters()).as("meters left after close: %s", names(registry)).isEmpty();
+
+        try (JeexDatabase again = JeexDatabase.create(TestConfigs.forDatabase(testDb).build(), registry)) {
+            again.runtime().breaker().transitionToOpenState();
+            assertThat(registry.get("resilience4j.circuitbreaker.state").tag("name", "test").tag("state", "open")
+                    .gauge().value()).as("the new instance's breaker, not the closed one's").isEqualTo(1.0);
+            assertThat(registry.get("hikaricp.connections.max").tag("pool", "test").gauge().value()).isEqualTo(3.0);
+            assertThat(registry.find("hikaricp.connections.max").tag("pool", "test-replica").gauge())
+                    .as("no replica in this instance").isNull();
+        }
+        assertThat(registry.getMeters()).as("meters left after close: %s", names(registry)).isEmpty();
+    }
+
+    private static Set<String> names(SimpleMeterRegistry registry) {
+        return registry.getMeters().stream().map(m -> m.getId().getName()).collect(Collectors.toSet());
+    }
+
     private static long txCount(SimpleMeterRegistry registry, String name, String outcome, String category) {
         Timer t = registry.find("jeex.db.transaction").tag("name", name).tag("outcome", outcome)
                 .tag("category", category).timer();

@@ -16,8 +16,8 @@ import java.util.Optional;
  *
  * <p>Liveness and readiness are separate answers: {@link #live()} says whether the database
  * answered at all; {@link #ready()} says whether the service should take traffic (it answered,
- * the schema is current with no pending or failed migrations, and the primary's circuit breaker
- * is not open). The report holds no password and no connection string with credentials.
+ * the schema is current with no pending, failed or changed migrations and its state could be
+ * read, and the primary's circuit breaker is not open). The report holds no password and no connection string with credentials.
  *
  * @param name the instance name ({@link io.jeex.db.JeexDbConfig#name()})
  * @param status UP, DEGRADED or DOWN
@@ -67,23 +67,39 @@ public record HealthReport(String name, HealthStatus status, List<String> reason
     }
 
     /**
-     * The schema's migration state, read with the schema module's Flyway configuration.
+     * The schema's migration state: the migrations this library carries (resolved once from the
+     * schema module) compared with the database's migration history table.
      *
      * @param currentVersion the version of the last applied migration, or null for an empty schema
      * @param applied how many migrations are applied
      * @param pending versions not applied yet
      * @param failed versions that failed
+     * @param changed applied versions whose script differs from what was applied (checksum mismatch)
      */
-    public record MigrationState(String currentVersion, int applied, List<String> pending, List<String> failed) {
+    public record MigrationState(String currentVersion, int applied, List<String> pending, List<String> failed,
+                                 List<String> changed) {
         /** Copies the lists. */
         public MigrationState {
             pending = List.copyOf(pending);
             failed = List.copyOf(failed);
+            changed = List.copyOf(changed);
         }
 
-        /** @return whether no migration is pending or failed */
+        /**
+         * A state without changed migrations.
+         *
+         * @param currentVersion the version of the last applied migration, or null for an empty schema
+         * @param applied how many migrations are applied
+         * @param pending versions not applied yet
+         * @param failed versions that failed
+         */
+        public MigrationState(String currentVersion, int applied, List<String> pending, List<String> failed) {
+            this(currentVersion, applied, pending, failed, List.of());
+        }
+
+        /** @return whether no migration is pending, failed or changed */
         public boolean current() {
-            return pending.isEmpty() && failed.isEmpty();
+            return pending.isEmpty() && failed.isEmpty() && changed.isEmpty();
         }
     }
 
@@ -147,7 +163,8 @@ public record HealthReport(String name, HealthStatus status, List<String> reason
                     : string(migrations.currentVersion())).append(',');
             field(j, "applied").append(migrations.applied()).append(',');
             field(j, "pending").append(strings(migrations.pending())).append(',');
-            field(j, "failed").append(strings(migrations.failed())).append('}');
+            field(j, "failed").append(strings(migrations.failed())).append(',');
+            field(j, "changed").append(strings(migrations.changed())).append('}');
         }
         j.append(',');
         field(j, "breakers").append('{');

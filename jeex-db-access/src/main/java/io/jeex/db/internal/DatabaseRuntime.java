@@ -50,6 +50,8 @@ public final class DatabaseRuntime implements AutoCloseable {
     private final CircuitBreaker primaryBreaker;
     private final CircuitBreaker replicaBreaker;
     private final Retry retry;
+    private final RetryRegistry retries;
+    private final CircuitBreakerRegistry breakers;
     private final ErrorTranslator translator;
     private final MeterRegistry registry;
     private final TransactionRunner runner;
@@ -63,8 +65,10 @@ public final class DatabaseRuntime implements AutoCloseable {
         // Registries of one entry each: Resilience4j's tagged Micrometer binders publish from them
         // (resilience4j.retry.calls, resilience4j.circuitbreaker.calls / .state / ...).
         RetryRegistry retries = RetryRegistry.of(TransactionRunner.retryConfig(config));
+        this.retries = retries;
         this.retry = retries.retry(config.name());
         CircuitBreakerRegistry breakers = CircuitBreakerRegistry.of(breakerConfig(config));
+        this.breakers = breakers;
         this.primaryBreaker = breakers.circuitBreaker(config.name());
         this.primaryPool = PoolFactory.pool(config, config.name(), config.url(), password, registry);
         HikariDataSource replica = null;
@@ -233,7 +237,15 @@ public final class DatabaseRuntime implements AutoCloseable {
         return migrationPool;
     }
 
-    /** Closes the pools. */
+    /**
+     * Closes the pools and removes every meter this instance registered: HikariCP's pool meters
+     * (HikariCP removes them when a pool closes), the Resilience4j retry and breaker meters (the
+     * binders remove them when their entries leave the registries), the transaction and statement
+     * timers (tag {@code pool} = this instance's pool names). A later instance of the same name on
+     * the same long-lived registry then publishes its own meters, not stale ones bound to this
+     * one. Meters are identified by name and tags, so two open instances of the same name on one
+     * registry would share them; give instances distinct names.
+     */
     @Override
     public void close() {
         try {
@@ -242,8 +254,41 @@ public final class DatabaseRuntime implements AutoCloseable {
                 replicaPool.close();
             }
         } finally {
-            primaryPool.close();
-            LOG.info("{}: closed", config.name());
+            try {
+                primaryPool.close();
+            } finally {
+                removeMeters();
+                LOG.info("{}: closed", config.name());
+            }
+        }
+    }
+
+    private void removeMeters() {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (Retry r : retries.getAllRetries()) {
+            names.add(r.getName());
+            retries.remove(r.getName());
+        }
+        for (CircuitBreaker b : breakers.getAllCircuitBreakers()) {
+            names.add(b.getName());
+            breakers.remove(b.getName());
+        }
+        java.util.Set<String> pools = new java.util.HashSet<>();
+        pools.add(primaryPool.getPoolName());
+        pools.add(migrationPool.getPoolName());
+        if (replicaPool != null) {
+            pools.add(replicaPool.getPoolName());
+        }
+        for (io.micrometer.core.instrument.Meter m : registry.getMeters()) {
+            io.micrometer.core.instrument.Meter.Id id = m.getId();
+            String pool = id.getTag("pool");
+            String name = id.getTag("name");
+            boolean ours = id.getName().startsWith("resilience4j.") ? name != null && names.contains(name)
+                    : pool != null && pools.contains(pool) && (id.getName().startsWith("jeex.db.")
+                    || id.getName().startsWith("hikaricp.") || id.getName().startsWith("db.client."));
+            if (ours) {
+                registry.remove(m);
+            }
         }
     }
 }

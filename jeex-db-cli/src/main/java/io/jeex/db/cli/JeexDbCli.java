@@ -6,6 +6,7 @@ import io.jeex.db.MigrationEntry;
 import io.jeex.db.MigrationResult;
 import io.jeex.db.health.HealthReport;
 import io.jeex.db.health.HealthStatus;
+import io.jeex.db.internal.JdbcUrls;
 import io.jeex.db.testkit.JeexPostgres;
 import io.jeex.db.testkit.TestDatabase;
 import io.jeex.db.testkit.TestkitSettings;
@@ -157,7 +158,7 @@ public final class JeexDbCli {
             String url = env.get("JEEX_DB_URL");
             if (url != null && !url.isBlank()) {
                 JeexDbConfig config = JeexDbConfig.fromEnvironment(env);
-                out.println("database: " + config.url() + " (JEEX_DB_URL)");
+                out.println("database: " + JdbcUrls.mask(config.url()) + " (JEEX_DB_URL)");
                 return new Target(config, null, null);
             }
             JeexPostgres embedded = JeexPostgres.start(TestkitSettings.of(Map.of(

@@ -90,6 +90,22 @@ class OperatorCommandsTest {
     }
 
     @Test
+    void aPasswordInTheUrlIsMaskedInWhatInfoPrints() {
+        try (TestDatabase empty = JeexPostgres.shared().newEmptyDatabase()) {
+            Map<String, String> env = env(empty);
+            String url = empty.jdbcUrl();
+            env.put("JEEX_DB_URL", url + (url.contains("?") ? "&" : "?") + "password=url-s3cr3t");
+
+            Run info = run(env, "info");
+
+            assertThat(info.status()).as(info.err()).isZero();
+            assertThat(info.out()).contains("database: jdbc:postgresql:").contains("password=****")
+                    .contains("schema version: <empty>, 1 pending");
+            assertThat(info.out() + info.err()).doesNotContain("url-s3cr3t");
+        }
+    }
+
+    @Test
     void unknownOptionsAreUsageErrors() {
         assertThat(run(Map.of(), "health", "--yaml").status()).isEqualTo(2);
         assertThat(run(Map.of(), "migrate", "now").err()).contains(JeexDbCli.USAGE);

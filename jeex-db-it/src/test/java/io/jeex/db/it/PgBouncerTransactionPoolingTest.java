@@ -250,6 +250,37 @@ class PgBouncerTransactionPoolingTest {
         }
     }
 
+    @Test
+    void healthOfABusyPoolerAnswersWithinItsTimeoutLiveFromTheServerAndDegradedNamingThePooler() throws Exception {
+        try (PgBouncer bouncer = startPgBouncer(1)) {
+            migrate(bouncer);
+            try (JeexDatabase db = JeexDatabase.create(config(bouncer).poolSize(0).maxOverflow(1)
+                    .healthTimeout(Duration.ofSeconds(1)).monitorInterval(Duration.ZERO).build());
+                 Connection holder = rawClient(bouncer)) {
+                assertThat(db.health().status()).as("an idle pooler").isEqualTo(io.jeex.db.health.HealthStatus.UP);
+
+                // the pooler's only server connection, held by an open transaction: every other client queues
+                holder.setAutoCommit(false);
+                row(holder, "select 1");
+                long start = System.nanoTime();
+                io.jeex.db.health.HealthReport report = db.health();
+                Duration took = Duration.ofNanos(System.nanoTime() - start);
+                holder.rollback();
+
+                assertThat(report.live()).as("%s", report).isTrue();
+                assertThat(report.status()).isEqualTo(io.jeex.db.health.HealthStatus.DEGRADED);
+                assertThat(report.reasons()).containsExactly(
+                        "the pooler did not answer within the health timeout (1000 ms)");
+                assertThat(report.migrations().current()).isTrue();
+                assertThat(report.serverVersion()).startsWith("18");
+                assertThat(took).as("within the health timeout, 1 s margin for scheduling")
+                        .isLessThan(Duration.ofSeconds(2));
+                assertThat(report.toJson()).doesNotContain(OWNER_PASSWORD).doesNotContain(USER_PASSWORD);
+                LOG.info("health with a busy pooler answered in {} ms: {}", took.toMillis(), report.reasons());
+            }
+        }
+    }
+
     private static Connection rawClient(PgBouncer bouncer) throws SQLException {
         return rawClient(bouncer, "0");
     }

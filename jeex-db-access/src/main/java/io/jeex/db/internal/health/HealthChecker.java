@@ -12,11 +12,9 @@ import io.jeex.db.health.HealthStatus;
 import io.jeex.db.internal.DatabaseRuntime;
 import io.jeex.db.internal.Durations;
 import io.jeex.db.internal.error.SqlStates;
-import io.jeex.db.schema.JeexSchema;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -32,27 +30,32 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.sql.DataSource;
-import org.flywaydb.core.api.MigrationInfo;
-import org.flywaydb.core.api.MigrationInfoService;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs health checks: a round trip on a connection of its own (driver connect, login and socket
- * timeouts from {@link JeexDbConfig#healthTimeout()}), never borrowed from a pool; migration
- * state through the schema module's Flyway configuration over that same kind of connection; pool
- * usage from HikariCP's MXBeans; breaker states; the replica's recovery state and lag. The whole
- * check runs on a worker thread and is abandoned (DOWN) when it outlasts the health timeout, so
- * the caller's wait is bounded whatever the network does.
+ * timeouts one second past {@link JeexDbConfig#healthTimeout()}), never borrowed from a pool;
+ * the migration state read from the history table with a plain {@code SELECT} (the schema's
+ * migrations are resolved once, see {@link MigrationHistory}; no Flyway call, so no log line, per
+ * check); pool usage from HikariCP's MXBeans; breaker states; the replica's recovery state and
+ * lag. Behind PgBouncer (with a separate direct {@link JeexDbConfig#migrationUrl()}) the round
+ * trip goes to the server directly, with the migration credentials, and a second one through the
+ * pooler tells whether the pooler answers: a busy pooler is DEGRADED, not DOWN.
+ *
+ * <p>The parts run on worker threads against one deadline (the health timeout); what was measured
+ * by then is reported, so a database that answered the round trip is live even when a later part
+ * (migration state, pooler, replica) ran out of time. The caller's wait is bounded whatever the
+ * network does.
  *
  * <p>Keeps the last report for the gauges {@value #STATUS_GAUGE}, {@value #LATENCY_GAUGE},
  * {@value #PENDING_MIGRATIONS_GAUGE} and (with a replica) {@value #REPLICA_LAG_GAUGE}, and logs
- * each change of status once.
+ * each change of status once; an unchanged status logs nothing.
  */
 public final class HealthChecker implements AutoCloseable {
 
@@ -77,6 +80,8 @@ public final class HealthChecker implements AutoCloseable {
     private final ExecutorService workers;
     private final List<Meter> meters = new ArrayList<>();
     private final MeterRegistry registry;
+    private final MigrationHistory history;
+    private final String historyError;
     private volatile HealthReport last;
     private volatile boolean closed;
 
@@ -87,6 +92,16 @@ public final class HealthChecker implements AutoCloseable {
         this.runtime = runtime;
         this.config = runtime.config();
         this.registry = runtime.meterRegistry();
+        MigrationHistory resolved = null;
+        String error = null;
+        try {
+            resolved = MigrationHistory.resolve();
+        } catch (RuntimeException e) {
+            error = describe(e);
+            LOG.warn("{}: health cannot resolve the schema's migrations: {}", config.name(), error);
+        }
+        this.history = resolved;
+        this.historyError = error;
         AtomicInteger n = new AtomicInteger();
         this.workers = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "jeex-db-health-" + config.name() + "-" + n.incrementAndGet());
@@ -128,40 +143,67 @@ public final class HealthChecker implements AutoCloseable {
      */
     public HealthReport check() {
         Instant at = Instant.now();
-        HealthReport report;
         if (closed) {
-            report = down(at, "this JeexDatabase is closed");
-        } else {
-            Future<HealthReport> future;
-            try {
-                future = workers.submit(() -> probe(at));
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                return down(at, "this JeexDatabase is closed");
-            }
-            try {
-                report = future.get(config.healthTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                future.cancel(true);
-                report = down(at, "the database did not answer within the health timeout ("
-                        + Durations.ms(config.healthTimeout()) + ")");
-            } catch (ExecutionException e) {
-                report = down(at, "the health check failed: " + describe(e.getCause()));
-            } catch (InterruptedException e) {
-                // Interrupted by close() or by the caller: an answer, but not a finding to record or log.
-                Thread.currentThread().interrupt();
-                future.cancel(true);
-                return down(at, "the health check was interrupted");
-            }
+            return closedReport(at);
         }
+        long deadline = System.nanoTime() + config.healthTimeout().toNanos();
+        Primary primary = new Primary();
+        Pooler pooler = viaPooler() ? new Pooler() : null;
+        Replica replica = config.replicaUrl().isPresent() ? new Replica() : null;
+        List<Future<?>> futures = new ArrayList<>(3);
+        try {
+            futures.add(workers.submit(() -> primary(primary)));
+            if (pooler != null) {
+                futures.add(workers.submit(() -> pooler(pooler)));
+            }
+            if (replica != null) {
+                futures.add(workers.submit(() -> replica(replica)));
+            }
+        } catch (RejectedExecutionException e) {
+            futures.forEach(f -> f.cancel(true));
+            return closedReport(at);
+        }
+        try {
+            for (Future<?> f : futures) {
+                long left = deadline - System.nanoTime();
+                try {
+                    f.get(Math.max(0, left), TimeUnit.NANOSECONDS);
+                } catch (TimeoutException | ExecutionException e) {
+                    // reported from the part's state below
+                }
+            }
+        } catch (InterruptedException e) {
+            // Interrupted by close() or by the caller: an answer, but not a finding to record or log.
+            Thread.currentThread().interrupt();
+            futures.forEach(f -> f.cancel(true));
+            return down(at, "the health check was interrupted");
+        }
+        // Assembled before the parts still running are cancelled: an interrupted driver call would
+        // otherwise fail with its own message ("something unusual") instead of the deadline's.
+        HealthReport report = assemble(at, primary, pooler, replica);
+        futures.forEach(f -> f.cancel(true));
         if (!closed) {
             record(report);
         }
         return report;
     }
 
+    private HealthReport closedReport(Instant at) {
+        return down(at, "this JeexDatabase is closed");
+    }
+
     private HealthReport down(Instant at, String reason) {
         return new HealthReport(config.name(), HealthStatus.DOWN, List.of(reason), false, false, at, null, null,
                 pools(), null, breakers(), config.replicaUrl().isPresent() ? new ReplicaState(false, false, null) : null);
+    }
+
+    /** Whether the round trip goes to the server directly and the pooler gets a round trip of its own. */
+    private boolean viaPooler() {
+        return config.pgBouncer() && !config.migrationUrl().equals(config.url());
+    }
+
+    private String withinTimeout() {
+        return "within the health timeout (" + Durations.ms(config.healthTimeout()) + ")";
     }
 
     private synchronized void record(HealthReport report) {
@@ -188,26 +230,110 @@ public final class HealthChecker implements AutoCloseable {
         return d == null ? "?" : String.format(Locale.ROOT, "%.1f", d.toNanos() / 1e6);
     }
 
-    private HealthReport probe(Instant at) {
-        List<String> reasons = new ArrayList<>();
-        Duration latency = null;
-        String version = null;
-        MigrationState migrations = null;
-        boolean live = false;
-        try (Connection c = connect(config.url())) {
+    /** What the primary part measured so far; read by {@link #check()} at the deadline. */
+    private static final class Primary {
+        volatile boolean live;
+        volatile Duration latency;
+        volatile String version;
+        volatile MigrationState migrations;
+        volatile String failure;
+        volatile boolean done;
+    }
+
+    /** The pooler's round trip (behind PgBouncer). */
+    private static final class Pooler {
+        volatile String failure;
+        volatile boolean done;
+    }
+
+    /** The replica's state. */
+    private static final class Replica {
+        volatile ReplicaState state;
+        volatile String failure;
+    }
+
+    /**
+     * The round trip (on the pooled URL, or directly on the migration URL behind PgBouncer), then
+     * the migration state on the same connection when it reaches the migration URL's database as
+     * the migration user, else on a direct connection of its own.
+     */
+    private void primary(Primary p) {
+        boolean direct = viaPooler();
+        try (Connection c = direct ? connectForMigrations() : connect(config.url())) {
             long start = System.nanoTime();
-            version = single(c, VERSION_QUERY);
-            latency = Duration.ofNanos(System.nanoTime() - start);
-            live = true;
-            migrations = migrations(c);
-        } catch (SQLException | RuntimeException e) {
-            if (!live) {
-                reasons.add("the database did not answer: " + describe(e));
+            String version = single(c, VERSION_QUERY);
+            p.latency = Duration.ofNanos(System.nanoTime() - start);
+            p.version = version;
+            p.live = true;
+            if (history == null) {
+                p.failure = "the migration state could not be read: " + historyError;
+            } else if (direct || config.migrationUrl().equals(config.url())) {
+                p.migrations = history.read(c, seconds());
             } else {
-                reasons.add("the migration state could not be read: " + describe(e));
+                try (Connection m = connectForMigrations()) {
+                    p.migrations = history.read(m, seconds());
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
+            p.failure = (p.live ? "the migration state could not be read: " : "the database did not answer: ")
+                    + describe(e);
+        } finally {
+            p.done = true;
+        }
+    }
+
+    private void pooler(Pooler p) {
+        try (Connection c = connect(config.url())) {
+            single(c, "select 1");
+        } catch (SQLException | RuntimeException e) {
+            p.failure = "the pooler did not answer: " + describe(e);
+        } finally {
+            p.done = true;
+        }
+    }
+
+    private void replica(Replica r) {
+        try (Connection c = connect(config.replicaUrl().get());
+             Statement s = c.createStatement()) {
+            s.setQueryTimeout(seconds());
+            try (ResultSet rs = s.executeQuery(REPLICA_QUERY)) {
+                rs.next();
+                boolean inRecovery = rs.getBoolean(1);
+                double lagSeconds = rs.getDouble(2);
+                Duration lag = rs.wasNull() ? null : Duration.ofNanos((long) (Math.max(0, lagSeconds) * 1e9));
+                r.state = new ReplicaState(true, inRecovery, lag);
+            }
+        } catch (SQLException | RuntimeException e) {
+            r.failure = "the read replica did not answer: " + describe(e);
+        }
+    }
+
+    /** The report from what the parts found by the deadline. */
+    private HealthReport assemble(Instant at, Primary primary, Pooler pooler, Replica replica) {
+        List<String> reasons = new ArrayList<>();
+        boolean live = primary.live;
+        MigrationState migrations = primary.migrations;
+        HealthStatus status;
+        if (!live) {
+            status = HealthStatus.DOWN;
+            reasons.add(!primary.done ? "the database did not answer " + withinTimeout()
+                    : primary.failure != null ? primary.failure : "the health check failed");
+        } else {
+            status = HealthStatus.UP;
+            if (migrations == null) {
+                // Unknown migration state: the database answers, but the schema may not be what this code needs.
+                reasons.add(primary.done && primary.failure != null ? primary.failure
+                        : "the migration state could not be read " + withinTimeout());
+                status = HealthStatus.DEGRADED;
             }
         }
-        HealthStatus status = live ? HealthStatus.UP : HealthStatus.DOWN;
+        if (pooler != null) {
+            String failure = pooler.done ? pooler.failure : "the pooler did not answer " + withinTimeout();
+            if (failure != null) {
+                reasons.add(failure);
+                status = worst(status, HealthStatus.DEGRADED);
+            }
+        }
         List<PoolState> pools = pools();
         for (PoolState p : pools) {
             if (p.saturated() && !p.name().endsWith("-migration")) {
@@ -223,74 +349,39 @@ public final class HealthChecker implements AutoCloseable {
             if (!migrations.failed().isEmpty()) {
                 reasons.add("failed migration(s): " + migrations.failed());
             }
+            if (!migrations.changed().isEmpty()) {
+                reasons.add("migration(s) changed after they were applied (checksum differs): "
+                        + migrations.changed());
+            }
             status = worst(status, HealthStatus.DEGRADED);
         }
         Map<String, String> breakers = breakers();
-        CircuitBreaker primary = runtime.breaker();
-        boolean breakerOpen = primary.getState() == CircuitBreaker.State.OPEN
-                || primary.getState() == CircuitBreaker.State.FORCED_OPEN;
+        CircuitBreaker primaryBreaker = runtime.breaker();
+        boolean breakerOpen = primaryBreaker.getState() == CircuitBreaker.State.OPEN
+                || primaryBreaker.getState() == CircuitBreaker.State.FORCED_OPEN;
         for (Map.Entry<String, String> b : breakers.entrySet()) {
             if (!b.getValue().equals("CLOSED")) {
                 reasons.add("circuit breaker '" + b.getKey() + "' is " + b.getValue());
                 status = worst(status, HealthStatus.DEGRADED);
             }
         }
-        ReplicaState replica = null;
-        if (config.replicaUrl().isPresent()) {
-            replica = replica(reasons);
-            if (!replica.reachable() || !replica.inRecovery()) {
+        ReplicaState replicaState = null;
+        if (replica != null) {
+            replicaState = replica.state;
+            if (replicaState == null) {
+                replicaState = new ReplicaState(false, false, null);
+                reasons.add(replica.failure != null ? replica.failure
+                        : "the read replica did not answer " + withinTimeout());
+            } else if (!replicaState.inRecovery()) {
+                reasons.add("the read replica is not in recovery (not a standby: promoted, or the primary itself)");
+            }
+            if (!replicaState.reachable() || !replicaState.inRecovery()) {
                 status = worst(status, HealthStatus.DEGRADED);
             }
         }
         boolean ready = live && migrations != null && migrations.current() && !breakerOpen;
-        return new HealthReport(config.name(), status, reasons, live, ready, at, latency, version, pools, migrations,
-                breakers, replica);
-    }
-
-    private ReplicaState replica(List<String> reasons) {
-        try (Connection c = connect(config.replicaUrl().get());
-             Statement s = c.createStatement()) {
-            s.setQueryTimeout(seconds());
-            try (ResultSet rs = s.executeQuery(REPLICA_QUERY)) {
-                rs.next();
-                boolean inRecovery = rs.getBoolean(1);
-                double lagSeconds = rs.getDouble(2);
-                Duration lag = rs.wasNull() ? null : Duration.ofNanos((long) (Math.max(0, lagSeconds) * 1e9));
-                if (!inRecovery) {
-                    reasons.add("the read replica is not in recovery (not a standby: promoted, or the primary itself)");
-                }
-                return new ReplicaState(true, inRecovery, lag);
-            }
-        } catch (SQLException | RuntimeException e) {
-            reasons.add("the read replica did not answer: " + describe(e));
-            return new ReplicaState(false, false, null);
-        }
-    }
-
-    private MigrationState migrations(Connection connection) throws SQLException {
-        if (config.migrationUrl().equals(config.url())) {
-            return migrationState(connection);
-        }
-        try (Connection direct = connect(config.migrationUrl())) {
-            return migrationState(direct);
-        }
-    }
-
-    private static MigrationState migrationState(Connection connection) {
-        MigrationInfoService info = JeexSchema.flywayConfiguration(new OneConnection(connection)).load().info();
-        MigrationInfo current = info.current();
-        List<String> pending = new ArrayList<>();
-        for (MigrationInfo m : info.pending()) {
-            pending.add(m.getVersion() == null ? m.getDescription() : m.getVersion().getVersion());
-        }
-        List<String> failed = new ArrayList<>();
-        for (MigrationInfo m : info.all()) {
-            if (m.getState().isFailed()) {
-                failed.add(m.getVersion() == null ? m.getDescription() : m.getVersion().getVersion());
-            }
-        }
-        return new MigrationState(current == null || current.getVersion() == null ? null
-                : current.getVersion().getVersion(), info.applied().length, pending, failed);
+        return new HealthReport(config.name(), status, reasons, live, ready, at, live ? primary.latency : null,
+                primary.version, pools, migrations, breakers, replicaState);
     }
 
     private List<PoolState> pools() {
@@ -318,11 +409,17 @@ public final class HealthChecker implements AutoCloseable {
     }
 
     private Connection connect(String url) throws SQLException {
+        return connect(url, config.user().orElse(null), runtime.password());
+    }
+
+    private Connection connect(String url, String user, String password) throws SQLException {
         PGSimpleDataSource ds = new PGSimpleDataSource();
         ds.setURL(url);
-        config.user().ifPresent(ds::setUser);
-        if (runtime.password() != null) {
-            ds.setPassword(runtime.password());
+        if (user != null) {
+            ds.setUser(user);
+        }
+        if (password != null) {
+            ds.setPassword(password);
         }
         int seconds = seconds();
         ds.setConnectTimeout(seconds);
@@ -331,6 +428,12 @@ public final class HealthChecker implements AutoCloseable {
         ds.setApplicationName(config.applicationName() + "-health");
         ds.setLogServerErrorDetail(false);
         return ds.getConnection();
+    }
+
+    /** A connection to the migration URL with the migration pool's credentials. */
+    private Connection connectForMigrations() throws SQLException {
+        HikariDataSource migration = runtime.migrationDataSource();
+        return connect(config.migrationUrl(), migration.getUsername(), migration.getPassword());
     }
 
     /**
@@ -374,71 +477,6 @@ public final class HealthChecker implements AutoCloseable {
         workers.shutdownNow();
         for (Meter m : meters) {
             registry.remove(m);
-        }
-    }
-
-    /** A data source over one open connection, which Flyway's closing leaves open. */
-    private static final class OneConnection implements DataSource {
-        private final Connection connection;
-
-        OneConnection(Connection connection) {
-            this.connection = connection;
-        }
-
-        @Override
-        public Connection getConnection() {
-            return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
-                    (proxy, method, args) -> {
-                        if (method.getName().equals("close")) {
-                            return null;
-                        }
-                        if (method.getName().equals("isClosed")) {
-                            return false;
-                        }
-                        try {
-                            return method.invoke(connection, args);
-                        } catch (java.lang.reflect.InvocationTargetException e) {
-                            throw e.getCause();
-                        }
-                    });
-        }
-
-        @Override
-        public Connection getConnection(String user, String password) {
-            return getConnection();
-        }
-
-        @Override
-        public java.io.PrintWriter getLogWriter() {
-            return null;
-        }
-
-        @Override
-        public void setLogWriter(java.io.PrintWriter out) {
-        }
-
-        @Override
-        public void setLoginTimeout(int seconds) {
-        }
-
-        @Override
-        public int getLoginTimeout() {
-            return 0;
-        }
-
-        @Override
-        public java.util.logging.Logger getParentLogger() {
-            return java.util.logging.Logger.getGlobal();
-        }
-
-        @Override
-        public <T> T unwrap(Class<T> iface) throws SQLException {
-            throw new SQLException("not a wrapper");
-        }
-
-        @Override
-        public boolean isWrapperFor(Class<?> iface) {
-            return false;
         }
     }
 }
