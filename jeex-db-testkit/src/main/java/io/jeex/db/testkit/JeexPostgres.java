@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -28,7 +29,10 @@ import org.slf4j.LoggerFactory;
  * in tens of milliseconds. Clones are prepared ahead by a background thread
  * ({@link TestkitSettings#PREFETCH}, default {@value TestkitSettings#DEFAULT_PREFETCH}) and
  * dropped in the background when closed. At JVM exit, unused clones are dropped and a server
- * that the testkit started is stopped.
+ * that the testkit started is stopped: an embedded server's data directory is deleted and a
+ * container is removed, so databases kept with {@link TestDatabase#keep()} last only as long as
+ * the test JVM. To inspect them afterwards, run the tests against a server of your own
+ * ({@value TestkitSettings#URL}), where kept databases stay until dropped.
  *
  * <pre>{@code
  * try (TestDatabase db = JeexPostgres.shared().newDatabase()) {
@@ -180,10 +184,12 @@ public final class JeexPostgres {
     }
 
     /**
-     * Returns the JDBC URL of a database on this server.
+     * Returns the JDBC URL of a database on this server. It carries no credentials unless the
+     * external server's URL ({@value TestkitSettings#URL}) has them as parameters (for
+     * example {@code ?password=...}), which are kept; mask it before logging it.
      *
      * @param database a database name
-     * @return the URL, without credentials
+     * @return the URL
      */
     public String jdbcUrl(String database) {
         return server.jdbcUrl(database);
@@ -325,11 +331,15 @@ public final class JeexPostgres {
     }
 
     void dropLater(String name) {
-        if (closing) {
-            dropNow(name);
-            return;
+        if (!closing) {
+            try {
+                dropper.execute(() -> dropNow(name));
+                return;
+            } catch (RejectedExecutionException e) {
+                // shutdown() began between the check and execute(): drop it here instead
+            }
         }
-        dropper.execute(() -> dropNow(name));
+        dropNow(name);
     }
 
     private void dropNow(String name) {

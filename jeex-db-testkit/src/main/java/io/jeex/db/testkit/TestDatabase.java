@@ -48,9 +48,25 @@ public final class TestDatabase implements AutoCloseable {
         return name;
     }
 
-    /** @return a JDBC URL of this database, without credentials */
+    /**
+     * Returns the JDBC URL of this database. It carries no credentials unless the external
+     * server's URL ({@value TestkitSettings#URL}) has them as parameters (for example
+     * {@code ?password=...}); log {@link #maskedJdbcUrl()} instead.
+     *
+     * @return the URL, to connect with
+     */
     public String jdbcUrl() {
         return jdbcUrl;
+    }
+
+    /**
+     * Returns the JDBC URL of this database with the values of {@code password} and
+     * {@code sslpassword} parameters replaced by {@code ****}: safe to log.
+     *
+     * @return the masked URL
+     */
+    public String maskedJdbcUrl() {
+        return JdbcUrls.mask(jdbcUrl);
     }
 
     /** @return the user to connect as */
@@ -73,7 +89,12 @@ public final class TestDatabase implements AutoCloseable {
         return DSL.using(dataSource, SQLDialect.POSTGRES);
     }
 
-    /** Keeps the database when this handle is closed, for example to inspect a failed test's data. */
+    /**
+     * Keeps the database when this handle is closed, for example to inspect a failed test's data.
+     * It lasts as long as its server: with the embedded or the Testcontainers provider, until the
+     * test JVM exits (the testkit stops that server then); on an external server
+     * ({@value TestkitSettings#URL}), until someone drops it.
+     */
     public void keep() {
         kept.set(true);
     }
@@ -96,6 +117,6 @@ public final class TestDatabase implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "TestDatabase[name=" + name + ", url=" + JdbcUrls.mask(jdbcUrl) + ", user=" + user + ", password=****]";
+        return "TestDatabase[name=" + name + ", url=" + maskedJdbcUrl() + ", user=" + user + ", password=****]";
     }
 }

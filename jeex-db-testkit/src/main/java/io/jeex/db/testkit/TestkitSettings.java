@@ -26,7 +26,7 @@ import java.util.function.Function;
  *   <tr><td>{@value #PREFETCH}</td><td>{@value #DEFAULT_PREFETCH}</td><td>clones prepared ahead
  *       in the background; 0 turns prefetching off</td></tr>
  *   <tr><td>{@value #KEEP_FAILED}</td><td>{@code false}</td><td>keep the database of a failed
- *       test and log its URL</td></tr>
+ *       test and log its URL; it lasts until the test JVM exits unless the server is external</td></tr>
  * </table>
  *
  * @param source looks up a setting by property name; returns null when unset

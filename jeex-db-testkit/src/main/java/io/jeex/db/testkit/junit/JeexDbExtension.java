@@ -1,9 +1,12 @@
 package io.jeex.db.testkit.junit;
 
 import io.jeex.db.testkit.JeexPostgres;
+import io.jeex.db.testkit.ProviderKind;
 import io.jeex.db.testkit.TestDatabase;
 import io.jeex.db.testkit.TestkitSettings;
 import java.lang.reflect.Executable;
+import java.lang.reflect.Modifier;
+import java.util.Locale;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
@@ -21,7 +24,11 @@ import org.slf4j.LoggerFactory;
  * The JUnit 5 extension behind {@link JeexDbTest}: resolves {@link DataSource},
  * {@link DSLContext} and {@link TestDatabase} parameters to a database cloned from the
  * migrated template, created on first use per test method (or per class), dropped after
- * it, or kept and logged when the test failed and keeping was asked for.
+ * it, or kept and logged when the test failed and keeping was asked for. The settings come
+ * from the nearest {@link JeexDbTest}, also on an enclosing class of a {@code @Nested} class.
+ *
+ * <p>The log line of a kept database shows its URL with passwords masked, and says how long
+ * it lasts: with the embedded or the Testcontainers provider only until the test JVM exits.
  */
 public final class JeexDbExtension implements ParameterResolver, AfterEachCallback, AfterAllCallback {
 
@@ -70,7 +77,11 @@ public final class JeexDbExtension implements ParameterResolver, AfterEachCallba
     public void afterEach(ExtensionContext context) {
         boolean failed = context.getExecutionException().isPresent();
         if (failed) {
-            classContext(context).getStore(NAMESPACE).put(FAILED, Boolean.TRUE);
+            // every enclosing class level: a PER_CLASS database of an outer class may serve @Nested tests
+            for (Optional<ExtensionContext> c = Optional.of(classContext(context));
+                    c.isPresent() && c.get().getTestClass().isPresent(); c = c.get().getParent()) {
+                c.get().getStore(NAMESPACE).put(FAILED, Boolean.TRUE);
+            }
         }
         release(context.getStore(NAMESPACE).remove(DATABASE, TestDatabase.class), failed, context);
     }
@@ -88,10 +99,27 @@ public final class JeexDbExtension implements ParameterResolver, AfterEachCallba
         }
         if (failed && keepOnFailure(context)) {
             db.keep();
-            LOG.warn("jeex-db testkit: kept the database of failed test {}: {} (user {}); drop it with: DROP DATABASE {};",
-                    context.getDisplayName(), db.jdbcUrl(), db.user(), db.name());
+            LOG.warn(keptMessage(context.getDisplayName(), db, JeexPostgres.shared().provider()));
         }
         db.close();
+    }
+
+    /** The log line of a kept database: its URL with passwords masked, and how long it lasts. */
+    static String keptMessage(String test, TestDatabase db, ProviderKind provider) {
+        return "jeex-db testkit: kept the database of failed test " + test + ": " + db.maskedJdbcUrl() + " (user "
+                + db.user() + "); " + lifetime(provider) + "; drop it with: DROP DATABASE " + db.name() + ";";
+    }
+
+    /** How long a kept database lasts: as long as its server. */
+    static String lifetime(ProviderKind provider) {
+        if (provider == ProviderKind.EXTERNAL) {
+            return "it stays on that server until dropped";
+        }
+        return "the URL is valid only until this test JVM exits, when the testkit stops its "
+                + provider.name().toLowerCase(Locale.ROOT) + " server; to keep failed databases longer, run "
+                + "the tests against a server of your own with -D" + TestkitSettings.URL
+                + "=jdbc:postgresql://localhost:5432/postgres (or " + TestkitSettings.environmentName(TestkitSettings.URL)
+                + ")";
     }
 
     private static boolean keepOnFailure(ExtensionContext context) {
@@ -111,8 +139,26 @@ public final class JeexDbExtension implements ParameterResolver, AfterEachCallba
 
     private static JeexDbTest settings(ExtensionContext context) {
         return context.getTestClass()
-                .flatMap(type -> AnnotationSupport.findAnnotation(type, JeexDbTest.class))
+                .flatMap(JeexDbExtension::findSettings)
                 .orElseThrow(() -> new ParameterResolutionException(
                         "JeexDbExtension needs @JeexDbTest on the test class; register it through the annotation"));
+    }
+
+    /**
+     * The nearest {@link JeexDbTest}: on the class, its superclasses and meta-annotations, and
+     * for a {@code @Nested} (inner) class, on its enclosing classes, innermost first.
+     */
+    static Optional<JeexDbTest> findSettings(Class<?> type) {
+        for (Class<?> c = type; c != null; c = isInner(c) ? c.getEnclosingClass() : null) {
+            Optional<JeexDbTest> found = AnnotationSupport.findAnnotation(c, JeexDbTest.class);
+            if (found.isPresent()) {
+                return found;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean isInner(Class<?> type) {
+        return type.getEnclosingClass() != null && !Modifier.isStatic(type.getModifiers());
     }
 }

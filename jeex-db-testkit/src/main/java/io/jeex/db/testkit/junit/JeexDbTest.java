@@ -13,7 +13,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@code @BeforeEach}/{@code @AfterEach} methods, and with {@link Lifecycle#PER_CLASS} also
  * constructors and {@code @BeforeAll}/{@code @AfterAll} methods) declare parameters of type
  * {@link javax.sql.DataSource}, {@link org.jooq.DSLContext} or
- * {@link io.jeex.db.testkit.TestDatabase} (URL, user, password) and receive them.
+ * {@link io.jeex.db.testkit.TestDatabase} (URL, user, password) and receive them. On a
+ * {@code @Nested} class the annotation may stand on an enclosing class; the nearest one counts.
  *
  * <pre>{@code
  * @JeexDbTest
@@ -41,8 +42,14 @@ public @interface JeexDbTest {
     Lifecycle lifecycle() default Lifecycle.PER_METHOD;
 
     /**
-     * Keeps the database of a failed test instead of dropping it, and logs its JDBC URL.
-     * Also switched on for every test by {@code -Djeex.db.test.keep-failed=true}.
+     * Keeps the database of a failed test instead of dropping it, and logs its JDBC URL
+     * (passwords masked). Also switched on for every test by
+     * {@code -Djeex.db.test.keep-failed=true}.
+     *
+     * <p>A kept database lasts as long as its server: with the embedded or the Testcontainers
+     * provider, only until the test JVM exits (the testkit stops the server and deletes its
+     * data then). To inspect it after the build, run the tests against a server of your own
+     * with {@code -Djeex.db.test.url=jdbc:postgresql://localhost:5432/postgres}.
      *
      * @return false by default
      */

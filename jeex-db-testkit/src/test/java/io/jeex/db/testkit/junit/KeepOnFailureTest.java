@@ -4,11 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 import io.jeex.db.testkit.JeexPostgres;
+import io.jeex.db.testkit.ProviderKind;
 import io.jeex.db.testkit.TestDatabase;
+import io.jeex.db.testkit.TestkitSettings;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
@@ -23,11 +29,23 @@ class KeepOnFailureTest {
     @Test
     void aFailedTestsDatabaseIsKeptWhenAskedAndAPassedOneIsDropped() throws Exception {
         SEEN.clear();
-        EngineTestKit.engine("junit-jupiter").selectors(selectClass(KeepingSample.class)).execute()
-                .testEvents().assertStatistics(stats -> stats.succeeded(1).failed(1));
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream original = System.err;
+        try {
+            System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8)); // slf4j-simple's output
+            EngineTestKit.engine("junit-jupiter").selectors(selectClass(KeepingSample.class)).execute()
+                    .testEvents().assertStatistics(stats -> stats.succeeded(1).failed(1));
+        } finally {
+            System.setErr(original);
+        }
         assertThat(SEEN).hasSize(2);
         String failed = SEEN.get(0).startsWith("fail:") ? SEEN.get(0).substring(5) : SEEN.get(1).substring(5);
         String passed = SEEN.get(0).startsWith("pass:") ? SEEN.get(0).substring(5) : SEEN.get(1).substring(5);
+        assertThat(captured.toString(StandardCharsets.UTF_8)).as("the kept database's log line")
+                .contains("kept the database of failed test fails(DSLContext, TestDatabase): "
+                        + JeexPostgres.shared().jdbcUrl(failed) + " (user ")
+                .contains(JeexDbExtension.lifetime(JeexPostgres.shared().provider()))
+                .contains("DROP DATABASE " + failed + ";");
 
         try (TestDatabase any = JeexPostgres.shared().newDatabase();
              Connection admin = DriverManager.getConnection(JeexPostgres.shared().jdbcUrl("postgres"), any.user(),
@@ -54,6 +72,30 @@ class KeepOnFailureTest {
              Connection admin = DriverManager.getConnection(JeexPostgres.shared().jdbcUrl("postgres"), any.user(),
                      any.password())) {
             awaitGone(DSL.using(admin, SQLDialect.POSTGRES), SEEN.get(0).substring(5));
+        }
+    }
+
+    @Test
+    void theKeptDatabasesLogLineMasksAPasswordOfTheExternalUrlAndSaysHowLongTheDatabaseLasts() {
+        String secret = "s3cr3t-in-the-url";
+        JeexPostgres external = JeexPostgres.start(TestkitSettings.of(Map.of(
+                TestkitSettings.URL, JeexPostgres.shared().jdbcUrl("postgres") + "?password=" + secret,
+                TestkitSettings.PREFETCH, "0"), Map.of()));
+        try (TestDatabase db = external.newDatabase()) {
+            assertThat(db.jdbcUrl()).as("the URL to connect with keeps the parameter").contains(secret);
+
+            String line = JeexDbExtension.keptMessage("fails()", db, external.provider());
+            assertThat(line).doesNotContain(secret).contains(db.maskedJdbcUrl()).contains("password=****")
+                    .contains("until dropped").contains("DROP DATABASE " + db.name() + ";");
+            assertThat(db.maskedJdbcUrl()).isEqualTo(db.jdbcUrl().replace(secret, "****"));
+            assertThat(db.toString()).doesNotContain(secret);
+        } finally {
+            external.shutdown();
+        }
+        for (ProviderKind started : new ProviderKind[] {ProviderKind.EMBEDDED, ProviderKind.TESTCONTAINERS}) {
+            assertThat(JeexDbExtension.lifetime(started)).as(started.name())
+                    .contains("valid only until this test JVM exits")
+                    .contains("-D" + TestkitSettings.URL + "=");
         }
     }
 
