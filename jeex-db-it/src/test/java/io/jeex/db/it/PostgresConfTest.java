@@ -111,6 +111,21 @@ class PostgresConfTest {
     }
 
     @Test
+    void everySettingOfTheFileCarriesAComment() {
+        List<String> uncommented = new ArrayList<>();
+        String[] lines = ItServer.read(DockerFiles.postgresqlConf()).split("\n");
+        for (int i = 0; i < lines.length; i++) {
+            Matcher m = SETTING.matcher(lines[i].strip());
+            // the comment stands at the end of the line, or (after a long value) indented on the next
+            boolean commentBelow = i + 1 < lines.length && lines[i + 1].matches("\\s+#.*");
+            if (m.matches() && m.group(3) == null && !commentBelow) {
+                uncommented.add(lines[i]);
+            }
+        }
+        assertThat(uncommented).as("settings of postgresql.conf without a comment saying why").isEmpty();
+    }
+
+    @Test
     void everySettingOfTheFileThatAppliesIsAcceptedByPostgresql18() throws SQLException {
         assertThat(applied).hasSizeGreaterThan(30).doesNotContainKey("listen_addresses");
         List<String> problems = new ArrayList<>();
