@@ -29,6 +29,14 @@ final class DockerFiles {
         return dir().resolve("postgres/postgresql.conf");
     }
 
+    static Path postgresqlTlsConf() {
+        return dir().resolve("postgres/postgresql-tls.conf");
+    }
+
+    static Path pgHbaTls() {
+        return dir().resolve("postgres/pg_hba-tls.conf");
+    }
+
     static Path rolesSql() {
         return dir().resolve("postgres/initdb/10-roles.sql");
     }

