@@ -299,7 +299,7 @@ public final class JeexDatabase implements AutoCloseable {
      */
     public <T> T readOnly(TxOptions options, TransactionWork<T> work) {
         requireNonNull(options, "options");
-        return transaction(options.withReadOnly(true), work);
+        return transaction(options.readOnly() ? options : options.withReadOnly(true), work);
     }
 
     /** @return the users repository */

@@ -78,6 +78,31 @@ class SingleStatementTest {
     }
 
     /**
+     * The repositories' own reads (single SELECTs the library writes) run auto-committed: a
+     * read-only transaction of their own would cost two more round trips. Options a caller builds
+     * with the same name and flags are not taken for them: they still get a READ ONLY transaction.
+     */
+    @Test
+    void theLibrarysOwnReadsRunAutoCommittedButLookAlikeOptionsDoNot(TestDatabase testDb) {
+        TxOptions library = io.jeex.db.internal.tx.LibraryReads.named("test.library_read");
+        TxOptions lookAlike = TxOptions.named("test.library_read").withReadOnly(true).withSingleStatement(true);
+        assertThat(lookAlike).isEqualTo(library);
+        String sql = "select current_setting('transaction_read_only')";
+        try (JeexDatabase db = JeexDatabase.create(TestConfigs.forDatabase(testDb).build())) {
+            String libraryReadOnly = db.readOnly(library, tx -> tx.dsl().fetchOne(sql).get(0, String.class));
+            String lookAlikeReadOnly = db.readOnly(lookAlike, tx -> tx.dsl().fetchOne(sql).get(0, String.class));
+            assertThat(libraryReadOnly).as("no transaction block: the statement is its own transaction")
+                    .isEqualTo("off");
+            assertThat(lookAlikeReadOnly).isEqualTo("on");
+            assertThatThrownBy(() -> db.readOnly(lookAlike, tx -> tx.dsl().insertInto(USERS)
+                    .set(USERS.EMAIL, "alike@example.com").set(USERS.NAME, "Alike").execute()))
+                    .isInstanceOfSatisfying(UncategorizedDatabaseException.class,
+                            e -> assertThat(e.sqlState()).isEqualTo("25006"));
+            assertThat(testDb.dsl().fetchCount(USERS)).isZero();
+        }
+    }
+
+    /**
      * pgBouncer(true) only changes what the client does (no start-up statement_timeout, which
      * PgBouncer would not pass on), so a direct server shows it: a single statement has no
      * transaction to SET LOCAL the timeout in, and the driver's query timeout stands in.

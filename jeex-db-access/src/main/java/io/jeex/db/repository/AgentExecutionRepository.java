@@ -133,7 +133,7 @@ public final class AgentExecutionRepository {
      */
     public Optional<AgentExecution> byId(UUID id) {
         UUID key = Check.id(TABLE, "id", id);
-        return db.readOnly(Tx.one("agentExecutions.byId"), tx -> tx.dsl().selectFrom(AGENT_EXECUTIONS)
+        return db.readOnly(Tx.read("agentExecutions.byId"), tx -> tx.dsl().selectFrom(AGENT_EXECUTIONS)
                 .where(AGENT_EXECUTIONS.ID.eq(key)).fetchOptional().map(AgentExecutionRepository::map));
     }
 
@@ -146,7 +146,7 @@ public final class AgentExecutionRepository {
      */
     public List<AgentExecution> byCorrelationId(UUID correlationId) {
         UUID key = Check.id(TABLE, "correlation_id", correlationId);
-        return db.readOnly(Tx.one("agentExecutions.byCorrelationId"), tx -> tx.dsl()
+        return db.readOnly(Tx.read("agentExecutions.byCorrelationId"), tx -> tx.dsl()
                 .selectFrom(AGENT_EXECUTIONS).where(AGENT_EXECUTIONS.CORRELATION_ID.eq(key))
                 .orderBy(AGENT_EXECUTIONS.STARTED_AT, AGENT_EXECUTIONS.ID).fetch(AgentExecutionRepository::map));
     }
@@ -162,7 +162,7 @@ public final class AgentExecutionRepository {
     public List<AgentExecution> byProject(UUID projectId, int limit) {
         UUID key = Check.id(TABLE, "project_id", projectId);
         int size = Check.limit(TABLE, limit);
-        return db.readOnly(Tx.one("agentExecutions.byProject"), tx -> tx.dsl()
+        return db.readOnly(Tx.read("agentExecutions.byProject"), tx -> tx.dsl()
                 .selectFrom(AGENT_EXECUTIONS).where(AGENT_EXECUTIONS.PROJECT_ID.eq(key))
                 .orderBy(AGENT_EXECUTIONS.STARTED_AT.desc(), AGENT_EXECUTIONS.ID.desc()).limit(size)
                 .fetch(AgentExecutionRepository::map));

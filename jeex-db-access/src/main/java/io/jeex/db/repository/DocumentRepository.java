@@ -82,7 +82,7 @@ public final class DocumentRepository {
     public Optional<DocumentVersion> latest(UUID projectId, String documentType) {
         UUID project = Check.id(TABLE, "project_id", projectId);
         String type = Check.documentType(documentType);
-        return db.readOnly(Tx.one("documents.latest"), tx -> tx.dsl().selectFrom(DOCUMENT_VERSIONS)
+        return db.readOnly(Tx.read("documents.latest"), tx -> tx.dsl().selectFrom(DOCUMENT_VERSIONS)
                 .where(DOCUMENT_VERSIONS.PROJECT_ID.eq(project)).and(DOCUMENT_VERSIONS.DOCUMENT_TYPE.eq(type))
                 .orderBy(DOCUMENT_VERSIONS.VERSION.desc()).limit(1).fetchOptional().map(DocumentRepository::map));
     }
@@ -103,7 +103,7 @@ public final class DocumentRepository {
         if (version < 1) {
             throw new InvalidInputException(TABLE, "version", "must be 1 or more, but was " + version);
         }
-        return db.readOnly(Tx.one("documents.byNumber"), tx -> tx.dsl().selectFrom(DOCUMENT_VERSIONS)
+        return db.readOnly(Tx.read("documents.byNumber"), tx -> tx.dsl().selectFrom(DOCUMENT_VERSIONS)
                 .where(DOCUMENT_VERSIONS.PROJECT_ID.eq(project)).and(DOCUMENT_VERSIONS.DOCUMENT_TYPE.eq(type))
                 .and(DOCUMENT_VERSIONS.VERSION.eq(version)).fetchOptional().map(DocumentRepository::map));
     }
@@ -125,7 +125,7 @@ public final class DocumentRepository {
         int size = Check.limit(TABLE, limit);
         Optional<Integer> beforeVersion = Check.notNull(TABLE, "cursor", cursor,
                 "must not be null: pass Optional.empty() for the first page").map(DocumentRepository::decode);
-        return db.readOnly(Tx.one("documents.history"), tx -> {
+        return db.readOnly(Tx.read("documents.history"), tx -> {
             Condition where = DOCUMENT_VERSIONS.PROJECT_ID.eq(project).and(DOCUMENT_VERSIONS.DOCUMENT_TYPE.eq(type));
             if (beforeVersion.isPresent()) {
                 where = where.and(DOCUMENT_VERSIONS.VERSION.lt(beforeVersion.get()));

@@ -87,7 +87,7 @@ public final class ExportRepository {
      */
     public Optional<Export> byId(UUID id) {
         UUID key = Check.id(TABLE, "id", id);
-        return db.readOnly(Tx.one("exports.byId"), tx -> tx.dsl().selectFrom(EXPORTS)
+        return db.readOnly(Tx.read("exports.byId"), tx -> tx.dsl().selectFrom(EXPORTS)
                 .where(EXPORTS.ID.eq(key)).fetchOptional().map(ExportRepository::map));
     }
 
@@ -165,7 +165,7 @@ public final class ExportRepository {
      */
     public List<Export> listExpired(int limit) {
         int size = Check.limit(TABLE, limit);
-        return db.readOnly(Tx.one("exports.listExpired"), tx -> tx.dsl().selectFrom(EXPORTS)
+        return db.readOnly(Tx.read("exports.listExpired"), tx -> tx.dsl().selectFrom(EXPORTS)
                 .where(EXPORTS.EXPIRES_AT.le(DSL.currentInstant())).orderBy(EXPORTS.EXPIRES_AT, EXPORTS.ID)
                 .limit(size).fetch(ExportRepository::map));
     }

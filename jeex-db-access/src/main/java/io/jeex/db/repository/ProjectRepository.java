@@ -71,7 +71,7 @@ public final class ProjectRepository {
      */
     public Optional<Project> byId(UUID id) {
         UUID key = Check.id(TABLE, "id", id);
-        return db.readOnly(Tx.one("projects.byId"), tx -> tx.dsl().selectFrom(PROJECTS)
+        return db.readOnly(Tx.read("projects.byId"), tx -> tx.dsl().selectFrom(PROJECTS)
                 .where(PROJECTS.ID.eq(key)).fetchOptional().map(ProjectRepository::map));
     }
 
@@ -117,7 +117,7 @@ public final class ProjectRepository {
         int size = Check.limit(TABLE, limit);
         Optional<Key> after = Check.notNull(TABLE, "cursor", cursor,
                 "must not be null: pass Optional.empty() for the first page").map(c -> decode(c, order));
-        return db.readOnly(Tx.one("projects.listByOwner"), tx -> {
+        return db.readOnly(Tx.read("projects.listByOwner"), tx -> {
             Condition where = PROJECTS.CREATED_BY.eq(owner);
             if (status.isPresent()) {
                 where = where.and(PROJECTS.STATUS.eq(status.get().dbValue()));

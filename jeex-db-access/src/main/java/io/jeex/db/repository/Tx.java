@@ -1,5 +1,6 @@
 package io.jeex.db.repository;
 
+import io.jeex.db.internal.tx.LibraryReads;
 import io.jeex.db.tx.TxOptions;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,6 +10,7 @@ final class Tx {
 
     private static final Map<String, TxOptions> ONE = new ConcurrentHashMap<>();
     private static final Map<String, TxOptions> MANY = new ConcurrentHashMap<>();
+    private static final Map<String, TxOptions> READ = new ConcurrentHashMap<>();
 
     private Tx() {
     }
@@ -16,6 +18,14 @@ final class Tx {
     /** A named operation of one SQL statement: it runs auto-committed, without BEGIN and COMMIT. */
     static TxOptions one(String name) {
         return ONE.computeIfAbsent(name, n -> TxOptions.named(n).withSingleStatement(true));
+    }
+
+    /**
+     * A named read of one SELECT statement: read-only (on the replica when there is one) and
+     * auto-committed, which a caller's read-only work never is (see {@link LibraryReads}).
+     */
+    static TxOptions read(String name) {
+        return READ.computeIfAbsent(name, LibraryReads::named);
     }
 
     /** A named operation of several statements, in one transaction. */

@@ -21,7 +21,7 @@ public final class UserRepository {
 
     private static final String TABLE = "users";
     private static final TxOptions CREATE = Tx.one("users.create");
-    private static final TxOptions BY_ID = Tx.one("users.byId");
+    private static final TxOptions BY_ID = Tx.read("users.byId");
     private static final Prepared<User> INSERT = Prepared.of(DSL.insertInto(USERS)
             .set(USERS.EMAIL, DSL.param("email", USERS.EMAIL.getDataType()))
             .set(USERS.NAME, DSL.param("name", USERS.NAME.getDataType()))
@@ -100,7 +100,7 @@ public final class UserRepository {
      */
     public Optional<User> byEmail(String email) {
         String e = Check.text(TABLE, "email", email, Check.MAX_EMAIL);
-        return db.readOnly(Tx.one("users.byEmail"), tx -> tx.dsl().selectFrom(USERS)
+        return db.readOnly(Tx.read("users.byEmail"), tx -> tx.dsl().selectFrom(USERS)
                 .where(DSL.lower(USERS.EMAIL).eq(DSL.lower(DSL.val(e)))).fetchOptional().map(UserRepository::map));
     }
 

@@ -196,7 +196,7 @@ public final class TransactionRunner {
         } catch (SQLException | RuntimeException e) {
             throw new AttemptFailure(e, Phase.CONNECT, false);
         }
-        boolean autoCommit = options.autoCommits();
+        boolean autoCommit = options.autoCommits() || LibraryReads.isLibraryRead(options);
         // Behind PgBouncer the start-up statement_timeout does not reach the server, and
         // single-statement work has no transaction to SET LOCAL it in: the driver's query timeout
         // (a cancel request, in whole seconds) stands in for it.
