@@ -8,6 +8,8 @@ import io.jeex.db.health.HealthReport;
 import io.jeex.db.internal.DatabaseRuntime;
 import io.jeex.db.internal.health.HealthChecker;
 import io.jeex.db.internal.health.HealthMonitor;
+import io.jeex.db.internal.tx.RetryPolicy;
+import io.jeex.db.internal.tx.Transactions;
 import io.jeex.db.repository.AgentExecutionRepository;
 import io.jeex.db.repository.DocumentRepository;
 import io.jeex.db.repository.ExportRepository;
@@ -78,14 +80,20 @@ public final class JeexDatabase implements AutoCloseable {
     private final HealthChecker health;
     private final HealthMonitor monitor;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final UserRepository users = new UserRepository(this);
-    private final ProjectRepository projects = new ProjectRepository(this);
-    private final DocumentRepository documents = new DocumentRepository(this);
-    private final AgentExecutionRepository agentExecutions = new AgentExecutionRepository(this);
-    private final ExportRepository exports = new ExportRepository(this);
+    private final UserRepository users;
+    private final ProjectRepository projects;
+    private final DocumentRepository documents;
+    private final AgentExecutionRepository agentExecutions;
+    private final ExportRepository exports;
 
     private JeexDatabase(DatabaseRuntime runtime) {
         this.runtime = runtime;
+        Transactions engine = runtime.runner();
+        this.users = new UserRepository(engine);
+        this.projects = new ProjectRepository(engine);
+        this.documents = new DocumentRepository(engine);
+        this.agentExecutions = new AgentExecutionRepository(engine);
+        this.exports = new ExportRepository(engine);
         this.health = new HealthChecker(runtime);
         this.monitor = runtime.config().monitorInterval().isZero() ? null
                 : HealthMonitor.start(runtime.config().name(), health, runtime.config().monitorInterval());
@@ -139,7 +147,7 @@ public final class JeexDatabase implements AutoCloseable {
      *
      * @return what was applied and the version now
      * @throws MigrationException if a migration fails or an applied one was changed
-     * @throws IllegalStateException if this handle is closed
+     * @throws io.jeex.db.error.DatabaseClosedException if this handle is closed
      */
     public MigrationResult migrate() {
         ensureOpen();
@@ -163,7 +171,7 @@ public final class JeexDatabase implements AutoCloseable {
      *
      * @return the migrations, oldest first
      * @throws MigrationException if the database cannot be read
-     * @throws IllegalStateException if this handle is closed
+     * @throws io.jeex.db.error.DatabaseClosedException if this handle is closed
      */
     public List<MigrationEntry> migrations() {
         ensureOpen();
@@ -185,7 +193,7 @@ public final class JeexDatabase implements AutoCloseable {
      * none is pending, with the schema module's Flyway configuration.
      *
      * @throws MigrationException if validation fails; the message lists what differs
-     * @throws IllegalStateException if this handle is closed
+     * @throws io.jeex.db.error.DatabaseClosedException if this handle is closed
      */
     public void validateMigrations() {
         ensureOpen();
@@ -226,6 +234,7 @@ public final class JeexDatabase implements AutoCloseable {
      * @return the context
      */
     public DSLContext dsl() {
+        ensureOpen();
         return runtime.dsl();
     }
 
@@ -240,7 +249,7 @@ public final class JeexDatabase implements AutoCloseable {
      *     {@link io.jeex.db.error.JeexDbException#attempts()}; a
      *     {@link io.jeex.db.error.TransactionAbortedException} when a statement failed and the
      *     work caught its error and returned normally
-     * @throws IllegalStateException if this handle is closed
+     * @throws io.jeex.db.error.DatabaseClosedException if this handle is closed
      * @throws NullPointerException if {@code work} is null
      */
     public <T> T transaction(TransactionWork<T> work) {
@@ -259,15 +268,15 @@ public final class JeexDatabase implements AutoCloseable {
      *     {@link io.jeex.db.error.TransactionAbortedException} when a statement failed and the
      *     work caught its error and returned normally (PostgreSQL rolled the transaction back).
      *     A nested call throws the typed error of a failed statement to the outer work.
-     * @throws IllegalStateException if this handle is closed, or a nested call asks for a
+     * @throws io.jeex.db.error.DatabaseClosedException if this handle is closed or closing
+     * @throws IllegalStateException if a nested call asks for a
      *     stronger isolation or read-write inside a read-only transaction
      * @throws NullPointerException if an argument is null
      */
     public <T> T transaction(TxOptions options, TransactionWork<T> work) {
         requireNonNull(options, "options");
         requireNonNull(work, "work");
-        ensureOpen();
-        return runtime.runner().run(options, work);
+        return runtime.runner().run(options, RetryPolicy.Mode.CALLER, work);
     }
 
     /**
@@ -278,7 +287,7 @@ public final class JeexDatabase implements AutoCloseable {
      * @param work the work; may run more than once
      * @return the work's result
      * @throws io.jeex.db.error.JeexDbException a subclass per failure category
-     * @throws IllegalStateException if this handle is closed
+     * @throws io.jeex.db.error.DatabaseClosedException if this handle is closed
      * @throws NullPointerException if {@code work} is null
      */
     public <T> T readOnly(TransactionWork<T> work) {
@@ -294,7 +303,7 @@ public final class JeexDatabase implements AutoCloseable {
      * @param work the work; may run more than once
      * @return the work's result
      * @throws io.jeex.db.error.JeexDbException a subclass per failure category
-     * @throws IllegalStateException if this handle is closed
+     * @throws io.jeex.db.error.DatabaseClosedException if this handle is closed
      * @throws NullPointerException if an argument is null
      */
     public <T> T readOnly(TxOptions options, TransactionWork<T> work) {
@@ -335,6 +344,7 @@ public final class JeexDatabase implements AutoCloseable {
      * @return the HikariCP data source; closed by {@link #close()}
      */
     public DataSource dataSource() {
+        ensureOpen();
         return runtime.primaryPool();
     }
 
@@ -354,12 +364,17 @@ public final class JeexDatabase implements AutoCloseable {
     }
 
     /**
-     * Stops the health monitor, removes the health gauges and closes the pools. Running
-     * transactions fail; calling it again does nothing.
+     * Closes the handle: from the start, every entry point refuses new work with
+     * {@link io.jeex.db.error.DatabaseClosedException} (never retried; {@link #health()} reports
+     * DOWN); running work may finish within {@link JeexDbConfig#drainTimeout()} (default 10 s);
+     * statements still running after it are cancelled on the server and their callers get
+     * {@code DatabaseClosedException}; then the health monitor stops, the pools close and the
+     * instance's meters are removed. Calling it again does nothing.
      */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            runtime.lifecycle().refuseNewWork();
             try {
                 if (monitor != null) {
                     monitor.close();
@@ -372,8 +387,8 @@ public final class JeexDatabase implements AutoCloseable {
     }
 
     private void ensureOpen() {
-        if (closed.get()) {
-            throw new IllegalStateException(runtime.config().name() + ": this JeexDatabase is closed");
+        if (closed.get() || runtime.lifecycle().closing()) {
+            throw runtime.lifecycle().closedError();
         }
     }
 

@@ -88,6 +88,12 @@ public final class JeexDbConfig {
     public static final Duration DEFAULT_MONITOR_INTERVAL = Duration.ofSeconds(30);
     /** Default {@link #slowQueryThreshold()}: statements running 1 s or longer are logged at WARN. */
     public static final Duration DEFAULT_SLOW_QUERY_THRESHOLD = Duration.ofSeconds(1);
+    /** Default {@link #replicaReadConsistency()}: reads on the replica see this instance's own writes. */
+    public static final ReadConsistency DEFAULT_REPLICA_READ_CONSISTENCY = ReadConsistency.READ_YOUR_WRITES;
+    /** Default {@link #replicaWaitTimeout()}: a read waits up to 100 ms for the replica, then uses the primary. */
+    public static final Duration DEFAULT_REPLICA_WAIT_TIMEOUT = Duration.ofMillis(100);
+    /** Default {@link #drainTimeout()}: {@code close()} lets running work finish for up to 10 s. */
+    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
 
     /** PostgreSQL's default {@code max_connections}; a larger pool draws a WARN. */
     static final int SERVER_DEFAULT_MAX_CONNECTIONS = 100;
@@ -129,6 +135,9 @@ public final class JeexDbConfig {
     private final Duration healthTimeout;
     private final Duration monitorInterval;
     private final Duration slowQueryThreshold;
+    private final ReadConsistency replicaReadConsistency;
+    private final Duration replicaWaitTimeout;
+    private final Duration drainTimeout;
 
     private JeexDbConfig(Builder b) {
         name = b.name;
@@ -164,6 +173,9 @@ public final class JeexDbConfig {
         healthTimeout = b.healthTimeout;
         monitorInterval = b.monitorInterval;
         slowQueryThreshold = b.slowQueryThreshold;
+        replicaReadConsistency = b.replicaReadConsistency;
+        replicaWaitTimeout = b.replicaWaitTimeout;
+        drainTimeout = b.drainTimeout;
     }
 
     /**
@@ -236,6 +248,10 @@ public final class JeexDbConfig {
      *   <tr><td>JEEX_DB_HEALTH_TIMEOUT</td><td>{@link #healthTimeout()}</td></tr>
      *   <tr><td>JEEX_DB_MONITOR_INTERVAL</td><td>{@link #monitorInterval()}</td></tr>
      *   <tr><td>JEEX_DB_SLOW_QUERY_THRESHOLD</td><td>{@link #slowQueryThreshold()}</td></tr>
+     *   <tr><td>JEEX_DB_REPLICA_READ_CONSISTENCY</td><td>{@link #replicaReadConsistency()}
+     *       ({@code read_your_writes} or {@code replica})</td></tr>
+     *   <tr><td>JEEX_DB_REPLICA_WAIT_TIMEOUT</td><td>{@link #replicaWaitTimeout()}</td></tr>
+     *   <tr><td>JEEX_DB_DRAIN_TIMEOUT</td><td>{@link #drainTimeout()}</td></tr>
      * </table>
      *
      * @param env the variables, usually {@link System#getenv()}
@@ -304,6 +320,9 @@ public final class JeexDbConfig {
         ENV.put("JEEX_DB_HEALTH_TIMEOUT", (b, v) -> b.healthTimeout(parseDuration(v)));
         ENV.put("JEEX_DB_MONITOR_INTERVAL", (b, v) -> b.monitorInterval(parseDuration(v)));
         ENV.put("JEEX_DB_SLOW_QUERY_THRESHOLD", (b, v) -> b.slowQueryThreshold(parseDuration(v)));
+        ENV.put("JEEX_DB_REPLICA_READ_CONSISTENCY", (b, v) -> b.replicaReadConsistency(parseConsistency(v)));
+        ENV.put("JEEX_DB_REPLICA_WAIT_TIMEOUT", (b, v) -> b.replicaWaitTimeout(parseDuration(v)));
+        ENV.put("JEEX_DB_DRAIN_TIMEOUT", (b, v) -> b.drainTimeout(parseDuration(v)));
     }
 
     /** A value that could not be parsed at all; the message is the rule ("an integer"). */
@@ -351,6 +370,14 @@ public final class JeexDbConfig {
             return Durations.parse(v);
         } catch (IllegalArgumentException e) {
             throw new Unparsable(e.getMessage());
+        }
+    }
+
+    private static ReadConsistency parseConsistency(String v) {
+        try {
+            return ReadConsistency.valueOf(v.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new Unparsable("read_your_writes or replica");
         }
     }
 
@@ -597,6 +624,34 @@ public final class JeexDbConfig {
         return slowQueryThreshold;
     }
 
+    /**
+     * @return what reads sent to the read replica may return; default
+     *     {@link ReadConsistency#READ_YOUR_WRITES}: never older than this instance's own
+     *     committed writes. Without a replica it has no effect
+     */
+    public ReadConsistency replicaReadConsistency() {
+        return replicaReadConsistency;
+    }
+
+    /**
+     * @return with {@link ReadConsistency#READ_YOUR_WRITES}, how long a read waits for the replica
+     *     to replay this instance's writes before it runs on the primary instead; zero sends it to
+     *     the primary at once; default 100 ms
+     */
+    public Duration replicaWaitTimeout() {
+        return replicaWaitTimeout;
+    }
+
+    /**
+     * @return how long {@link JeexDatabase#close()} lets running work go on (new work is refused
+     *     from the start of {@code close()}); statements still running after it are cancelled on
+     *     the server and their callers get {@link io.jeex.db.error.DatabaseClosedException};
+     *     default 10 s
+     */
+    public Duration drainTimeout() {
+        return drainTimeout;
+    }
+
     /** @return a builder holding this configuration's values, to derive a changed copy */
     public Builder toBuilder() {
         return new Builder(this);
@@ -623,7 +678,9 @@ public final class JeexDbConfig {
                 + ", breakerWaitInOpenState=" + breakerWaitInOpenState
                 + ", breakerPermittedCallsInHalfOpenState=" + breakerPermittedCallsInHalfOpenState
                 + ", healthTimeout=" + healthTimeout + ", monitorInterval=" + monitorInterval
-                + ", slowQueryThreshold=" + slowQueryThreshold + "]";
+                + ", slowQueryThreshold=" + slowQueryThreshold
+                + ", replicaReadConsistency=" + replicaReadConsistency + ", replicaWaitTimeout=" + replicaWaitTimeout
+                + ", drainTimeout=" + drainTimeout + "]";
     }
 
     /**
@@ -665,6 +722,9 @@ public final class JeexDbConfig {
         private Duration healthTimeout = DEFAULT_HEALTH_TIMEOUT;
         private Duration monitorInterval = DEFAULT_MONITOR_INTERVAL;
         private Duration slowQueryThreshold = DEFAULT_SLOW_QUERY_THRESHOLD;
+        private ReadConsistency replicaReadConsistency = DEFAULT_REPLICA_READ_CONSISTENCY;
+        private Duration replicaWaitTimeout = DEFAULT_REPLICA_WAIT_TIMEOUT;
+        private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
 
         private Builder() {
         }
@@ -703,6 +763,9 @@ public final class JeexDbConfig {
             healthTimeout = c.healthTimeout;
             monitorInterval = c.monitorInterval;
             slowQueryThreshold = c.slowQueryThreshold;
+            replicaReadConsistency = c.replicaReadConsistency;
+            replicaWaitTimeout = c.replicaWaitTimeout;
+            drainTimeout = c.drainTimeout;
         }
 
         /**
@@ -1055,6 +1118,36 @@ public final class JeexDbConfig {
          */
         public Builder slowQueryThreshold(Duration slowQueryThreshold) {
             this.slowQueryThreshold = atLeast("slowQueryThreshold", slowQueryThreshold, Duration.ZERO);
+            return this;
+        }
+
+        /**
+         * @param replicaReadConsistency see {@link JeexDbConfig#replicaReadConsistency()}
+         * @return this builder
+         * @throws NullPointerException if null
+         */
+        public Builder replicaReadConsistency(ReadConsistency replicaReadConsistency) {
+            this.replicaReadConsistency = requireNonNull(replicaReadConsistency, "replicaReadConsistency");
+            return this;
+        }
+
+        /**
+         * @param replicaWaitTimeout see {@link JeexDbConfig#replicaWaitTimeout()}; zero or more
+         * @return this builder
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder replicaWaitTimeout(Duration replicaWaitTimeout) {
+            this.replicaWaitTimeout = atLeast("replicaWaitTimeout", replicaWaitTimeout, Duration.ZERO);
+            return this;
+        }
+
+        /**
+         * @param drainTimeout see {@link JeexDbConfig#drainTimeout()}; zero cancels running work at once
+         * @return this builder
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder drainTimeout(Duration drainTimeout) {
+            this.drainTimeout = atLeast("drainTimeout", drainTimeout, Duration.ZERO);
             return this;
         }
 

@@ -1,5 +1,6 @@
 package io.jeex.db;
 
+import io.jeex.db.schema.JeexSchema;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jeex.db.health.HealthReport;
@@ -36,7 +37,7 @@ class HealthTest {
             assertThat(report.reasons()).isEmpty();
             assertThat(report.serverVersion()).startsWith("18");
             assertThat(report.latency()).isPositive();
-            assertThat(report.migrations().currentVersion()).isEqualTo("1");
+            assertThat(report.migrations().currentVersion()).isEqualTo(JeexSchema.latestVersion());
             assertThat(report.migrations().pending()).isEmpty();
             assertThat(report.breakers()).containsEntry("test", "CLOSED");
             assertThat(report.pools()).extracting(HealthReport.PoolState::name).containsExactly("test", "test-migration");
@@ -44,7 +45,8 @@ class HealthTest {
             String json = report.toJson();
             assertThat(json).startsWith("{\"name\":\"test\",\"status\":\"UP\",\"live\":true,\"ready\":true,\"reasons\":[]")
                     .contains("\"pools\":[{\"name\":\"test\",\"active\":0,")
-                    .contains("\"migrations\":{\"currentVersion\":\"1\",\"applied\":1,\"pending\":[],\"failed\":[],\"changed\":[]}")
+                    .contains("\"migrations\":{\"currentVersion\":\"" + JeexSchema.latestVersion() + "\",\"applied\":"
+                            + JeexSchema.migrationScripts().size() + ",\"pending\":[],\"failed\":[],\"changed\":[]}")
                     .contains("\"breakers\":{\"test\":\"CLOSED\"}").endsWith("\"replica\":null}")
                     .doesNotContain(SECRET).doesNotContain("password");
             assertThat(report.toString()).doesNotContain(SECRET);
@@ -59,9 +61,10 @@ class HealthTest {
             assertThat(before.status()).isEqualTo(HealthStatus.DEGRADED);
             assertThat(before.live()).isTrue();
             assertThat(before.ready()).isFalse();
-            assertThat(before.migrations().pending()).containsExactly("1");
-            assertThat(before.reasons()).anyMatch(r -> r.contains("1 pending migration"));
-            assertThat(before.toJson()).contains("\"ready\":false").contains("\"pending\":[\"1\"]");
+            List<String> all = JeexSchema.migrationScripts().stream().map(f -> f.substring(1, f.indexOf("__"))).toList();
+            assertThat(before.migrations().pending()).containsExactlyElementsOf(all);
+            assertThat(before.reasons()).anyMatch(r -> r.contains(all.size() + " pending migration"));
+            assertThat(before.toJson()).contains("\"ready\":false").contains("\"pending\":[\"1\",");
 
             db.migrate();
 
@@ -144,7 +147,8 @@ class HealthTest {
             try {
                 Eventually.await("the monitor reports the pending migration", Duration.ofSeconds(20), () ->
                         gauge(registry, "degraded") == 1.0);
-                assertThat(registry.get("jeex.db.migrations.pending").gauge().value()).isEqualTo(1.0);
+                assertThat(registry.get("jeex.db.migrations.pending").gauge().value())
+                        .isEqualTo(JeexSchema.migrationScripts().size());
                 // several more ticks with the same status: each records a report with a new start time
                 int linesAfterFirstState = lines(captured);
                 List<java.time.Instant> ticks = new ArrayList<>();
@@ -183,7 +187,8 @@ class HealthTest {
             System.setErr(original);
         }
         String log = captured.toString(StandardCharsets.UTF_8);
-        assertThat(count(captured, "monitored: health DEGRADED: 1 pending migration(s)")).as(log).isEqualTo(1);
+        assertThat(count(captured, "monitored: health DEGRADED: " + JeexSchema.migrationScripts().size()
+                + " pending migration(s)")).as(log).isEqualTo(1);
         assertThat(count(captured, "monitored: health changed DEGRADED -> UP")).as(log).isEqualTo(1);
         assertThat(count(captured, "monitored: health changed")).as(log).isEqualTo(1);
     }
@@ -250,17 +255,17 @@ class HealthTest {
                     .isEqualTo(HealthStatus.UP);
 
             s.execute("insert into jeex_schema_history (installed_rank, version, description, type, script, checksum, "
-                    + "installed_by, execution_time, success) values (2, '2', 'broken', 'SQL', 'V2__broken.sql', 7, "
+                    + "installed_by, execution_time, success) values (99, '99', 'broken', 'SQL', 'V99__broken.sql', 7, "
                     + "current_user, 1, false)");
             HealthReport failed = db.health();
             assertThat(failed.status()).as("%s", failed).isEqualTo(HealthStatus.DEGRADED);
             assertThat(failed.live()).isTrue();
             assertThat(failed.ready()).isFalse();
-            assertThat(failed.migrations().failed()).containsExactly("2");
-            assertThat(failed.migrations().currentVersion()).isEqualTo("1");
-            assertThat(failed.reasons()).containsExactly("failed migration(s): [2]");
+            assertThat(failed.migrations().failed()).containsExactly("99");
+            assertThat(failed.migrations().currentVersion()).isEqualTo(JeexSchema.latestVersion());
+            assertThat(failed.reasons()).containsExactly("failed migration(s): [99]");
 
-            s.execute("delete from jeex_schema_history where version = '2'");
+            s.execute("delete from jeex_schema_history where version = '99'");
             s.execute("update jeex_schema_history set checksum = checksum + 1 where version = '1'");
             HealthReport changed = db.health();
             assertThat(changed.status()).as("%s", changed).isEqualTo(HealthStatus.DEGRADED);
@@ -304,7 +309,7 @@ class HealthTest {
             assertThat(report.live()).as("%s", report).isTrue();
             assertThat(report.status()).isEqualTo(HealthStatus.DEGRADED);
             assertThat(report.ready()).as("the schema is current and the breaker closed").isTrue();
-            assertThat(report.migrations().currentVersion()).isEqualTo("1");
+            assertThat(report.migrations().currentVersion()).isEqualTo(JeexSchema.latestVersion());
             assertThat(report.reasons()).containsExactly("the pooler did not answer within the health timeout (1000 ms)");
             assertThat(took).as("bounded by the health timeout").isLessThan(Duration.ofSeconds(2));
         }

@@ -59,9 +59,15 @@ class MetricsTest {
             assertThat(txCount(registry, "users.byId", "committed", "none")).isEqualTo(1);
             assertThat(txCount(registry, "read_only", "committed", "none")).isEqualTo(1);
             assertThat(registry.find("jeex.db.transaction").timers()).hasSize(7);
-            assertThat(registry.get("jeex.db.transaction.retries").tag("name", "retried").counter().count())
-                    .isEqualTo(1.0);
-            assertThat(registry.find("jeex.db.transaction.retries").counters()).hasSize(1);
+            assertThat(registry.get("jeex.db.transaction.retries").tag("pool", "test")
+                    .tag("category", "serialization_failure").counter().count()).isEqualTo(1.0);
+            assertThat(registry.find("jeex.db.transaction.retries").counters())
+                    .as("one series per retryable category, from the start")
+                    .extracting(c -> c.getId().getTag("category"))
+                    .containsExactlyInAnyOrder("serialization_failure", "deadlock", "lock_not_available",
+                            "connection_failure", "pool_timeout");
+            assertThat(registry.find("jeex.db.transaction.retries").counters().stream()
+                    .mapToDouble(io.micrometer.core.instrument.Counter::count).sum()).isEqualTo(1.0);
 
             // statements: operation x table x SQLSTATE class
             assertThat(queryCount(registry, "INSERT", "users", "none")).as("4 typed + 1 plain").isEqualTo(5);
@@ -73,14 +79,15 @@ class MetricsTest {
             assertThat(registry.find("db.client.operation.duration").timers().stream()
                     .mapToLong(Timer::count).sum()).isEqualTo(9);
 
-            // Resilience4j: 8 outermost calls through the retry, 9 attempts through the breaker
+            // Resilience4j: 8 outermost calls through the retry, 9 attempts through the breaker (8 recorded)
             assertThat(count(registry, "resilience4j.retry.calls", "successful_without_retry")).isEqualTo(5);
             assertThat(count(registry, "resilience4j.retry.calls", "successful_with_retry")).isEqualTo(1);
             assertThat(count(registry, "resilience4j.retry.calls", "failed_without_retry")).isEqualTo(2);
             assertThat(count(registry, "resilience4j.retry.calls", "failed_with_retry")).isZero();
             assertThat(registry.get("resilience4j.circuitbreaker.calls").tag("name", "test").tag("kind", "successful")
-                    .timer().count()).as("constraint and contention failures count as the database's successes")
-                    .isEqualTo(9);
+                    .timer().count()).as("constraint and contention failures count as the database's successes; "
+                            + "the work's own exception ('oops') is not recorded at all")
+                    .isEqualTo(8);
             assertThat(registry.get("resilience4j.circuitbreaker.calls").tag("name", "test").tag("kind", "failed")
                     .timer().count()).isZero();
             assertThat(registry.get("resilience4j.circuitbreaker.state").tag("name", "test").tag("state", "closed")

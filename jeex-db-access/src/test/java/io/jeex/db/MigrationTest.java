@@ -1,5 +1,6 @@
 package io.jeex.db;
 
+import io.jeex.db.schema.JeexSchema;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jeex.db.testkit.JeexPostgres;
@@ -16,11 +17,11 @@ class MigrationTest {
             MigrationResult first = db.migrate();
             MigrationResult second = db.migrate();
 
-            assertThat(first.migrationsApplied()).isEqualTo(1);
+            assertThat(first.migrationsApplied()).isEqualTo(JeexSchema.migrationScripts().size());
             assertThat(first.previous()).isEmpty();
-            assertThat(first.currentVersion()).isEqualTo("1");
+            assertThat(first.currentVersion()).isEqualTo(JeexSchema.latestVersion());
             assertThat(second.migrationsApplied()).isZero();
-            assertThat(second.currentVersion()).isEqualTo("1");
+            assertThat(second.currentVersion()).isEqualTo(JeexSchema.latestVersion());
         }
     }
 }

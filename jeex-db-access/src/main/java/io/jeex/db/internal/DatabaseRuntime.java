@@ -13,21 +13,20 @@ import io.github.resilience4j.retry.RetryRegistry;
 import io.jeex.db.internal.metrics.QueryMetricsListener;
 import io.jeex.db.JeexDbConfig;
 import io.jeex.db.internal.error.ErrorTranslator;
-import io.jeex.db.internal.error.SqlStates;
+import io.jeex.db.internal.pool.Acquirer;
 import io.jeex.db.internal.pool.PoolFactory;
+import io.jeex.db.internal.tx.Lifecycle;
 import io.jeex.db.internal.tx.TransactionMetrics;
 import io.jeex.db.internal.tx.TransactionRunner;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Optional;
-import javax.sql.DataSource;
 import org.jooq.Configuration;
 import org.jooq.DSLContext;
 import org.jooq.ExecuteListener;
 import org.jooq.SQLDialect;
 import org.jooq.conf.Settings;
 import org.jooq.impl.DSL;
-import org.jooq.impl.DataSourceConnectionProvider;
 import org.jooq.impl.DefaultConfiguration;
 import org.jooq.impl.DefaultExecuteListenerProvider;
 import org.slf4j.Logger;
@@ -44,8 +43,8 @@ public final class DatabaseRuntime implements AutoCloseable {
 
     private final JeexDbConfig config;
     private final String password;
-    private final HikariDataSource primaryPool;
-    private final HikariDataSource replicaPool;
+    private final Acquirer primary;
+    private final Acquirer replica;
     private final HikariDataSource migrationPool;
     private final CircuitBreaker primaryBreaker;
     private final CircuitBreaker replicaBreaker;
@@ -54,6 +53,7 @@ public final class DatabaseRuntime implements AutoCloseable {
     private final CircuitBreakerRegistry breakers;
     private final ErrorTranslator translator;
     private final MeterRegistry registry;
+    private final Lifecycle lifecycle;
     private final TransactionRunner runner;
     private final DSLContext dsl;
 
@@ -62,6 +62,7 @@ public final class DatabaseRuntime implements AutoCloseable {
         this.password = password;
         this.registry = registry;
         this.translator = new ErrorTranslator(config.includeErrorDetail());
+        this.lifecycle = new Lifecycle(config.name());
         // Registries of one entry each: Resilience4j's tagged Micrometer binders publish from them
         // (resilience4j.retry.calls, resilience4j.circuitbreaker.calls / .state / ...).
         RetryRegistry retries = RetryRegistry.of(TransactionRunner.retryConfig(config));
@@ -70,42 +71,37 @@ public final class DatabaseRuntime implements AutoCloseable {
         CircuitBreakerRegistry breakers = CircuitBreakerRegistry.of(breakerConfig(config));
         this.breakers = breakers;
         this.primaryBreaker = breakers.circuitBreaker(config.name());
-        this.primaryPool = PoolFactory.pool(config, config.name(), config.url(), password, registry);
-        HikariDataSource replica = null;
+        this.primary = PoolFactory.pool(config, config.name(), config.url(), password, registry);
+        Acquirer replicaPool = null;
         CircuitBreaker replicaCb = null;
         HikariDataSource migration = null;
         try {
             if (config.replicaUrl().isPresent()) {
                 replicaCb = breakers.circuitBreaker(config.name() + "-replica");
-                replica = PoolFactory.pool(config, config.name() + "-replica", config.replicaUrl().get(), password,
+                replicaPool = PoolFactory.pool(config, config.name() + "-replica", config.replicaUrl().get(), password,
                         registry);
             }
             migration = PoolFactory.migrationPool(config, migrationPassword, registry);
         } catch (RuntimeException e) {
-            if (replica != null) {
-                replica.close();
+            if (replicaPool != null) {
+                replicaPool.pool().close();
             }
-            primaryPool.close();
+            primary.pool().close();
             throw e;
         }
-        this.replicaPool = replica;
+        this.replica = replicaPool;
         this.replicaBreaker = replicaCb;
         this.migrationPool = migration;
         TaggedRetryMetrics.ofRetryRegistry(retries).bindTo(registry);
         TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(registry);
-        QueryMetricsListener queries = new QueryMetricsListener(registry, config.name(), config.slowQueryThreshold());
-        // executeLogging off: jOOQ's logging listener would run on every statement, to log at DEBUG.
-        Configuration jooq = new DefaultConfiguration().set(SQLDialect.POSTGRES)
-                .set(new Settings().withExecuteLogging(false))
-                .set(new DefaultExecuteListenerProvider(queries));
-        TransactionMetrics metrics = new TransactionMetrics(registry, config.name());
-        this.runner = new TransactionRunner(config,
-                new TransactionRunner.Route(config.name(), primaryPool, primaryBreaker),
-                replica == null ? null : new TransactionRunner.Route(config.name() + "-replica", replica, replicaCb),
-                retry, translator, metrics, jooq, queries);
+        TransactionRunner.Route primaryRoute = route(config.name(), primary, primaryBreaker, false);
+        this.runner = new TransactionRunner(config, primaryRoute,
+                replicaPool == null ? null : route(config.name() + "-replica", replicaPool, replicaCb, true),
+                retry, translator, lifecycle);
+        QueryMetricsListener queries = (QueryMetricsListener) primaryRoute.observer();
         this.dsl = DSL.using(new DefaultConfiguration()
                 .set(SQLDialect.POSTGRES)
-                .set(new DataSourceConnectionProvider(primaryPool))
+                .set(new GatedConnectionProvider(primary, lifecycle))
                 // Behind PgBouncer the server-side default timeout is not set (see PoolFactory): a
                 // client-side timeout (a cancel request) stands in for it.
                 .set(new Settings().withExecuteLogging(false)
@@ -114,11 +110,21 @@ public final class DatabaseRuntime implements AutoCloseable {
                 .set(new DefaultExecuteListenerProvider(queries),
                         new DefaultExecuteListenerProvider(ExecuteListener.onException(ctx -> {
                     Throwable failure = ctx.sqlException() != null ? ctx.sqlException() : ctx.exception();
-                    RuntimeException translated = translator.translate(failure, 1, "dsl", false);
-                    if (translated != null) {
-                        ctx.exception(translated);
+                    if (failure != null) {
+                        ctx.exception(lifecycle.closing() ? lifecycle.closedError() : translator.translate(failure, 1, "dsl"));
                     }
                 }))));
+    }
+
+    /** A route: its pool, breaker, transaction meters and statement meters, all tagged with its name. */
+    private TransactionRunner.Route route(String name, Acquirer acquirer, CircuitBreaker breaker, boolean isReplica) {
+        QueryMetricsListener queries = new QueryMetricsListener(registry, name, config.slowQueryThreshold());
+        // executeLogging off: jOOQ's logging listener would run on every statement, to log at DEBUG.
+        Configuration jooq = new DefaultConfiguration().set(SQLDialect.POSTGRES)
+                .set(new Settings().withExecuteLogging(false))
+                .set(new DefaultExecuteListenerProvider(queries));
+        return new TransactionRunner.Route(name, acquirer, breaker, new TransactionMetrics(registry, name), jooq,
+                queries, isReplica);
     }
 
     /**
@@ -168,7 +174,8 @@ public final class DatabaseRuntime implements AutoCloseable {
                 .failureRateThreshold(config.breakerFailureRateThreshold())
                 .waitDurationInOpenState(config.breakerWaitInOpenState())
                 .permittedNumberOfCallsInHalfOpenState(config.breakerPermittedCallsInHalfOpenState())
-                .recordException(t -> SqlStates.classify(t).isInfrastructure())
+                // The runner tells the breaker what to record (RetryPolicy): every error it reports is one.
+                .recordException(t -> true)
                 .slowCallRateThreshold(100)
                 .slowCallDurationThreshold(SLOW_CALL_DURATION_THRESHOLD)
                 .build();
@@ -186,12 +193,17 @@ public final class DatabaseRuntime implements AutoCloseable {
 
     /** @return the primary pool */
     public HikariDataSource primaryPool() {
-        return primaryPool;
+        return primary.pool();
     }
 
     /** @return the read-replica pool, when a replica is configured */
     public Optional<HikariDataSource> replicaPool() {
-        return Optional.ofNullable(replicaPool);
+        return Optional.ofNullable(replica).map(Acquirer::pool);
+    }
+
+    /** @return open or closing, and the work in flight */
+    public Lifecycle lifecycle() {
+        return lifecycle;
     }
 
     /** @return the primary's circuit breaker */
@@ -219,7 +231,7 @@ public final class DatabaseRuntime implements AutoCloseable {
         return registry;
     }
 
-    /** @return the transaction runner */
+    /** @return the transaction runner: the engine's port for the facade and the repositories */
     public TransactionRunner runner() {
         return runner;
     }
@@ -248,20 +260,25 @@ public final class DatabaseRuntime implements AutoCloseable {
      */
     @Override
     public void close() {
+        int cancelled = lifecycle.close(config.drainTimeout(), AFTER_CANCEL);
         try {
             migrationPool.close();
-            if (replicaPool != null) {
-                replicaPool.close();
+            if (replica != null) {
+                replica.pool().close();
             }
         } finally {
             try {
-                primaryPool.close();
+                primary.pool().close();
             } finally {
                 removeMeters();
-                LOG.info("{}: closed", config.name());
+                LOG.info("{}: closed{}", config.name(), cancelled == 0 ? ""
+                        : " (" + cancelled + " call(s) cancelled after the drain timeout)");
             }
         }
     }
+
+    /** How long cancelled work may take to notice before the pools close under it. */
+    static final Duration AFTER_CANCEL = Duration.ofSeconds(2);
 
     private void removeMeters() {
         java.util.Set<String> names = new java.util.HashSet<>();
@@ -274,10 +291,10 @@ public final class DatabaseRuntime implements AutoCloseable {
             breakers.remove(b.getName());
         }
         java.util.Set<String> pools = new java.util.HashSet<>();
-        pools.add(primaryPool.getPoolName());
+        pools.add(primary.pool().getPoolName());
         pools.add(migrationPool.getPoolName());
-        if (replicaPool != null) {
-            pools.add(replicaPool.getPoolName());
+        if (replica != null) {
+            pools.add(replica.pool().getPoolName());
         }
         for (io.micrometer.core.instrument.Meter m : registry.getMeters()) {
             io.micrometer.core.instrument.Meter.Id id = m.getId();

@@ -1,10 +1,13 @@
 package io.jeex.db.repository;
 
+import static io.jeex.db.internal.tx.RetryPolicy.Mode.LIBRARY_READ;
+import static io.jeex.db.internal.tx.RetryPolicy.Mode.LIBRARY_WRITE;
+
 import static io.jeex.db.codegen.Tables.AGENT_EXECUTIONS;
 import static java.util.Objects.requireNonNull;
 
-import io.jeex.db.JeexDatabase;
 import io.jeex.db.codegen.tables.records.AgentExecutionsRecord;
+import io.jeex.db.internal.tx.Transactions;
 import io.jeex.db.error.IllegalTransitionException;
 import io.jeex.db.error.InvalidInputException;
 import io.jeex.db.error.NotFoundException;
@@ -12,6 +15,7 @@ import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -32,22 +36,27 @@ public final class AgentExecutionRepository {
      * round trips and parse/plan cycles than a JDBC batch of single-row inserts.
      */
     private static final String BATCH_INSERT = """
-            insert into agent_executions (project_id, agent_type, correlation_id, input_data, output_data, status,
+            insert into agent_executions (id, project_id, agent_type, correlation_id, input_data, output_data, status,
                                           error_message, started_at, completed_at)
-            select * from unnest(?::uuid[], ?::varchar[], ?::uuid[], ?::jsonb[], ?::jsonb[], ?::varchar[],
+            select * from unnest(?::uuid[], ?::uuid[], ?::varchar[], ?::uuid[], ?::jsonb[], ?::jsonb[], ?::varchar[],
                                  ?::text[], ?::timestamptz[], ?::timestamptz[])
             """;
+    /**
+     * A later attempt of the same batch (an earlier one's connection was lost, perhaps after it
+     * committed): rows whose id is there already are the earlier attempt's.
+     */
+    private static final String BATCH_INSERT_AGAIN = BATCH_INSERT + " on conflict (id) do nothing";
 
-    private final JeexDatabase db;
+    private final Transactions engine;
 
     /**
-     * Use {@link JeexDatabase#agentExecutions()}.
+     * Built by {@code JeexDatabase}: use {@link io.jeex.db.JeexDatabase#agentExecutions()}.
      *
-     * @param db the database
-     * @throws NullPointerException if {@code db} is null
+     * @param engine the engine's port for the repositories' work
+     * @throws NullPointerException if {@code engine} is null
      */
-    public AgentExecutionRepository(JeexDatabase db) {
-        this.db = requireNonNull(db, "db");
+    public AgentExecutionRepository(Transactions engine) {
+        this.engine = requireNonNull(engine, "engine");
     }
 
     /**
@@ -67,12 +76,14 @@ public final class AgentExecutionRepository {
         String type = Check.text(TABLE, "agent_type", agentType, Check.MAX_TYPE);
         UUID correlation = Check.id(TABLE, "correlation_id", correlationId);
         Json in = Check.json(TABLE, "input_data", input, true);
-        return db.transaction(Tx.one("agentExecutions.start"), tx -> map(tx.dsl().insertInto(AGENT_EXECUTIONS)
-                .set(AGENT_EXECUTIONS.PROJECT_ID, project).set(AGENT_EXECUTIONS.AGENT_TYPE, type)
-                .set(AGENT_EXECUTIONS.CORRELATION_ID, correlation)
-                .set(AGENT_EXECUTIONS.INPUT_DATA, in == null ? null : in.jsonb())
-                .set(AGENT_EXECUTIONS.STATUS, ExecutionStatus.RUNNING.dbValue())
-                .returning().fetchOne()));
+        UUID id = Ids.next();
+        return engine.run(Tx.one("agentExecutions.start"), LIBRARY_WRITE, tx -> map(Inserts.once(tx.dsl(),
+                tx.dsl().insertInto(AGENT_EXECUTIONS).set(AGENT_EXECUTIONS.ID, id)
+                        .set(AGENT_EXECUTIONS.PROJECT_ID, project).set(AGENT_EXECUTIONS.AGENT_TYPE, type)
+                        .set(AGENT_EXECUTIONS.CORRELATION_ID, correlation)
+                        .set(AGENT_EXECUTIONS.INPUT_DATA, in == null ? null : in.jsonb())
+                        .set(AGENT_EXECUTIONS.STATUS, ExecutionStatus.RUNNING.dbValue()),
+                AGENT_EXECUTIONS, AGENT_EXECUTIONS.ID, id, tx.attempt() > 1)));
     }
 
     /**
@@ -110,7 +121,7 @@ public final class AgentExecutionRepository {
     }
 
     private AgentExecution finish(UUID key, ExecutionStatus to, String name, Json output, String errorMessage) {
-        return db.transaction(Tx.many(name), tx -> {
+        return engine.run(Tx.many(name), LIBRARY_WRITE, tx -> {
             Optional<AgentExecutionsRecord> updated = tx.dsl().update(AGENT_EXECUTIONS)
                     .set(AGENT_EXECUTIONS.STATUS, to.dbValue())
                     .set(AGENT_EXECUTIONS.OUTPUT_DATA, output == null ? null : output.jsonb())
@@ -120,7 +131,7 @@ public final class AgentExecutionRepository {
                     .where(AGENT_EXECUTIONS.ID.eq(key)).and(AGENT_EXECUTIONS.STATUS.in(LIVE))
                     .returning().fetchOptional();
             return map(Transitions.require(updated, tx.dsl(), AGENT_EXECUTIONS, AGENT_EXECUTIONS.ID,
-                    AGENT_EXECUTIONS.STATUS, key, "agent execution", to.dbValue()));
+                    AGENT_EXECUTIONS.STATUS, key, "agent execution", to.dbValue(), tx.attempt() > 1));
         });
     }
 
@@ -133,7 +144,7 @@ public final class AgentExecutionRepository {
      */
     public Optional<AgentExecution> byId(UUID id) {
         UUID key = Check.id(TABLE, "id", id);
-        return db.readOnly(Tx.read("agentExecutions.byId"), tx -> tx.dsl().selectFrom(AGENT_EXECUTIONS)
+        return engine.run(Tx.read("agentExecutions.byId"), LIBRARY_READ, tx -> tx.dsl().selectFrom(AGENT_EXECUTIONS)
                 .where(AGENT_EXECUTIONS.ID.eq(key)).fetchOptional().map(AgentExecutionRepository::map));
     }
 
@@ -146,7 +157,7 @@ public final class AgentExecutionRepository {
      */
     public List<AgentExecution> byCorrelationId(UUID correlationId) {
         UUID key = Check.id(TABLE, "correlation_id", correlationId);
-        return db.readOnly(Tx.read("agentExecutions.byCorrelationId"), tx -> tx.dsl()
+        return engine.run(Tx.read("agentExecutions.byCorrelationId"), LIBRARY_READ, tx -> tx.dsl()
                 .selectFrom(AGENT_EXECUTIONS).where(AGENT_EXECUTIONS.CORRELATION_ID.eq(key))
                 .orderBy(AGENT_EXECUTIONS.STARTED_AT, AGENT_EXECUTIONS.ID).fetch(AgentExecutionRepository::map));
     }
@@ -162,7 +173,7 @@ public final class AgentExecutionRepository {
     public List<AgentExecution> byProject(UUID projectId, int limit) {
         UUID key = Check.id(TABLE, "project_id", projectId);
         int size = Check.limit(TABLE, limit);
-        return db.readOnly(Tx.read("agentExecutions.byProject"), tx -> tx.dsl()
+        return engine.run(Tx.read("agentExecutions.byProject"), LIBRARY_READ, tx -> tx.dsl()
                 .selectFrom(AGENT_EXECUTIONS).where(AGENT_EXECUTIONS.PROJECT_ID.eq(key))
                 .orderBy(AGENT_EXECUTIONS.STARTED_AT.desc(), AGENT_EXECUTIONS.ID.desc()).limit(size)
                 .fetch(AgentExecutionRepository::map));
@@ -172,7 +183,8 @@ public final class AgentExecutionRepository {
      * Inserts many executions in one statement (all or none).
      *
      * @param executions the executions; every one is validated before anything is sent. Agent
-     *     types are stored stripped of leading and trailing white space, error messages as given
+     *     types are stored stripped of leading and trailing white space, error messages as given,
+     *     start and completion instants truncated to the microsecond (the database's resolution)
      * @return the number inserted
      * @throws InvalidInputException if the list is null or any execution breaks a rule (the
      *     message names its index)
@@ -184,6 +196,7 @@ public final class AgentExecutionRepository {
         if (n == 0) {
             return 0;
         }
+        String[] ids = new String[n];
         String[] projects = new String[n];
         String[] types = new String[n];
         String[] correlations = new String[n];
@@ -202,6 +215,7 @@ public final class AgentExecutionRepository {
                         .substring(ex.field().length() + 1));
             }
             // every column travels as text[] and is cast on the server: exact, and no client time zone involved
+            ids[i] = Ids.next().toString();
             projects[i] = e.projectId().toString();
             types[i] = e.agentType().strip();
             correlations[i] = e.correlationId().toString();
@@ -209,22 +223,26 @@ public final class AgentExecutionRepository {
             outputs[i] = e.output() == null ? null : e.output().text();
             statuses[i] = e.status().dbValue();
             errors[i] = e.errorMessage();
-            starts[i] = e.startedAt().toString();
-            ends[i] = e.completedAt() == null ? null : e.completedAt().toString();
+            // truncated to the database's microseconds here, as jOOQ's and the driver's binding of
+            // an Instant would round them: a batch stores what a reader of the same Instant expects
+            starts[i] = e.startedAt().truncatedTo(ChronoUnit.MICROS).toString();
+            ends[i] = e.completedAt() == null ? null : e.completedAt().truncatedTo(ChronoUnit.MICROS).toString();
         }
-        return db.transaction(Tx.many("agentExecutions.insertBatch"), tx -> {
+        return engine.run(Tx.many("agentExecutions.insertBatch"), LIBRARY_WRITE, tx -> {
             Connection c = tx.connection();
-            try (PreparedStatement ps = c.prepareStatement(BATCH_INSERT)) {
-                ps.setArray(1, array(c, projects));
-                ps.setArray(2, array(c, types));
-                ps.setArray(3, array(c, correlations));
-                ps.setArray(4, array(c, inputs));
-                ps.setArray(5, array(c, outputs));
-                ps.setArray(6, array(c, statuses));
-                ps.setArray(7, array(c, errors));
-                ps.setArray(8, array(c, starts));
-                ps.setArray(9, array(c, ends));
-                return ps.executeUpdate();
+            try (PreparedStatement ps = c.prepareStatement(tx.attempt() == 1 ? BATCH_INSERT : BATCH_INSERT_AGAIN)) {
+                ps.setArray(1, array(c, ids));
+                ps.setArray(2, array(c, projects));
+                ps.setArray(3, array(c, types));
+                ps.setArray(4, array(c, correlations));
+                ps.setArray(5, array(c, inputs));
+                ps.setArray(6, array(c, outputs));
+                ps.setArray(7, array(c, statuses));
+                ps.setArray(8, array(c, errors));
+                ps.setArray(9, array(c, starts));
+                ps.setArray(10, array(c, ends));
+                int inserted = ps.executeUpdate();
+                return tx.attempt() == 1 ? inserted : n; // the rest were stored by the earlier attempt
             }
         });
     }
@@ -255,11 +273,8 @@ public final class AgentExecutionRepository {
         if (e.completedAt() != null && e.completedAt().isBefore(e.startedAt())) {
             throw new InvalidInputException(TABLE, "completed_at", "must not be before started_at");
         }
-        if (e.errorMessage() != null && e.errorMessage().length() > Check.MAX_ERROR_MESSAGE) {
-            throw new InvalidInputException(TABLE, "error_message", "must be at most " + Check.MAX_ERROR_MESSAGE
-                    + " characters, but had " + e.errorMessage().length());
-        }
         if (e.errorMessage() != null) {
+            Check.atMost(TABLE, "error_message", e.errorMessage(), Check.MAX_ERROR_MESSAGE);
             Check.storable(TABLE, "error_message", e.errorMessage());
         }
     }

@@ -5,7 +5,9 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * Input rules of the schema, checked before a statement is sent; messages never echo values.
+ * Input rules of the schema, checked before a statement is sent; messages state the rule and
+ * never echo the value (not even a number or a length: what a service's user typed is data).
+ * Lengths are counted in code points, as PostgreSQL counts characters.
  * Every string must be one PostgreSQL text can hold as given: no NUL character (SQLSTATE
  * 22021 otherwise) and no unpaired UTF-16 surrogate (the driver would store {@code ?}).
  */
@@ -51,10 +53,7 @@ final class Check {
             throw new InvalidInputException(table, field, "must not be blank");
         }
         String trimmed = value.strip();
-        if (trimmed.length() > max) {
-            throw new InvalidInputException(table, field, "must be at most " + max + " characters, but had "
-                    + trimmed.length());
-        }
+        atMost(table, field, trimmed, max);
         return storable(table, field, trimmed);
     }
 
@@ -63,11 +62,19 @@ final class Check {
         if (value == null || value.isBlank()) {
             throw new InvalidInputException(table, field, "must not be blank");
         }
-        if (value.length() > max) {
-            throw new InvalidInputException(table, field, "must be at most " + max + " characters, but had "
-                    + value.length());
-        }
+        atMost(table, field, value, max);
         return storable(table, field, value);
+    }
+
+    /**
+     * Refuses a value longer than {@code max} characters, counted as PostgreSQL counts them in
+     * {@code varchar(n)} and {@code length()}: code points, so an emoji is one character (two
+     * Java chars). The message states the rule only: neither the value nor its length.
+     */
+    static void atMost(String table, String field, String value, int max) {
+        if (value.length() > max && value.codePointCount(0, value.length()) > max) {
+            throw new InvalidInputException(table, field, "must be at most " + max + " characters");
+        }
     }
 
     /**
@@ -124,10 +131,7 @@ final class Check {
         if (value == null) {
             throw new InvalidInputException("document_versions", "content", "must not be null");
         }
-        if (value.length() > MAX_CONTENT) {
-            throw new InvalidInputException("document_versions", "content", "must be at most " + MAX_CONTENT
-                    + " characters, but had " + value.length());
-        }
+        atMost("document_versions", "content", value, MAX_CONTENT);
         return storable("document_versions", "content", value);
     }
 
@@ -146,14 +150,14 @@ final class Check {
 
     static int step(int value) {
         if (value < 1 || value > 4) {
-            throw new InvalidInputException("projects", "current_step", "must be between 1 and 4, but was " + value);
+            throw new InvalidInputException("projects", "current_step", "must be between 1 and 4");
         }
         return value;
     }
 
     static int limit(String table, int value) {
         if (value < 1 || value > MAX_PAGE) {
-            throw new InvalidInputException(table, "limit", "must be between 1 and " + MAX_PAGE + ", but was " + value);
+            throw new InvalidInputException(table, "limit", "must be between 1 and " + MAX_PAGE);
         }
         return value;
     }

@@ -1,16 +1,21 @@
 package io.jeex.db.repository;
 
+import static io.jeex.db.internal.tx.RetryPolicy.Mode.LIBRARY_READ;
+import static io.jeex.db.internal.tx.RetryPolicy.Mode.LIBRARY_WRITE;
+
 import static io.jeex.db.codegen.Tables.DOCUMENT_VERSIONS;
 import static java.util.Objects.requireNonNull;
 
-import io.jeex.db.JeexDatabase;
 import io.jeex.db.codegen.tables.records.DocumentVersionsRecord;
+import io.jeex.db.internal.tx.Transactions;
 import io.jeex.db.error.InvalidInputException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import io.jeex.db.tx.IsolationLevel;
 import org.jooq.Condition;
+import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
 
 /**
@@ -25,16 +30,16 @@ import org.jooq.impl.DSL;
 public final class DocumentRepository {
 
     private static final String TABLE = "document_versions";
-    private final JeexDatabase db;
+    private final Transactions engine;
 
     /**
-     * Use {@link JeexDatabase#documents()}.
+     * Built by {@code JeexDatabase}: use {@link io.jeex.db.JeexDatabase#documents()}.
      *
-     * @param db the database
-     * @throws NullPointerException if {@code db} is null
+     * @param engine the engine's port for the repositories' work
+     * @throws NullPointerException if {@code engine} is null
      */
-    public DocumentRepository(JeexDatabase db) {
-        this.db = requireNonNull(db, "db");
+    public DocumentRepository(Transactions engine) {
+        this.engine = requireNonNull(engine, "engine");
     }
 
     /**
@@ -55,19 +60,54 @@ public final class DocumentRepository {
         String type = Check.documentType(documentType);
         String text = Check.content(content);
         Json meta = Check.json(TABLE, "metadata", metadata, false);
-        return db.transaction(Tx.many("documents.append"), tx -> {
+        UUID id = Ids.next();
+        String lock = project + "/" + type;
+        return engine.run(Tx.many("documents.append"), LIBRARY_WRITE, tx -> {
             var dsl = tx.dsl();
-            dsl.execute("select pg_advisory_xact_lock(hashtextextended({0}, 0))", DSL.val(project + "/" + type));
+            boolean snapshot = tx.options().isolation() != IsolationLevel.READ_COMMITTED;
+            if (!snapshot) {
+                // READ COMMITTED: the INSERT below takes a new snapshot, after the lock was granted
+                dsl.execute("select pg_advisory_xact_lock(hashtextextended({0}, 0))", DSL.val(lock));
+            } else if (!dsl.fetchValue("select pg_try_advisory_xact_lock(hashtextextended({0}, 0))",
+                    DSL.val(lock)).equals(Boolean.TRUE)) {
+                // REPEATABLE READ / SERIALIZABLE: a snapshot taken while another append holds the
+                // lock would not see its version. Run the whole call again once the lock is free.
+                throw Transactions.restart(tx, "another append to the same document held its lock", lock);
+            }
+            if (tx.attempt() > 1) {
+                // an earlier attempt's connection was lost, perhaps after it committed
+                var stored = dsl.selectFrom(DOCUMENT_VERSIONS).where(DOCUMENT_VERSIONS.ID.eq(id)).fetchOptional();
+                if (stored.isPresent()) {
+                    return map(stored.get());
+                }
+            }
             var next = DSL.select(DSL.coalesce(DSL.max(DOCUMENT_VERSIONS.VERSION), 0).plus(1))
                     .from(DOCUMENT_VERSIONS)
                     .where(DOCUMENT_VERSIONS.PROJECT_ID.eq(project)).and(DOCUMENT_VERSIONS.DOCUMENT_TYPE.eq(type));
-            return map(dsl.insertInto(DOCUMENT_VERSIONS)
-                    .set(DOCUMENT_VERSIONS.PROJECT_ID, project).set(DOCUMENT_VERSIONS.DOCUMENT_TYPE, type)
-                    .set(DOCUMENT_VERSIONS.VERSION, DSL.field(next))
-                    .set(DOCUMENT_VERSIONS.CONTENT, text).set(DOCUMENT_VERSIONS.METADATA, meta.jsonb())
-                    .set(DOCUMENT_VERSIONS.CREATED_BY, authorId)
-                    .returning().fetchOne());
+            try {
+                return map(dsl.insertInto(DOCUMENT_VERSIONS).set(DOCUMENT_VERSIONS.ID, id)
+                        .set(DOCUMENT_VERSIONS.PROJECT_ID, project).set(DOCUMENT_VERSIONS.DOCUMENT_TYPE, type)
+                        .set(DOCUMENT_VERSIONS.VERSION, DSL.field(next))
+                        .set(DOCUMENT_VERSIONS.CONTENT, text).set(DOCUMENT_VERSIONS.METADATA, meta.jsonb())
+                        .set(DOCUMENT_VERSIONS.CREATED_BY, authorId)
+                        .returning().fetchOne());
+            } catch (DataAccessException e) {
+                // The transaction's snapshot predates an append it could not see: the number is
+                // taken (23505), or SERIALIZABLE reports the same as a serialization failure.
+                if (snapshot && (VERSION_KEY.equals(constraint(e)) || "40001".equals(e.sqlState()))) {
+                    throw Transactions.restart(tx, "the transaction's snapshot predates an append to the same "
+                            + "document", lock);
+                }
+                throw e;
+            }
         });
+    }
+
+    private static final String VERSION_KEY = "document_versions_project_type_version_key";
+
+    private static String constraint(DataAccessException e) {
+        org.postgresql.util.PSQLException p = e.getCause(org.postgresql.util.PSQLException.class);
+        return p == null || p.getServerErrorMessage() == null ? null : p.getServerErrorMessage().getConstraint();
     }
 
     /**
@@ -82,7 +122,7 @@ public final class DocumentRepository {
     public Optional<DocumentVersion> latest(UUID projectId, String documentType) {
         UUID project = Check.id(TABLE, "project_id", projectId);
         String type = Check.documentType(documentType);
-        return db.readOnly(Tx.read("documents.latest"), tx -> tx.dsl().selectFrom(DOCUMENT_VERSIONS)
+        return engine.run(Tx.read("documents.latest"), LIBRARY_READ, tx -> tx.dsl().selectFrom(DOCUMENT_VERSIONS)
                 .where(DOCUMENT_VERSIONS.PROJECT_ID.eq(project)).and(DOCUMENT_VERSIONS.DOCUMENT_TYPE.eq(type))
                 .orderBy(DOCUMENT_VERSIONS.VERSION.desc()).limit(1).fetchOptional().map(DocumentRepository::map));
     }
@@ -101,9 +141,9 @@ public final class DocumentRepository {
         UUID project = Check.id(TABLE, "project_id", projectId);
         String type = Check.documentType(documentType);
         if (version < 1) {
-            throw new InvalidInputException(TABLE, "version", "must be 1 or more, but was " + version);
+            throw new InvalidInputException(TABLE, "version", "must be 1 or more");
         }
-        return db.readOnly(Tx.read("documents.byNumber"), tx -> tx.dsl().selectFrom(DOCUMENT_VERSIONS)
+        return engine.run(Tx.read("documents.byNumber"), LIBRARY_READ, tx -> tx.dsl().selectFrom(DOCUMENT_VERSIONS)
                 .where(DOCUMENT_VERSIONS.PROJECT_ID.eq(project)).and(DOCUMENT_VERSIONS.DOCUMENT_TYPE.eq(type))
                 .and(DOCUMENT_VERSIONS.VERSION.eq(version)).fetchOptional().map(DocumentRepository::map));
     }
@@ -125,7 +165,7 @@ public final class DocumentRepository {
         int size = Check.limit(TABLE, limit);
         Optional<Integer> beforeVersion = Check.notNull(TABLE, "cursor", cursor,
                 "must not be null: pass Optional.empty() for the first page").map(DocumentRepository::decode);
-        return db.readOnly(Tx.read("documents.history"), tx -> {
+        return engine.run(Tx.read("documents.history"), LIBRARY_READ, tx -> {
             Condition where = DOCUMENT_VERSIONS.PROJECT_ID.eq(project).and(DOCUMENT_VERSIONS.DOCUMENT_TYPE.eq(type));
             if (beforeVersion.isPresent()) {
                 where = where.and(DOCUMENT_VERSIONS.VERSION.lt(beforeVersion.get()));

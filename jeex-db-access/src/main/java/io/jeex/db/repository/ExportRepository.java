@@ -1,16 +1,24 @@
 package io.jeex.db.repository;
 
+import static io.jeex.db.internal.tx.RetryPolicy.Mode.LIBRARY_READ;
+import static io.jeex.db.internal.tx.RetryPolicy.Mode.LIBRARY_WRITE;
+
 import static io.jeex.db.codegen.Tables.EXPORTS;
 import static java.util.Objects.requireNonNull;
 
-import io.jeex.db.JeexDatabase;
 import io.jeex.db.codegen.tables.records.ExportsRecord;
+import io.jeex.db.internal.tx.Transactions;
 import io.jeex.db.error.IllegalTransitionException;
 import io.jeex.db.error.InvalidInputException;
 import io.jeex.db.error.NotFoundException;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.Map;
+import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -29,16 +37,19 @@ public final class ExportRepository {
     public static final Duration DEFAULT_TTL = Duration.ofHours(24);
 
     private static final String TABLE = "exports";
-    private final JeexDatabase db;
+    /** Shortest lifetime: below it, the expiry would round to the creation instant. */
+    private static final Duration MIN_TTL = Duration.ofMillis(1);
+    private static final Duration MAX_TTL = Duration.ofDays(365);
+    private final Transactions engine;
 
     /**
-     * Use {@link JeexDatabase#exports()}.
+     * Built by {@code JeexDatabase}: use {@link io.jeex.db.JeexDatabase#exports()}.
      *
-     * @param db the database
-     * @throws NullPointerException if {@code db} is null
+     * @param engine the engine's port for the repositories' work
+     * @throws NullPointerException if {@code engine} is null
      */
-    public ExportRepository(JeexDatabase db) {
-        this.db = requireNonNull(db, "db");
+    public ExportRepository(Transactions engine) {
+        this.engine = requireNonNull(engine, "engine");
     }
 
     /**
@@ -60,7 +71,7 @@ public final class ExportRepository {
      *
      * @param projectId the project
      * @param manifest what it will contain
-     * @param ttl how long to keep it, from now; positive, at most 365 days
+     * @param ttl how long to keep it, from now; at least 1 ms, at most 365 days
      * @return the stored export, status pending
      * @throws InvalidInputException if a value breaks a rule
      * @throws io.jeex.db.error.ForeignKeyViolationException if the project does not exist
@@ -68,14 +79,17 @@ public final class ExportRepository {
     public Export create(UUID projectId, Json manifest, Duration ttl) {
         UUID project = Check.id(TABLE, "project_id", projectId);
         Json m = Check.json(TABLE, "manifest", manifest, false);
-        if (ttl == null || ttl.isNegative() || ttl.isZero() || ttl.compareTo(Duration.ofDays(365)) > 0) {
-            throw new InvalidInputException(TABLE, "ttl", "must be positive and at most 365 days");
+        if (ttl == null || ttl.compareTo(MIN_TTL) < 0 || ttl.compareTo(MAX_TTL) > 0) {
+            throw new InvalidInputException(TABLE, "ttl", "must be at least 1 ms and at most 365 days");
         }
+        // in whole microseconds, the database's resolution
         Field<java.time.Instant> expires = DSL.field("now() + make_interval(secs => {0})", SQLDataType.INSTANT,
-                DSL.val(ttl.toNanos() / 1e9));
-        return db.transaction(Tx.one("exports.create"), tx -> map(tx.dsl().insertInto(EXPORTS)
-                .set(EXPORTS.PROJECT_ID, project).set(EXPORTS.MANIFEST, m.jsonb()).set(EXPORTS.EXPIRES_AT, expires)
-                .returning().fetchOne()));
+                DSL.val(ttl.truncatedTo(ChronoUnit.MICROS).toNanos() / 1e9));
+        UUID id = Ids.next();
+        return engine.run(Tx.one("exports.create"), LIBRARY_WRITE, tx -> map(Inserts.once(tx.dsl(),
+                tx.dsl().insertInto(EXPORTS).set(EXPORTS.ID, id).set(EXPORTS.PROJECT_ID, project)
+                        .set(EXPORTS.MANIFEST, m.jsonb()).set(EXPORTS.EXPIRES_AT, expires),
+                EXPORTS, EXPORTS.ID, id, tx.attempt() > 1)));
     }
 
     /**
@@ -87,7 +101,7 @@ public final class ExportRepository {
      */
     public Optional<Export> byId(UUID id) {
         UUID key = Check.id(TABLE, "id", id);
-        return db.readOnly(Tx.read("exports.byId"), tx -> tx.dsl().selectFrom(EXPORTS)
+        return engine.run(Tx.read("exports.byId"), LIBRARY_READ, tx -> tx.dsl().selectFrom(EXPORTS)
                 .where(EXPORTS.ID.eq(key)).fetchOptional().map(ExportRepository::map));
     }
 
@@ -141,7 +155,7 @@ public final class ExportRepository {
     private Export move(UUID id, ExportStatus to, List<ExportStatus> from, String path, Json manifest, String name) {
         UUID key = Check.id(TABLE, "id", id);
         List<String> allowed = from.stream().map(ExportStatus::dbValue).toList();
-        return db.transaction(Tx.many(name), tx -> {
+        return engine.run(Tx.many(name), LIBRARY_WRITE, tx -> {
             var update = tx.dsl().update(EXPORTS).set(EXPORTS.STATUS, to.dbValue());
             if (path != null) {
                 update = update.set(EXPORTS.FILE_PATH, path);
@@ -152,7 +166,7 @@ public final class ExportRepository {
             Optional<ExportsRecord> updated = update.where(EXPORTS.ID.eq(key)).and(EXPORTS.STATUS.in(allowed))
                     .returning().fetchOptional();
             return map(Transitions.require(updated, tx.dsl(), EXPORTS, EXPORTS.ID, EXPORTS.STATUS, key, "export",
-                    to.dbValue()));
+                    to.dbValue(), tx.attempt() > 1));
         });
     }
 
@@ -165,7 +179,7 @@ public final class ExportRepository {
      */
     public List<Export> listExpired(int limit) {
         int size = Check.limit(TABLE, limit);
-        return db.readOnly(Tx.read("exports.listExpired"), tx -> tx.dsl().selectFrom(EXPORTS)
+        return engine.run(Tx.read("exports.listExpired"), LIBRARY_READ, tx -> tx.dsl().selectFrom(EXPORTS)
                 .where(EXPORTS.EXPIRES_AT.le(DSL.currentInstant())).orderBy(EXPORTS.EXPIRES_AT, EXPORTS.ID)
                 .limit(size).fetch(ExportRepository::map));
     }
@@ -201,13 +215,14 @@ public final class ExportRepository {
      * next batch starts. A batch that deleted no file is not reported.
      *
      * <p>So whenever this method throws, every path of a deletion that committed has already been
-     * delivered, with one exception: a batch whose commit was lost with the connection
-     * ({@link io.jeex.db.error.OutcomeUnknownException}) may have deleted rows whose paths
-     * nobody learns. If {@code removed} itself throws, purging stops and its exception reaches the
+     * delivered. A batch whose connection was lost (even while it committed) is resolved on the
+     * next attempt: the paths of its exports that are gone are delivered, at least once (rarely
+     * twice, when another purge deleted the same rows after this batch was rolled back). If
+     * {@code removed} itself throws, purging stops and its exception reaches the
      * caller unchanged; the batch whose paths it was given stays deleted, later batches are not
      * started.
      *
-     * <p>Call it outside any transaction: inside one ({@link JeexDatabase#transaction}) the
+     * <p>Call it outside any transaction: inside one ({@link io.jeex.db.JeexDatabase#transaction}) the
      * batches join it, nothing commits until it does, and {@code removed} would receive paths of
      * deletions that may still roll back.
      *
@@ -221,21 +236,51 @@ public final class ExportRepository {
         Check.notNull(TABLE, "removed", removed, "must not be null: pass a consumer of the removed file paths");
         long deleted = 0;
         while (true) {
-            List<Optional<String>> batch = db.transaction(Tx.one("exports.purgeExpired"), tx -> tx.dsl()
-                    .deleteFrom(EXPORTS)
-                    .where(EXPORTS.ID.in(DSL.select(EXPORTS.ID).from(EXPORTS)
-                            .where(EXPORTS.EXPIRES_AT.le(DSL.currentInstant()))
-                            .orderBy(EXPORTS.EXPIRES_AT).limit(size).forUpdate().skipLocked()))
-                    .returning(EXPORTS.FILE_PATH).fetch(r -> Optional.ofNullable(r.getFilePath())));
-            deleted += batch.size();
-            List<String> paths = batch.stream().flatMap(Optional::stream).toList();
+            Batch batch = purgeBatch(size);
+            deleted += batch.deleted().size();
+            List<String> paths = batch.deleted().values().stream().flatMap(Optional::stream).toList();
             if (!paths.isEmpty()) {
                 removed.accept(paths);
             }
-            if (batch.size() < size) {
+            if (!batch.full()) {
                 return deleted;
             }
         }
+    }
+
+    /** The exports one batch deleted (id to file path), and whether it was a full batch. */
+    private record Batch(Map<UUID, Optional<String>> deleted, boolean full) {
+    }
+
+    /**
+     * One batch: lock up to {@code size} expired exports (skipping those locked by others), read
+     * their paths, delete them, commit. Its paths are known before the DELETE, so when the
+     * connection is lost (perhaps while committing) the next attempt finds out which of them are
+     * gone and reports those, instead of losing their paths.
+     */
+    private Batch purgeBatch(int size) {
+        Map<UUID, Optional<String>> locked = new LinkedHashMap<>();
+        return engine.run(Tx.many("exports.purgeExpired"), LIBRARY_WRITE, tx -> {
+            if (!locked.isEmpty()) {
+                Set<UUID> still = new HashSet<>(tx.dsl().select(EXPORTS.ID).from(EXPORTS)
+                        .where(EXPORTS.ID.in(locked.keySet())).fetch(EXPORTS.ID));
+                Map<UUID, Optional<String>> gone = new LinkedHashMap<>(locked);
+                gone.keySet().removeAll(still);
+                if (!gone.isEmpty()) {
+                    return new Batch(gone, locked.size() == size);
+                }
+                locked.clear(); // the earlier attempt was rolled back: a batch of its own
+            }
+            tx.dsl().select(EXPORTS.ID, EXPORTS.FILE_PATH).from(EXPORTS)
+                    .where(EXPORTS.EXPIRES_AT.le(DSL.currentInstant()))
+                    .orderBy(EXPORTS.EXPIRES_AT).limit(size).forUpdate().skipLocked()
+                    .fetch().forEach(r -> locked.put(r.value1(), Optional.ofNullable(r.value2())));
+            if (locked.isEmpty()) {
+                return new Batch(Map.of(), false);
+            }
+            tx.dsl().deleteFrom(EXPORTS).where(EXPORTS.ID.in(locked.keySet())).execute();
+            return new Batch(new LinkedHashMap<>(locked), locked.size() == size);
+        });
     }
 
     static Export map(ExportsRecord r) {

@@ -23,13 +23,14 @@ public record Json(String text) {
      * Checks the text.
      *
      * @throws InvalidInputException if it is null or not a well-formed JSON object, or breaks
-     *     one of the rules above (the message names the rule, and a repeated key)
+     *     one of the rules above, nesting deeper than 256 levels included (the message names the
+     *     rule, never the text or a key of it)
      */
     public Json {
         if (text == null) {
             throw new InvalidInputException(null, "json", "must not be null");
         }
-        String problem = JsonSyntax.problem(text);
+        String problem = JsonRules.problem(text);
         if (problem != null) {
             throw new InvalidInputException(null, "json", problem);
         }
@@ -48,7 +49,7 @@ public record Json(String text) {
     }
 
     static boolean isObject(String text) {
-        return JsonSyntax.isObject(text);
+        return JsonRules.isObject(text);
     }
 
     JSONB jsonb() {

@@ -1,10 +1,13 @@
 package io.jeex.db.repository;
 
+import static io.jeex.db.internal.tx.RetryPolicy.Mode.LIBRARY_READ;
+import static io.jeex.db.internal.tx.RetryPolicy.Mode.LIBRARY_WRITE;
+
 import static io.jeex.db.codegen.Tables.PROJECTS;
 import static java.util.Objects.requireNonNull;
 
-import io.jeex.db.JeexDatabase;
 import io.jeex.db.codegen.tables.records.ProjectsRecord;
+import io.jeex.db.internal.tx.Transactions;
 import io.jeex.db.error.ConcurrentUpdateException;
 import io.jeex.db.error.IllegalTransitionException;
 import io.jeex.db.error.InvalidInputException;
@@ -29,16 +32,16 @@ import org.jooq.impl.DSL;
 public final class ProjectRepository {
 
     private static final String TABLE = "projects";
-    private final JeexDatabase db;
+    private final Transactions engine;
 
     /**
-     * Use {@link JeexDatabase#projects()}.
+     * Built by {@code JeexDatabase}: use {@link io.jeex.db.JeexDatabase#projects()}.
      *
-     * @param db the database
-     * @throws NullPointerException if {@code db} is null
+     * @param engine the engine's port for the repositories' work
+     * @throws NullPointerException if {@code engine} is null
      */
-    public ProjectRepository(JeexDatabase db) {
-        this.db = requireNonNull(db, "db");
+    public ProjectRepository(Transactions engine) {
+        this.engine = requireNonNull(engine, "engine");
     }
 
     /**
@@ -57,9 +60,11 @@ public final class ProjectRepository {
         UUID owner = Check.id(TABLE, "created_by", ownerId);
         String n = Check.text(TABLE, "name", name, Check.MAX_NAME);
         String l = Check.language(language);
-        return db.transaction(Tx.one("projects.create"), tx -> map(tx.dsl().insertInto(PROJECTS)
-                .set(PROJECTS.CREATED_BY, owner).set(PROJECTS.NAME, n).set(PROJECTS.LANGUAGE, l)
-                .returning().fetchOne()));
+        UUID id = Ids.next();
+        return engine.run(Tx.one("projects.create"), LIBRARY_WRITE, tx -> map(Inserts.once(tx.dsl(),
+                tx.dsl().insertInto(PROJECTS).set(PROJECTS.ID, id)
+                        .set(PROJECTS.CREATED_BY, owner).set(PROJECTS.NAME, n).set(PROJECTS.LANGUAGE, l),
+                PROJECTS, PROJECTS.ID, id, tx.attempt() > 1)));
     }
 
     /**
@@ -71,7 +76,7 @@ public final class ProjectRepository {
      */
     public Optional<Project> byId(UUID id) {
         UUID key = Check.id(TABLE, "id", id);
-        return db.readOnly(Tx.read("projects.byId"), tx -> tx.dsl().selectFrom(PROJECTS)
+        return engine.run(Tx.read("projects.byId"), LIBRARY_READ, tx -> tx.dsl().selectFrom(PROJECTS)
                 .where(PROJECTS.ID.eq(key)).fetchOptional().map(ProjectRepository::map));
     }
 
@@ -117,7 +122,7 @@ public final class ProjectRepository {
         int size = Check.limit(TABLE, limit);
         Optional<Key> after = Check.notNull(TABLE, "cursor", cursor,
                 "must not be null: pass Optional.empty() for the first page").map(c -> decode(c, order));
-        return db.readOnly(Tx.read("projects.listByOwner"), tx -> {
+        return engine.run(Tx.read("projects.listByOwner"), LIBRARY_READ, tx -> {
             Condition where = PROJECTS.CREATED_BY.eq(owner);
             if (status.isPresent()) {
                 where = where.and(PROJECTS.STATUS.eq(status.get().dbValue()));
@@ -161,7 +166,7 @@ public final class ProjectRepository {
     public Project rename(UUID id, String name) {
         UUID key = Check.id(TABLE, "id", id);
         String n = Check.text(TABLE, "name", name, Check.MAX_NAME);
-        return db.transaction(Tx.one("projects.rename"), tx -> map(NotFoundException.requireFound(
+        return engine.run(Tx.one("projects.rename"), LIBRARY_WRITE, tx -> map(NotFoundException.requireFound(
                 tx.dsl().update(PROJECTS).set(PROJECTS.NAME, n).where(PROJECTS.ID.eq(key)).returning().fetchOptional(),
                 TABLE, "project " + key)));
     }
@@ -181,11 +186,11 @@ public final class ProjectRepository {
         UUID key = Check.id(TABLE, "id", id);
         Check.notNull(TABLE, "status", to, "must not be null: pass the status to change to");
         List<String> from = to.previous().stream().map(ProjectStatus::dbValue).toList();
-        return db.transaction(Tx.many("projects.changeStatus"), tx -> {
+        return engine.run(Tx.many("projects.changeStatus"), LIBRARY_WRITE, tx -> {
             Optional<ProjectsRecord> updated = tx.dsl().update(PROJECTS).set(PROJECTS.STATUS, to.dbValue())
                     .where(PROJECTS.ID.eq(key)).and(PROJECTS.STATUS.in(from)).returning().fetchOptional();
             return map(Transitions.require(updated, tx.dsl(), PROJECTS, PROJECTS.ID, PROJECTS.STATUS, key, "project",
-                    to.dbValue()));
+                    to.dbValue(), tx.attempt() > 1));
         });
     }
 
@@ -209,7 +214,7 @@ public final class ProjectRepository {
             throw new InvalidInputException(TABLE, "updated_at", "must be the updated_at of the project as read");
         }
         Instant expected = expectedUpdatedAt.truncatedTo(ChronoUnit.MICROS);
-        return db.transaction(Tx.many("projects.changeStep"), tx -> {
+        return engine.run(Tx.many("projects.changeStep"), LIBRARY_WRITE, tx -> {
             // updated_at is set explicitly so that even a change to the same step bumps the version.
             Optional<ProjectsRecord> updated = tx.dsl().update(PROJECTS)
                     .set(PROJECTS.CURRENT_STEP, s).set(PROJECTS.UPDATED_AT, DSL.currentInstant())
@@ -218,7 +223,11 @@ public final class ProjectRepository {
             if (updated.isPresent()) {
                 return map(updated.get());
             }
-            NotFoundException.requireFound(currentRow(tx.dsl(), key), TABLE, "project " + key);
+            ProjectsRecord current = NotFoundException.requireFound(currentRow(tx.dsl(), key), TABLE,
+                    "project " + key);
+            if (tx.attempt() > 1 && current.getCurrentStep() == s && !expected.equals(current.getUpdatedAt())) {
+                return map(current); // an earlier attempt of this call, whose connection was lost, made the change
+            }
             ConcurrentUpdateException.requireUpdated(0, TABLE, "project " + key);
             throw new IllegalStateException("unreachable");
         });
@@ -228,13 +237,14 @@ public final class ProjectRepository {
      * Deletes a project with its document versions, agent executions and exports.
      *
      * @param id the project
-     * @return true if it existed
+     * @return true if it existed; after a lost connection, also when an earlier attempt of this
+     *     call already deleted it (the library cannot tell that from a project that never existed)
      * @throws InvalidInputException if the id is null
      */
     public boolean delete(UUID id) {
         UUID key = Check.id(TABLE, "id", id);
-        return db.transaction(Tx.one("projects.delete"),
-                tx -> tx.dsl().deleteFrom(PROJECTS).where(PROJECTS.ID.eq(key)).execute() == 1);
+        return engine.run(Tx.one("projects.delete"), LIBRARY_WRITE,
+                tx -> tx.dsl().deleteFrom(PROJECTS).where(PROJECTS.ID.eq(key)).execute() == 1 || tx.attempt() > 1);
     }
 
     private static Optional<ProjectsRecord> currentRow(DSLContext dsl, UUID id) {

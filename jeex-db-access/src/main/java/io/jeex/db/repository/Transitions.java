@@ -20,14 +20,22 @@ final class Transitions {
     }
 
     /**
+     * @param retry whether an earlier attempt of this call may have made the change already (its
+     *     connection was lost): a row already in the target status is then the change done
      * @return the updated row
      * @throws NotFoundException if there is no row with that id
      * @throws IllegalTransitionException if the row's status does not allow the change
      */
     static <R extends TableRecord<R>> R require(Optional<R> updated, DSLContext dsl, Table<R> table,
-            TableField<R, UUID> id, TableField<R, String> status, UUID key, String what, String to) {
+            TableField<R, UUID> id, TableField<R, String> status, UUID key, String what, String to, boolean retry) {
         if (updated.isPresent()) {
             return updated.get();
+        }
+        if (retry) {
+            Optional<R> row = dsl.selectFrom(table).where(id.eq(key)).fetchOptional();
+            if (row.isPresent() && to.equals(row.get().get(status))) {
+                return row.get();
+            }
         }
         String name = what + " " + key;
         String current = NotFoundException.requireFound(

@@ -1,6 +1,5 @@
 package io.jeex.db.repository;
 
-import io.jeex.db.internal.tx.LibraryReads;
 import io.jeex.db.tx.TxOptions;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,11 +20,11 @@ final class Tx {
     }
 
     /**
-     * A named read of one SELECT statement: read-only (on the replica when there is one) and
-     * auto-committed, which a caller's read-only work never is (see {@link LibraryReads}).
+     * A named read of one SELECT statement: read-only (on the replica when there is one). Run in
+     * the library-read mode, it is auto-committed, which a caller's read-only work never is.
      */
     static TxOptions read(String name) {
-        return READ.computeIfAbsent(name, LibraryReads::named);
+        return READ.computeIfAbsent(name, n -> TxOptions.named(n).withReadOnly(true).withSingleStatement(true));
     }
 
     /** A named operation of several statements, in one transaction. */

@@ -1,10 +1,13 @@
 package io.jeex.db.repository;
 
+import static io.jeex.db.internal.tx.RetryPolicy.Mode.LIBRARY_READ;
+import static io.jeex.db.internal.tx.RetryPolicy.Mode.LIBRARY_WRITE;
+
 import static io.jeex.db.codegen.Tables.USERS;
 import static java.util.Objects.requireNonNull;
 
-import io.jeex.db.JeexDatabase;
 import io.jeex.db.codegen.tables.records.UsersRecord;
+import io.jeex.db.internal.tx.Transactions;
 import io.jeex.db.error.NotFoundException;
 import io.jeex.db.tx.TxOptions;
 import java.util.Optional;
@@ -13,7 +16,7 @@ import org.jooq.impl.DSL;
 
 /**
  * Users: create, find, update, record sign-ins, delete. Each method runs in its own
- * transaction, or joins the caller's when called inside {@link JeexDatabase#transaction}.
+ * transaction, or joins the caller's when called inside {@link io.jeex.db.JeexDatabase#transaction}.
  * Deleting a user deletes their projects and everything in them; document versions they
  * wrote in other users' projects stay, without an author.
  */
@@ -23,22 +26,23 @@ public final class UserRepository {
     private static final TxOptions CREATE = Tx.one("users.create");
     private static final TxOptions BY_ID = Tx.read("users.byId");
     private static final Prepared<User> INSERT = Prepared.of(DSL.insertInto(USERS)
+            .set(USERS.ID, DSL.param("id", USERS.ID.getDataType()))
             .set(USERS.EMAIL, DSL.param("email", USERS.EMAIL.getDataType()))
             .set(USERS.NAME, DSL.param("name", USERS.NAME.getDataType()))
             .set(USERS.PROFILE_DATA, DSL.param("profile", USERS.PROFILE_DATA.getDataType()))
             .returning(), UserRepository::map);
     private static final Prepared<User> SELECT_BY_ID = Prepared.of(DSL.selectFrom(USERS)
             .where(USERS.ID.eq(DSL.param("id", USERS.ID.getDataType()))), UserRepository::map);
-    private final JeexDatabase db;
+    private final Transactions engine;
 
     /**
-     * Use {@link JeexDatabase#users()}.
+     * Built by {@code JeexDatabase}: use {@link io.jeex.db.JeexDatabase#users()}.
      *
-     * @param db the database
-     * @throws NullPointerException if {@code db} is null
+     * @param engine the engine's port for the repositories' work
+     * @throws NullPointerException if {@code engine} is null
      */
-    public UserRepository(JeexDatabase db) {
-        this.db = requireNonNull(db, "db");
+    public UserRepository(Transactions engine) {
+        this.engine = requireNonNull(engine, "engine");
     }
 
     /**
@@ -72,11 +76,16 @@ public final class UserRepository {
         String e = Check.email(TABLE, email);
         String n = Check.text(TABLE, "name", name, Check.MAX_NAME);
         Json p = Check.json(TABLE, "profile_data", profile, false);
-        return db.transaction(CREATE, tx -> INSERT.one(tx, ps -> {
-            ps.setString(1, e);
-            ps.setString(2, n);
-            ps.setString(3, p.text());
-        }));
+        UUID id = Ids.next();
+        return engine.run(CREATE, LIBRARY_WRITE, tx -> tx.attempt() == 1
+                ? INSERT.one(tx, ps -> {
+                    ps.setObject(1, id);
+                    ps.setString(2, e);
+                    ps.setString(3, n);
+                    ps.setString(4, p.text());
+                })
+                : map(Inserts.once(tx.dsl(), tx.dsl().insertInto(USERS).set(USERS.ID, id).set(USERS.EMAIL, e)
+                        .set(USERS.NAME, n).set(USERS.PROFILE_DATA, p.jsonb()), USERS, USERS.ID, id, true)));
     }
 
     /**
@@ -88,7 +97,7 @@ public final class UserRepository {
      */
     public Optional<User> byId(UUID id) {
         UUID key = Check.id(TABLE, "id", id);
-        return db.readOnly(BY_ID, tx -> SELECT_BY_ID.optional(tx, ps -> ps.setObject(1, key)));
+        return engine.run(BY_ID, LIBRARY_READ, tx -> SELECT_BY_ID.optional(tx, ps -> ps.setObject(1, key)));
     }
 
     /**
@@ -100,7 +109,7 @@ public final class UserRepository {
      */
     public Optional<User> byEmail(String email) {
         String e = Check.text(TABLE, "email", email, Check.MAX_EMAIL);
-        return db.readOnly(Tx.read("users.byEmail"), tx -> tx.dsl().selectFrom(USERS)
+        return engine.run(Tx.read("users.byEmail"), LIBRARY_READ, tx -> tx.dsl().selectFrom(USERS)
                 .where(DSL.lower(USERS.EMAIL).eq(DSL.lower(DSL.val(e)))).fetchOptional().map(UserRepository::map));
     }
 
@@ -117,7 +126,7 @@ public final class UserRepository {
     public User updateName(UUID id, String name) {
         UUID key = Check.id(TABLE, "id", id);
         String n = Check.text(TABLE, "name", name, Check.MAX_NAME);
-        return db.transaction(Tx.one("users.updateName"), tx -> found(key, tx.dsl().update(USERS)
+        return engine.run(Tx.one("users.updateName"), LIBRARY_WRITE, tx -> found(key, tx.dsl().update(USERS)
                 .set(USERS.NAME, n).where(USERS.ID.eq(key)).returning().fetchOptional()));
     }
 
@@ -134,7 +143,7 @@ public final class UserRepository {
     public User updateProfile(UUID id, Json profile) {
         UUID key = Check.id(TABLE, "id", id);
         Json p = Check.json(TABLE, "profile_data", profile, false);
-        return db.transaction(Tx.one("users.updateProfile"), tx -> found(key, tx.dsl().update(USERS)
+        return engine.run(Tx.one("users.updateProfile"), LIBRARY_WRITE, tx -> found(key, tx.dsl().update(USERS)
                 .set(USERS.PROFILE_DATA, p.jsonb()).where(USERS.ID.eq(key)).returning().fetchOptional()));
     }
 
@@ -148,7 +157,7 @@ public final class UserRepository {
      */
     public User recordLogin(UUID id) {
         UUID key = Check.id(TABLE, "id", id);
-        return db.transaction(Tx.one("users.recordLogin"), tx -> found(key, tx.dsl().update(USERS)
+        return engine.run(Tx.one("users.recordLogin"), LIBRARY_WRITE, tx -> found(key, tx.dsl().update(USERS)
                 .set(USERS.LAST_LOGIN_AT, DSL.currentInstant()).where(USERS.ID.eq(key)).returning().fetchOptional()));
     }
 
@@ -156,13 +165,15 @@ public final class UserRepository {
      * Deletes a user, their projects and everything in those projects.
      *
      * @param id the user
-     * @return true if the user existed
+     * @return true if the user existed; after a lost connection, also when an earlier attempt of
+     *     this call already deleted it (the library cannot tell that from a user that never
+     *     existed)
      * @throws io.jeex.db.error.InvalidInputException if the id is null
      */
     public boolean delete(UUID id) {
         UUID key = Check.id(TABLE, "id", id);
-        return db.transaction(Tx.one("users.delete"),
-                tx -> tx.dsl().deleteFrom(USERS).where(USERS.ID.eq(key)).execute() == 1);
+        return engine.run(Tx.one("users.delete"), LIBRARY_WRITE,
+                tx -> tx.dsl().deleteFrom(USERS).where(USERS.ID.eq(key)).execute() == 1 || tx.attempt() > 1);
     }
 
     private static User found(UUID id, Optional<UsersRecord> record) {

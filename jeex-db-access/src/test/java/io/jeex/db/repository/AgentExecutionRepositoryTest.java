@@ -117,7 +117,7 @@ class AgentExecutionRepositoryTest extends RepositoryTestBase {
         assertThatThrownBy(() -> db.agentExecutions().start(p.id(), "a\uD800", UUID.randomUUID(), null))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("agent_type");
         assertThatThrownBy(() -> db.agentExecutions().byProject(p.id(), 0)).isInstanceOf(InvalidInputException.class)
-                .hasMessage("limit must be between 1 and 1000, but was 0");
+                .hasMessage("limit must be between 1 and 1000");
         assertThatThrownBy(() -> db.agentExecutions().byProject(p.id(), 1001)).isInstanceOf(InvalidInputException.class);
         assertThatThrownBy(() -> db.agentExecutions().byProject(null, 10)).isInstanceOf(InvalidInputException.class);
         assertThatThrownBy(() -> db.agentExecutions().byCorrelationId(null)).isInstanceOf(InvalidInputException.class);

@@ -18,7 +18,7 @@ class JsonTest {
             // a surrogate pair, escaped and raw
             "{\"smile\": \"\\uD83D\\uDE00\", \"raw\": \"\uD83D\uDE00\"}"})
     void wellFormedObjectsAreAccepted(String text) {
-        assertThat(JsonSyntax.isObject(text)).isTrue();
+        assertThat(JsonRules.isObject(text)).isTrue();
         assertThat(Json.of(text).text()).isEqualTo(text);
     }
 
@@ -27,7 +27,7 @@ class JsonTest {
             "{a:1}", "{\"a\":01}", "{\"a\":1.}", "{\"a\":tru}", "{} {}", "{\"a\":\"\\x\"}", "{\"a\":\"\u0001\"}",
             "{'a':1}", "{\"a\":[1,]}", "{\"a\":\"\\u12\"}", "{\"a\":\"\\uD83D\\u12\"}"})
     void anythingElseIsRejected(String text) {
-        assertThat(JsonSyntax.isObject(text)).isFalse();
+        assertThat(JsonRules.isObject(text)).isFalse();
         assertThatThrownBy(() -> Json.of(text)).isInstanceOf(InvalidInputException.class)
                 .hasMessage("json must be a JSON object ({...})");
     }
@@ -35,20 +35,22 @@ class JsonTest {
     @ParameterizedTest
     @ValueSource(strings = {"{\"a\": 1, \"a\": 2}", "{\"a\": 1, \"b\": 2, \"a\": 1}", "{\"a\": 1, \"\\u0061\": 2}",
             "{\"x\": [{\"a\": 1, \"b\": {\"c\": 0}, \"a\": 2}]}"})
-    void aKeyRepeatedWithinOneObjectIsRejectedAndNamed(String text) {
+    void aKeyRepeatedWithinOneObjectIsRejectedWithoutNamingIt(String text) {
         // jsonb would keep only the last value: {"a":1,"a":2} would be stored as {"a": 2}
-        assertThat(JsonSyntax.isObject(text)).isFalse();
+        assertThat(JsonRules.isObject(text)).isFalse();
         assertThatThrownBy(() -> Json.of(text)).isInstanceOf(InvalidInputException.class)
-                .hasMessageContaining("must not repeat a key").hasMessageContaining("\"a\" twice");
+                .hasMessageContaining("must not repeat a key").hasMessageNotContaining("\"a\"");
     }
 
     @Test
-    void aRepeatedKeyIsShownShortAndWithoutControlCharacters() {
-        String key = "k\\n" + "x".repeat(100);
-        assertThatThrownBy(() -> Json.of("{\"" + key + "\": 1, \"" + key + "\": 2}"))
-                .isInstanceOf(InvalidInputException.class)
-                .hasMessageContaining("\"k?" + "x".repeat(62) + "...\" twice")
-                .hasMessageNotContaining("\n");
+    void aRepeatedKeyIsNotShownAnywhereInTheError() {
+        String key = "secretKeyName";
+        Throwable e = org.assertj.core.api.Assertions.catchThrowable(
+                () -> Json.of("{\"" + key + "\": 1, \"" + key + "\": 2}"));
+        java.io.StringWriter printed = new java.io.StringWriter();
+        e.printStackTrace(new java.io.PrintWriter(printed));
+        assertThat(e).isInstanceOf(InvalidInputException.class).hasNoCause();
+        assertThat(printed.toString()).doesNotContain(key);
     }
 
     @ParameterizedTest
@@ -76,8 +78,10 @@ class JsonTest {
     @Test
     void absurdNestingIsRejectedWithoutExhaustingTheStack() {
         String deep = "{\"a\":".repeat(100_000) + "1" + "}".repeat(100_000);
-        assertThat(JsonSyntax.isObject(deep)).isFalse();
+        assertThat(JsonRules.isObject(deep)).isFalse();
+        assertThatThrownBy(() -> Json.of(deep)).hasMessageContaining("must not nest")
+                .hasMessageContaining("256 levels");
         String fine = "{\"a\":".repeat(100) + "1" + "}".repeat(100);
-        assertThat(JsonSyntax.isObject(fine)).isTrue();
+        assertThat(JsonRules.isObject(fine)).isTrue();
     }
 }

@@ -102,7 +102,7 @@ class UserRepositoryTest extends RepositoryTestBase {
         assertThatThrownBy(() -> db.users().updateProfile(ada.id(), null)).isInstanceOf(InvalidInputException.class)
                 .hasMessage("profile_data must not be null");
         assertThatThrownBy(() -> db.users().updateProfile(ada.id(), Json.of("{\"theme\": \"light\", \"theme\": 1}")))
-                .isInstanceOf(InvalidInputException.class).hasMessageContaining("\"theme\" twice");
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("must not repeat a key").hasMessageNotContaining("theme");
         assertThatThrownBy(() -> db.users().updateProfile(ada.id(), Json.of("{\"theme\": \"\\u0000\"}")))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("\\u0000");
         assertThatThrownBy(() -> db.users().updateProfile(ada.id(), Json.of("{\"theme\": \"\\uD800\"}")))

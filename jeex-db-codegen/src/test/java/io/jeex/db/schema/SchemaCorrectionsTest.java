@@ -93,17 +93,17 @@ class SchemaCorrectionsTest {
     void aMigrationOlderThanTheAppliedOnesIsNeverAppliedOutOfOrder(TestDatabase db, DSLContext dsl) {
         assertThat(JeexSchema.flywayConfiguration(db.dataSource()).isOutOfOrder()).isFalse();
 
-        // The database looks as if version 2 had been applied but not version 1: with out-of-order
-        // migrations off, Flyway refuses to migrate instead of applying V1 behind version 2.
+        // The database looks as if a later version had been applied but not version 1: with
+        // out-of-order migrations off, Flyway refuses to migrate instead of applying V1 behind it.
         assertThat(dsl.execute("delete from " + JeexSchema.HISTORY_TABLE + " where version = '1'")).isOne();
         dsl.execute("insert into " + JeexSchema.HISTORY_TABLE + " (installed_rank, version, description, type, script,"
                 + " checksum, installed_by, execution_time, success)"
-                + " values (2, '2', 'later', 'SQL', 'V2__later.sql', 0, current_user, 0, true)");
+                + " values (99, '99', 'later', 'SQL', 'V99__later.sql', 0, current_user, 0, true)");
 
         assertThatThrownBy(() -> JeexSchema.flyway(db.dataSource()).migrate())
                 .isInstanceOf(FlywayValidateException.class)
                 .hasMessageContaining("not applied");
         assertThat(dsl.fetchValue("select count(*) from " + JeexSchema.HISTORY_TABLE + " where version = '1'"))
-                .as("V1 was not applied behind version 2").isEqualTo(0L);
+                .as("V1 was not applied behind version 99").isEqualTo(0L);
     }
 }

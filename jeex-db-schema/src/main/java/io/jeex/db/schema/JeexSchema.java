@@ -103,6 +103,19 @@ public final class JeexSchema {
     }
 
     /**
+     * The version the migrations bring a database to: that of the newest versioned script.
+     *
+     * @return for example {@code 2} for {@code V2__acting_user_function.sql}
+     * @throws UncheckedIOException if the class path cannot be read
+     */
+    public static String latestVersion() {
+        return migrationScripts().stream().filter(f -> f.startsWith("V") && f.contains("__"))
+                .map(f -> f.substring(1, f.indexOf("__")))
+                .max(java.util.Comparator.comparing(org.flywaydb.core.api.MigrationVersion::fromVersion))
+                .orElseThrow(() -> new IllegalStateException("no versioned migration on the class path"));
+    }
+
+    /**
      * Returns a SHA-256 hash (lower-case hex) of the names and contents of all migration
      * scripts. It changes whenever a script is added, renamed or edited, so it names
      * things derived from the migrations: template databases, generated code.

@@ -1,6 +1,10 @@
 package io.jeex.db.internal.error;
 
-/** What kind of failure an exception is, decided from the SQLSTATEs in its cause chain. */
+/**
+ * What kind of failure an attempt ended with. Decided by where the failure came from first
+ * (the pool, the driver, the server, or the work itself), then, for the database's own
+ * failures, by the SQLSTATEs in the cause chain.
+ */
 public enum Category {
     /** 23505. */
     UNIQUE_VIOLATION,
@@ -12,7 +16,7 @@ public enum Category {
     NOT_NULL_VIOLATION,
     /** Other class 23 states (exclusion, restrict). */
     OTHER_CONSTRAINT_VIOLATION,
-    /** 40001. */
+    /** 40001, or the library's own finding that the transaction's snapshot was too old for its write. */
     SERIALIZATION_FAILURE,
     /** 40P01. */
     DEADLOCK,
@@ -22,19 +26,26 @@ public enum Category {
     STATEMENT_TIMEOUT,
     /** No pooled connection became free within the acquire timeout, and none failed to open. */
     POOL_TIMEOUT,
-    /** Classes 08 and 53, 57P01-57P03, an I/O failure, or a pool timeout caused by failing connects. */
+    /**
+     * Classes 08 and 53, 57P01-57P03, an I/O failure of the driver, or a connection that could
+     * not be opened.
+     */
     CONNECTION_FAILURE,
     /** 42501. */
     PERMISSION_DENIED,
     /**
-     * Class 28: the server refused the login (wrong password, unknown role, no pg_hba.conf entry),
-     * usually seen as a pool acquire timeout whose last connect failed so.
+     * Class 28: the server refused the login (wrong password, unknown role, no pg_hba.conf entry).
      */
     AUTHENTICATION_FAILED,
-    /** Any other SQLSTATE. */
+    /** Any other SQLSTATE, or a failure of the driver without one. */
     OTHER_SQL,
-    /** No SQLSTATE in the chain: not a database error. */
-    NOT_SQL;
+    /**
+     * The work threw an exception of its own: not from a statement of this transaction, whatever
+     * its type or causes (an HTTP call's {@code IOException}, another database's error).
+     */
+    WORK_EXCEPTION,
+    /** The handle was closed, or closing cancelled the work. */
+    CLOSED;
 
     /**
      * @return whether the failure says something about the database's availability, the only
@@ -47,6 +58,11 @@ public enum Category {
     /** @return whether the failure is a lost race that a retry can win */
     public boolean isContention() {
         return this == SERIALIZATION_FAILURE || this == DEADLOCK;
+    }
+
+    /** @return whether the database itself reported or caused the failure (not the work, not closing) */
+    public boolean isDatabase() {
+        return this != WORK_EXCEPTION && this != CLOSED;
     }
 
     /** @return a short, bounded tag value for metrics */

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.jeex.db.error.AuthenticationFailedException;
 import io.jeex.db.error.CheckViolationException;
 import io.jeex.db.error.ConstraintViolationException;
+import io.jeex.db.error.DatabaseClosedException;
 import io.jeex.db.error.DatabaseTimeoutException;
 import io.jeex.db.error.DatabaseUnavailableException;
 import io.jeex.db.error.ErrorContext;
@@ -43,40 +44,66 @@ public final class ErrorTranslator {
     }
 
     /**
-     * Translates the final failure of a transaction (or of a statement outside one).
+     * Translates a failure that came from the database (the pool, the driver or the server),
+     * classified by its SQLSTATEs.
      *
      * @param failure what was thrown
      * @param attempts how many attempts were made
      * @param txName the transaction's name, for the message
-     * @param duringCommit whether the failure came from {@code Connection.commit()}
-     * @return the typed error; a {@link JeexDbException} thrown by the work itself is returned
-     *     unchanged; null when the failure is no database error and should reach the caller as it
-     *     is (an unchecked exception or an error thrown by the work)
+     * @return the typed error; a {@link JeexDbException} is returned unchanged
      */
-    public RuntimeException translate(Throwable failure, int attempts, String txName, boolean duringCommit) {
+    public JeexDbException translate(Throwable failure, int attempts, String txName) {
         requireNonNull(failure, "failure");
         if (failure instanceof JeexDbException j) {
             return j;
         }
-        Category category = SqlStates.classify(failure);
-        if (category == Category.NOT_SQL) {
-            if (failure instanceof RuntimeException || failure instanceof Error) {
-                return null;
-            }
+        return translate(failure, SqlStates.classify(failure), attempts, txName, false);
+    }
+
+    /**
+     * Translates the final failure of a transaction (or of a statement outside one) whose
+     * category was decided by its origin. Never fails for a chain without SQLSTATE, with cycles,
+     * or with nulls in it.
+     *
+     * @param failure what was thrown
+     * @param category its category; {@link Category#WORK_EXCEPTION} wraps the failure in
+     *     {@link TransactionWorkException}
+     * @param attempts how many attempts were made
+     * @param txName the transaction's name, for the message
+     * @param outcomeUnknown whether the transaction may have committed (a connection lost during
+     *     COMMIT, or while an auto-committed statement ran)
+     * @return the typed error; a {@link JeexDbException} of a database category is returned unchanged
+     */
+    public JeexDbException translate(Throwable failure, Category category, int attempts, String txName,
+                                     boolean outcomeUnknown) {
+        requireNonNull(failure, "failure");
+        requireNonNull(category, "category");
+        int tries = Math.max(1, attempts);
+        if (category == Category.WORK_EXCEPTION) {
             return new TransactionWorkException("transaction '" + txName + "' failed: its work threw "
-                    + failure.getClass().getName(), new ErrorContext(null, null, null, null, attempts), failure);
+                    + failure.getClass().getName(), new ErrorContext(null, null, null, null, tries), failure);
+        }
+        if (category == Category.CLOSED) {
+            return failure instanceof DatabaseClosedException closed ? closed
+                    : new DatabaseClosedException("the database handle was closed while transaction '" + txName
+                    + "' ran; it was stopped and not committed", new ErrorContext(null, null, null, null, tries),
+                    failure);
+        }
+        if (failure instanceof JeexDbException j && !(outcomeUnknown && category == Category.CONNECTION_FAILURE)) {
+            return j;
         }
         ServerErrorMessage server = SqlStates.serverError(failure);
         String state = SqlStates.sqlState(failure);
         String constraint = server == null ? null : server.getConstraint();
         String table = server == null ? null : server.getTable();
         String column = server == null ? null : server.getColumn();
-        ErrorContext context = new ErrorContext(state, constraint, table, column, attempts);
-        if (duringCommit && category == Category.CONNECTION_FAILURE) {
+        ErrorContext context = new ErrorContext(state, constraint, table, column, tries);
+        if (outcomeUnknown && category == Category.CONNECTION_FAILURE) {
             return new OutcomeUnknownException(message("the connection was lost while committing: the transaction "
                     + "may or may not have been committed; check before repeating it", context, txName, null), context, failure);
         }
-        if (state.startsWith("22") && !includeDetail) {
+        boolean dataError = state != null && state.startsWith("22");
+        if (dataError && !includeDetail) {
             failure = withheld(failure, state);
         }
         String detail = includeDetail && server != null ? server.getDetail() : null;
@@ -127,7 +154,7 @@ public final class ErrorTranslator {
      * @return the typed error, with the translated failure as its cause
      */
     public TransactionAbortedException aborted(Throwable failure, int attempts, String txName) {
-        RuntimeException cause = failure == null ? null : translate(failure, attempts, txName, false);
+        RuntimeException cause = failure == null ? null : translate(failure, attempts, txName);
         ErrorContext context = cause instanceof JeexDbException j
                 ? new ErrorContext(j.sqlState(), j.constraint(), j.table(), j.column(), attempts)
                 : new ErrorContext(null, null, null, null, attempts);
@@ -152,7 +179,7 @@ public final class ErrorTranslator {
     }
 
     private String otherSentence(String state, ServerErrorMessage server, Throwable failure) {
-        if (state.startsWith("22") && !includeDetail) {
+        if (state != null && state.startsWith("22") && !includeDetail) {
             return "the database rejected a value (data exception); the value is not shown, set includeErrorDetail "
                     + "to see it";
         }
@@ -171,7 +198,7 @@ public final class ErrorTranslator {
     private static String clientMessage(Throwable failure) {
         SQLException e = SqlStates.find(failure, SQLException.class);
         Throwable t = e != null ? e : failure;
-        String text = t.getMessage() != null ? t.getMessage() : t.getClass().getName();
+        String text = t.getMessage() != null ? JdbcUrls.mask(t.getMessage()) : t.getClass().getName();
         Throwable cause = t.getCause();
         if (t instanceof SQLTransientConnectionException && cause != null && cause != t && cause.getMessage() != null
                 && !text.contains(cause.getMessage())) {

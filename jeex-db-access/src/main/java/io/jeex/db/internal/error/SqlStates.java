@@ -22,8 +22,13 @@ public final class SqlStates {
     }
 
     /**
-     * @param failure any throwable
-     * @return its category
+     * Classifies a failure that came from the database (the pool, the driver or the server; the
+     * caller decides that by origin, never this method by type): by the first SQLSTATE in its
+     * cause chain; without one, a pool timeout, an I/O failure of the driver (a lost
+     * connection), or {@link Category#OTHER_SQL}.
+     *
+     * @param failure a failure of the database
+     * @return its category; never {@link Category#WORK_EXCEPTION} or {@link Category#CLOSED}
      */
     public static Category classify(Throwable failure) {
         String state = sqlState(failure);
@@ -32,7 +37,7 @@ public final class SqlStates {
             if (poolTimeout) {
                 return Category.POOL_TIMEOUT;
             }
-            return find(failure, IOException.class) != null ? Category.CONNECTION_FAILURE : Category.NOT_SQL;
+            return find(failure, IOException.class) != null ? Category.CONNECTION_FAILURE : Category.OTHER_SQL;
         }
         if (isConnectionState(state)) {
             return Category.CONNECTION_FAILURE;

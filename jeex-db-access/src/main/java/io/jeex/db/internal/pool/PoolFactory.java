@@ -17,25 +17,31 @@ public final class PoolFactory {
 
     /**
      * Builds a pool. It starts without waiting for the database ({@code initializationFailTimeout
-     * = -1}): a service may start before its database, and failures surface on use.
+     * = -1}): a service may start before its database, and failures surface on use. Its
+     * connections are opened through {@link ConnectAttempts}, so that callers fail at once
+     * while the server cannot be reached ({@link Acquirer}).
      *
      * @param config the configuration
      * @param poolName the pool's name (log lines, metrics)
      * @param url the JDBC URL
      * @param password the password, or null
      * @param registry where HikariCP publishes its pool meters, or null for none
-     * @return the pool
+     * @return the pool's acquirer, which holds the pool
      */
-    public static HikariDataSource pool(JeexDbConfig config, String poolName, String url, String password,
-                                        MeterRegistry registry) {
+    public static Acquirer pool(JeexDbConfig config, String poolName, String url, String password,
+                                MeterRegistry registry) {
+        Properties driver = driverProperties(config, config.applicationName());
+        config.user().ifPresent(u -> driver.setProperty("user", u));
+        if (password != null) {
+            driver.setProperty("password", password);
+        }
+        long loginMillis = seconds(config) * 1000L;
+        ConnectAttempts attempts = new ConnectAttempts(url, driver, loginMillis + 1000);
+        AcquireMetrics metrics = new AcquireMetrics(registry != null ? registry
+                : new io.micrometer.core.instrument.composite.CompositeMeterRegistry());
         HikariConfig h = new HikariConfig();
         h.setPoolName(poolName);
-        h.setDriverClassName("org.postgresql.Driver");
-        h.setJdbcUrl(url);
-        config.user().ifPresent(h::setUsername);
-        if (password != null) {
-            h.setPassword(password);
-        }
+        h.setDataSource(attempts);
         h.setMinimumIdle(config.poolSize());
         h.setMaximumPoolSize(config.maximumPoolSize());
         h.setConnectionTimeout(config.acquireTimeout().toMillis());
@@ -45,11 +51,8 @@ public final class PoolFactory {
         h.setKeepaliveTime(config.keepaliveTime().toMillis());
         h.setInitializationFailTimeout(-1);
         h.setAutoCommit(true);
-        h.setDataSourceProperties(driverProperties(config, config.applicationName()));
-        if (registry != null) {
-            h.setMetricRegistry(registry);
-        }
-        return new HikariDataSource(h);
+        h.setMetricsTrackerFactory(metrics);
+        return new Acquirer(new HikariDataSource(h), attempts, metrics, config.acquireTimeout().toMillis());
     }
 
     /**
@@ -96,6 +99,9 @@ public final class PoolFactory {
         Properties p = new Properties();
         p.setProperty("ApplicationName", applicationName);
         p.setProperty("connectTimeout", Integer.toString(seconds(config)));
+        // The whole login (TCP, TLS, authentication) within the connect timeout: a server that
+        // accepts and never answers is an unreachable one, not a wait without end.
+        p.setProperty("loginTimeout", Integer.toString(seconds(config)));
         p.setProperty("tcpKeepAlive", "true");
         // false keeps PostgreSQL's DETAIL (row values) out of pgjdbc's exception messages.
         p.setProperty("logServerErrorDetail", Boolean.toString(config.includeErrorDetail()));

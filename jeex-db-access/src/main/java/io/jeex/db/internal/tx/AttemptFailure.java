@@ -1,40 +1,51 @@
 package io.jeex.db.internal.tx;
 
 import io.jeex.db.internal.error.Category;
-import io.jeex.db.internal.error.SqlStates;
 
 /**
- * One failed attempt, as seen by the circuit breaker and the retry: the failure, where it
- * happened and whether a statement of the work may have run. Carries no stack trace of its
- * own; the cause has it.
+ * One failed attempt, as the retry decision sees it: the failure (untranslated), its category
+ * (decided by origin first), where it happened and what of the work may have run. Carries no
+ * stack trace of its own; the cause has it.
  */
 final class AttemptFailure extends RuntimeException {
 
-    private final Phase phase;
-    private final boolean workMayHaveRun;
-    private final Category category;
+    private static final long serialVersionUID = 1L;
 
-    AttemptFailure(Throwable cause, Phase phase, boolean workMayHaveRun) {
-        super(cause.toString(), cause, false, false);
+    private final transient Category category;
+    private final transient Phase phase;
+    private final transient RetryPolicy.Stage stage;
+    private final boolean aborted;
+    private final boolean restart;
+
+    AttemptFailure(Throwable cause, Category category, Phase phase, RetryPolicy.Stage stage, boolean aborted,
+                   boolean restart) {
+        super(String.valueOf(cause), cause, false, false);
+        this.category = category;
         this.phase = phase;
-        this.workMayHaveRun = workMayHaveRun;
-        this.category = SqlStates.classify(cause);
-    }
-
-    Phase phase() {
-        return phase;
-    }
-
-    boolean workMayHaveRun() {
-        return workMayHaveRun;
+        this.stage = stage;
+        this.aborted = aborted;
+        this.restart = restart;
     }
 
     Category category() {
         return category;
     }
 
-    /** @return whether the circuit breaker counts this failure against the database */
-    boolean isInfrastructure() {
-        return category.isInfrastructure();
+    Phase phase() {
+        return phase;
+    }
+
+    RetryPolicy.Stage stage() {
+        return stage;
+    }
+
+    /** @return whether PostgreSQL aborted the transaction at a statement whose error the work caught */
+    boolean aborted() {
+        return aborted;
+    }
+
+    /** @return whether the library's own write asked for the call to run again (not a failure) */
+    boolean restart() {
+        return restart;
     }
 }

@@ -25,9 +25,6 @@ public final class Jdbc {
      * @throws IllegalStateException if single-statement work runs a second statement
      */
     public static <T> T run(Transaction tx, String sql, JdbcStatement<T> statement) throws SQLException {
-        if (!(tx instanceof TransactionImpl impl)) {
-            throw new IllegalArgumentException("not a transaction of this library: " + tx);
-        }
-        return impl.run(sql, statement);
+        return TransactionImpl.of(tx).run(sql, statement);
     }
 }

@@ -1,13 +1,17 @@
 package io.jeex.db.internal.tx;
 
+import io.jeex.db.error.JeexDbException;
+import io.jeex.db.internal.error.Category;
 import io.jeex.db.internal.error.SqlStates;
 import io.jeex.db.tx.Transaction;
 import io.jeex.db.tx.TxOptions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.jooq.Configuration;
 import org.jooq.DSLContext;
 import org.jooq.ExecuteContext;
@@ -16,6 +20,7 @@ import org.jooq.conf.Settings;
 import org.jooq.impl.DSL;
 import org.jooq.impl.DefaultConnectionProvider;
 import org.jooq.impl.DefaultExecuteListenerProvider;
+import org.postgresql.PGConnection;
 import org.postgresql.core.BaseConnection;
 import org.postgresql.core.TransactionState;
 
@@ -26,9 +31,12 @@ import org.postgresql.core.TransactionState;
  * does not count: it returned nothing the work could have acted on, and its transaction was
  * never committed.
  *
- * <p>Also records the first statement that failed with a database error, seen through
- * {@link #dsl()}, {@link #run} or a nested call: PostgreSQL aborts the transaction there, and
- * the runner must not report work that caught that failure as committed.
+ * <p>Records, by identity, every failure that a statement of this transaction raised (through
+ * {@link #dsl()}, {@link #run} or a nested call's translation): only those are the database's.
+ * Anything else the work throws is the work's own, whatever its type or causes.
+ *
+ * <p>Also records the first statement that failed with a database error: PostgreSQL aborts the
+ * transaction there, and the runner must not report work that caught that failure as committed.
  */
 final class TransactionImpl implements Transaction {
 
@@ -39,15 +47,19 @@ final class TransactionImpl implements Transaction {
     private final boolean autoCommit;
     private final StatementObserver observer;
     private final int queryTimeoutSeconds;
+    private final CallState call;
     private DSLContext dsl;
     private Throwable failure;
     private Map<Throwable, Throwable> translations;
+    private final Set<Throwable> observed = Collections.newSetFromMap(new IdentityHashMap<>());
     private int started;
     private int statements;
     private boolean connectionHandedOut;
+    private volatile boolean cancelled;
+    private String restart;
 
     TransactionImpl(Connection connection, TxOptions options, int attempt, Configuration base, boolean autoCommit,
-                    StatementObserver observer, int queryTimeoutSeconds) {
+                    StatementObserver observer, int queryTimeoutSeconds, CallState call) {
         this.connection = connection;
         this.options = options;
         this.attempt = attempt;
@@ -55,6 +67,19 @@ final class TransactionImpl implements Transaction {
         this.autoCommit = autoCommit;
         this.observer = observer;
         this.queryTimeoutSeconds = queryTimeoutSeconds;
+        this.call = call;
+    }
+
+    /**
+     * @param tx a transaction of this library
+     * @return its implementation
+     * @throws IllegalArgumentException if it is not one
+     */
+    static TransactionImpl of(Transaction tx) {
+        if (tx instanceof TransactionImpl impl) {
+            return impl;
+        }
+        throw new IllegalArgumentException("not a transaction of this library: " + tx);
     }
 
     /** Runs one statement with plain JDBC, counted and observed like a jOOQ statement. */
@@ -71,6 +96,7 @@ final class TransactionImpl implements Transaction {
             return result;
         } catch (SQLException | RuntimeException e) {
             observer.statement(sql, System.nanoTime() - start, e);
+            observe(e);
             statementFailed(e);
             throw e;
         }
@@ -117,7 +143,21 @@ final class TransactionImpl implements Transaction {
 
         @Override
         public void exception(ExecuteContext ctx) {
+            // Only a failure of the driver or the server is the database's: jOOQ also passes on
+            // what its listeners or the work's own code threw, which stays the work's.
+            if (ctx.sqlException() != null) {
+                observe(ctx.sqlException());
+                observe(ctx.exception());
+            }
             statementFailed(ctx.sqlException() != null ? ctx.sqlException() : ctx.exception());
+        }
+    }
+
+    private void observe(Throwable e) {
+        if (e != null) {
+            synchronized (observed) {
+                observed.add(e);
+            }
         }
     }
 
@@ -153,6 +193,7 @@ final class TransactionImpl implements Transaction {
             translations = new IdentityHashMap<>();
         }
         translations.put(translated, raw);
+        observe(raw);
     }
 
     /**
@@ -162,6 +203,89 @@ final class TransactionImpl implements Transaction {
     Throwable untranslated(Throwable e) {
         Throwable raw = translations == null ? null : translations.get(e);
         return raw != null ? raw : e;
+    }
+
+    /**
+     * Whether a failure thrown out of the work came from the database: it is (by identity) what
+     * a statement of this transaction raised, or, once the raw connection was handed out, a
+     * {@link SQLException} with a SQLSTATE (the work used JDBC on this transaction's
+     * connection). Everything else is the work's own.
+     *
+     * @param thrown what the work threw, untranslated
+     * @return whether the database raised it
+     */
+    boolean fromDatabase(Throwable thrown) {
+        synchronized (observed) {
+            if (observed.contains(thrown)) {
+                return true;
+            }
+        }
+        return connectionHandedOut && thrown instanceof SQLException s && s.getSQLState() != null
+                && !(thrown instanceof java.sql.SQLTransientConnectionException);
+    }
+
+    /**
+     * The category of what ended this attempt, decided by origin first.
+     *
+     * @param thrown what was thrown, untranslated
+     * @param phase where the attempt was
+     * @param closing whether the handle is closing
+     * @return the category
+     */
+    Category categorize(Throwable thrown, Phase phase, boolean closing) {
+        if (cancelled) {
+            return Category.CLOSED;
+        }
+        if (restart != null && phase == Phase.WORK) {
+            return Category.SERIALIZATION_FAILURE;
+        }
+        boolean database = phase != Phase.WORK || fromDatabase(thrown);
+        if (!database) {
+            return Category.WORK_EXCEPTION;
+        }
+        if (closing && thrown instanceof SQLException && String.valueOf(thrown.getMessage()).contains("has been closed")) {
+            return Category.CLOSED;
+        }
+        return SqlStates.classify(thrown);
+    }
+
+    /**
+     * Asks the runner to roll this attempt back and run the call again, after waiting for the
+     * given advisory lock outside any transaction: the library's own write found that the
+     * transaction's snapshot predates a concurrent write it must see (see
+     * {@link CallState#lockWaits()}).
+     *
+     * @param why what was found, for the final error if the call runs out of time
+     * @param lockKey the text whose {@code hashtextextended} is the advisory lock to wait for
+     */
+    void restart(String why, String lockKey) {
+        restart = why;
+        call.waitForLock(lockKey);
+    }
+
+    /** @return why the library asked to run this call again, or null */
+    String restartReason() {
+        return restart;
+    }
+
+    /** Cancels the statement running on this transaction's connection (close() after its drain timeout). */
+    void cancel() {
+        cancelled = true;
+        try {
+            connection.unwrap(PGConnection.class).cancelQuery();
+        } catch (SQLException | RuntimeException e) {
+            // the connection is closed or broken: nothing runs on it
+        }
+    }
+
+    /** @return whether closing cancelled this transaction */
+    boolean cancelled() {
+        return cancelled;
+    }
+
+    /** @return the state of the whole call, across attempts */
+    CallState call() {
+        return call;
     }
 
     @Override
@@ -177,6 +301,11 @@ final class TransactionImpl implements Transaction {
     /** @return whether a statement of the work was sent (it may have committed in auto-commit mode) */
     boolean statementStarted() {
         return started > 0;
+    }
+
+    /** @return whether this attempt runs auto-committed */
+    boolean autoCommit() {
+        return autoCommit;
     }
 
     @Override
@@ -197,5 +326,10 @@ final class TransactionImpl implements Transaction {
     /** @return whether a statement of the work may have run */
     boolean workMayHaveRun() {
         return statements > 0 || connectionHandedOut;
+    }
+
+    /** @return whether {@code e} is a typed error a nested call made from a failure of this transaction */
+    boolean translatedHere(Throwable e) {
+        return e instanceof JeexDbException && translations != null && translations.containsKey(e);
     }
 }

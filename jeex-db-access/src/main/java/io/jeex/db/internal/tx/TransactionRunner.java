@@ -11,20 +11,22 @@ import io.jeex.db.JeexDbConfig;
 import io.jeex.db.error.DatabaseUnavailableException;
 import io.jeex.db.error.ErrorContext;
 import io.jeex.db.error.JeexDbException;
-import io.jeex.db.error.TransactionAbortedException;
+import io.jeex.db.error.SerializationFailureException;
+import io.jeex.db.error.TransactionWorkException;
 import io.jeex.db.internal.Durations;
 import io.jeex.db.internal.error.Category;
 import io.jeex.db.internal.error.ErrorTranslator;
 import io.jeex.db.internal.error.SqlStates;
+import io.jeex.db.internal.pool.Acquirer;
 import io.jeex.db.tx.IsolationLevel;
 import io.jeex.db.tx.TransactionWork;
 import io.jeex.db.tx.TxOptions;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
-import javax.sql.DataSource;
+import java.util.Locale;
 import org.jooq.Configuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,36 +34,51 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs transactions as {@code Retry(CircuitBreaker(attempt))}:
  * <ol>
- *   <li>the attempt borrows a connection, begins the transaction with its options as the first
- *       statement ({@code SET TRANSACTION ...; SET LOCAL statement_timeout ...;
- *       set_config('jeex.acting_user_id', ..., true)}), runs the work and commits;</li>
- *   <li>the circuit breaker records only infrastructure failures of the attempt (connection
- *       failures, pool timeouts) and, when open, refuses the attempt without running it;</li>
- *   <li>between the breaker and the retry, the failure is classified: contention (40001,
- *       40P01, and 55P03 if configured) is retried; a connection failure only when no statement
- *       of the work had run or the work is idempotent, and never during COMMIT; an open breaker
- *       never. The wait is chosen here (full jitter) and the overall deadline checked;</li>
- *   <li>Resilience4j's {@link Retry} retries what was marked retryable, up to the maximum
- *       number of attempts.</li>
+ *   <li>the attempt borrows a connection (failing at once when the server cannot be reached,
+ *       see {@link Acquirer}), begins the transaction with its options as the first statement
+ *       ({@code SET TRANSACTION ...; SET LOCAL ...}), runs the work and commits;</li>
+ *   <li>a failure is categorised by where it came from (the pool, the driver, the server, or
+ *       the work itself) and handed to the pure {@link RetryPolicy}, which says whether to run
+ *       again, what the circuit breaker records and whether the outcome is unknown; an open
+ *       breaker refuses the attempt without running it;</li>
+ *   <li>Resilience4j's {@link Retry} runs the attempts, waiting what the runner chose
+ *       (exponential backoff with full jitter, within the deadline).</li>
  * </ol>
  * Only the outermost call on a thread does this; a nested call joins the running transaction.
  */
-public final class TransactionRunner {
+public final class TransactionRunner implements Transactions {
 
     private static final Logger LOG = LoggerFactory.getLogger(TransactionRunner.class);
 
-    /** A route to a database: the primary, or the read replica. */
-    public record Route(String name, DataSource dataSource, CircuitBreaker breaker) {
+    /**
+     * Resilience4j's own attempt limit: a safety net only. The runner counts attempts itself,
+     * because the library's restarts (waiting for a lock its snapshot must see) are no failures.
+     */
+    static final int RESILIENCE4J_MAX_ATTEMPTS = 10_000;
+
+    /**
+     * A route to a database: the primary, or the read replica.
+     *
+     * @param name the pool name (the {@code pool} tag of the meters)
+     * @param acquirer borrows its connections
+     * @param breaker its circuit breaker
+     * @param metrics its transaction meters
+     * @param jooq the jOOQ configuration of its transactions (dialect, settings, its statement meters)
+     * @param observer sees the statements run with plain JDBC ({@link Jdbc})
+     * @param replica whether it is the read replica
+     */
+    public record Route(String name, Acquirer acquirer, CircuitBreaker breaker, TransactionMetrics metrics,
+                        Configuration jooq, StatementObserver observer, boolean replica) {
     }
 
     private final JeexDbConfig config;
     private final Route primary;
     private final Route replica;
+    private final ReplicaReads replicaReads;
     private final Retry retry;
+    private final RetryPolicy policy;
     private final ErrorTranslator translator;
-    private final TransactionMetrics metrics;
-    private final Configuration jooq;
-    private final StatementObserver observer;
+    private final Lifecycle lifecycle;
     private final ThreadLocal<TransactionImpl> current = new ThreadLocal<>();
 
     /**
@@ -70,33 +87,31 @@ public final class TransactionRunner {
      * @param replica the replica route, or null
      * @param retry the retry, from {@link #retryConfig(JeexDbConfig)}
      * @param translator translates final failures
-     * @param metrics the metrics seam
-     * @param jooq the jOOQ configuration (dialect, settings) that transactions derive from
-     * @param observer sees the statements run with plain JDBC ({@link Jdbc})
+     * @param lifecycle open or closing, and the work in flight
      */
     public TransactionRunner(JeexDbConfig config, Route primary, Route replica, Retry retry,
-                             ErrorTranslator translator, TransactionMetrics metrics, Configuration jooq,
-                             StatementObserver observer) {
+                             ErrorTranslator translator, Lifecycle lifecycle) {
         this.config = requireNonNull(config, "config");
         this.primary = requireNonNull(primary, "primary");
         this.replica = replica;
+        this.replicaReads = replica == null ? null
+                : new ReplicaReads(config.replicaReadConsistency(), config.replicaWaitTimeout());
         this.retry = requireNonNull(retry, "retry");
+        this.policy = new RetryPolicy(config.retryOnLockTimeout());
         this.translator = requireNonNull(translator, "translator");
-        this.metrics = requireNonNull(metrics, "metrics");
-        this.jooq = requireNonNull(jooq, "jooq");
-        this.observer = requireNonNull(observer, "observer");
+        this.lifecycle = requireNonNull(lifecycle, "lifecycle");
     }
 
     /**
-     * The retry configuration: at most {@link JeexDbConfig#retryMaxAttempts()} attempts,
-     * retrying only failures that the runner marked retryable, waiting what the runner chose.
+     * The retry configuration: retries only failures that the runner marked retryable, waiting
+     * what the runner chose. The runner enforces {@link JeexDbConfig#retryMaxAttempts()} itself.
      *
      * @param config the configuration
      * @return the Resilience4j retry configuration
      */
     public static RetryConfig retryConfig(JeexDbConfig config) {
         return RetryConfig.custom()
-                .maxAttempts(config.retryMaxAttempts())
+                .maxAttempts(RESILIENCE4J_MAX_ATTEMPTS)
                 .retryOnException(t -> t instanceof RetryableFailure)
                 .intervalBiFunction((attempt, either) -> either.isLeft() && either.getLeft() instanceof RetryableFailure r
                         ? r.waitMillis() : 0L)
@@ -109,47 +124,138 @@ public final class TransactionRunner {
         return current.get() != null;
     }
 
-    /**
-     * Runs the work in a transaction, or in the running one when called inside a transaction.
-     *
-     * @param <T> the result type
-     * @param options the options
-     * @param work the work
-     * @return the work's result after commit
-     */
-    public <T> T run(TxOptions options, TransactionWork<T> work) {
+    @Override
+    public <T> T run(TxOptions options, RetryPolicy.Mode mode, TransactionWork<T> work) {
+        requireNonNull(options, "options");
+        requireNonNull(mode, "mode");
+        requireNonNull(work, "work");
         TransactionImpl outer = current.get();
         if (outer != null) {
             return join(outer, options, work);
         }
-        Route route = options.readOnly() && replica != null ? replica : primary;
         long start = System.nanoTime();
+        try {
+            lifecycle.enter();
+        } catch (JeexDbException closed) {
+            primary.metrics().record(options.name(), TransactionMetrics.FAILED, Category.CLOSED.tag(), 1,
+                    System.nanoTime() - start);
+            throw closed;
+        }
+        try {
+            return outermost(options, mode, work, start);
+        } finally {
+            lifecycle.exit();
+        }
+    }
+
+    private <T> T outermost(TxOptions options, RetryPolicy.Mode mode, TransactionWork<T> work, long start) {
         Backoff backoff = new Backoff(config, start);
-        AtomicInteger attempts = new AtomicInteger();
-        CheckedSupplier<T> attempt = () -> attempt(route, options, work, attempts.incrementAndGet());
-        CheckedSupplier<T> guarded = CircuitBreaker.decorateCheckedSupplier(route.breaker(), attempt);
-        CheckedSupplier<T> classified = () -> {
-            try {
-                return guarded.get();
-            } catch (Throwable t) {
-                throw decide(t, route, options, backoff, attempts.get());
-            }
+        CallState call = new CallState();
+        Route[] used = {primary};
+        CheckedSupplier<T> attempt = () -> {
+            Route route = route(options);
+            used[0] = route;
+            return guarded(route, options, mode, work, call, backoff);
         };
         try {
-            T result = Retry.decorateCheckedSupplier(retry, classified).get();
-            metrics.committed(options.name(), attempts.get(), System.nanoTime() - start);
+            T result = Retry.decorateCheckedSupplier(retry, attempt).get();
+            used[0].metrics().committed(options.name(), call.attempts(), System.nanoTime() - start);
             return result;
         } catch (Throwable t) {
-            int made = Math.max(1, attempts.get());
-            Outcome outcome = finalFailure(t, made, route, options);
-            metrics.record(options.name(), outcome.tag.equals(TransactionMetrics.WORK_EXCEPTION)
-                    ? TransactionMetrics.ROLLED_BACK : TransactionMetrics.FAILED, outcome.tag, made,
-                    System.nanoTime() - start);
+            Final outcome = finalFailure(t, call, options);
+            used[0].metrics().record(options.name(), outcome.category() == Category.WORK_EXCEPTION
+                            ? TransactionMetrics.ROLLED_BACK : TransactionMetrics.FAILED, outcome.tag(),
+                    Math.max(1, call.attempts()), System.nanoTime() - start);
             if (outcome.exception() != null) {
                 throw outcome.exception();
             }
             throw (Error) outcome.error();
         }
+    }
+
+    /**
+     * The route of the next attempt: read-only work goes to the replica when there is one, its
+     * breaker lets calls through, and (with read-your-writes) it has replayed this instance's
+     * writes; everything else goes to the primary.
+     */
+    private Route route(TxOptions options) {
+        if (replica == null || !options.readOnly() || replica.breaker().getState() == CircuitBreaker.State.OPEN) {
+            return primary;
+        }
+        if (replicaReads.knownCaughtUp()) {
+            return replica;
+        }
+        try (Connection c = replica.acquirer().acquire()) {
+            return replicaReads.caughtUp(c) ? replica : primary;
+        } catch (SQLException | RuntimeException e) {
+            return primary; // the replica's health is the health check's business; the read goes on
+        }
+    }
+
+    /** One attempt through the route's circuit breaker, and the retry decision on its failure. */
+    private <T> T guarded(Route route, TxOptions options, RetryPolicy.Mode mode, TransactionWork<T> work,
+                          CallState call, Backoff backoff) {
+        if (lifecycle.cancelled()) {
+            throw new AttemptFailure(lifecycle.closedError(), Category.CLOSED, Phase.CONNECT,
+                    RetryPolicy.Stage.BEFORE_STATEMENT, false, false);
+        }
+        CircuitBreaker breaker = route.breaker();
+        if (!breaker.tryAcquirePermission()) {
+            throw new CircuitOpen(route, call.attempts());
+        }
+        int number = call.nextAttempt();
+        long started = breaker.getCurrentTimestamp();
+        try {
+            T result = attempt(route, options, mode, work, number, call);
+            breaker.onSuccess(breaker.getCurrentTimestamp() - started, breaker.getTimestampUnit());
+            return result;
+        } catch (AttemptFailure f) {
+            RetryPolicy.Decision decision = policy.decide(new RetryPolicy.Situation(f.category(), f.stage(),
+                    options.idempotent(), options.readOnly(), false, options.singleStatement(), mode));
+            long took = breaker.getCurrentTimestamp() - started;
+            switch (decision.breaker()) {
+                case FAILURE -> breaker.onError(took, breaker.getTimestampUnit(), f.getCause());
+                case SUCCESS -> breaker.onSuccess(took, breaker.getTimestampUnit());
+                default -> breaker.releasePermission();
+            }
+            if (f.restart()) {
+                call.restarted();
+            }
+            throw retryOrNot(f, decision, route, options, call, backoff);
+        }
+    }
+
+    private RuntimeException retryOrNot(AttemptFailure f, RetryPolicy.Decision decision, Route route,
+                                        TxOptions options, CallState call, Backoff backoff) {
+        if (!decision.retry() || lifecycle.cancelled()) {
+            return new Refused(f, decision);
+        }
+        if (f.restart()) {
+            // The library's own write must see a concurrent commit: no backoff, the next attempt
+            // first waits for the lock that commit held. Bounded by the deadline alone.
+            return backoff.allows(0) ? new RetryableFailure(f, 0) : new Refused(f, decision);
+        }
+        int counted = call.countedAttempts();
+        if (counted >= config.retryMaxAttempts()) {
+            return new Refused(f, decision);
+        }
+        long wait = backoff.nextWaitMillis(counted);
+        if (!backoff.allows(wait)) {
+            LOG.debug("{}: transaction '{}' attempt {} failed ({}); not retried, the retry deadline ({}) would pass",
+                    route.name(), options.name(), call.attempts(), f.category().tag(),
+                    Durations.ms(config.retryDeadline()));
+            return new Refused(f, decision);
+        }
+        route.metrics().retried(f.category());
+        if (f.category().isContention()) {
+            LOG.debug("{}: transaction '{}' attempt {} failed with SQLSTATE {}; retrying in {} ms",
+                    route.name(), options.name(), call.attempts(), SqlStates.sqlState(f.getCause()), wait);
+        } else {
+            LOG.info("{}: transaction '{}' attempt {} failed ({}, SQLSTATE {}, {}); retrying in {} ms",
+                    route.name(), options.name(), call.attempts(), f.category().tag(),
+                    SqlStates.sqlState(f.getCause()), f.stage().name().toLowerCase(Locale.ROOT), wait);
+        }
+        return new RetryableFailure(f, wait);
     }
 
     private <T> T join(TransactionImpl outer, TxOptions options, TransactionWork<T> work) {
@@ -171,40 +277,53 @@ public final class TransactionRunner {
     }
 
     /**
-     * What a nested call throws to the outer work: a database error translated (so the outer
-     * work can catch {@code UniqueViolationException} around a repository call), and recorded as
-     * the outer transaction's failure; anything else as it is (a checked exception wrapped, and
-     * unwrapped again at the end).
+     * What a nested call throws to the outer work: a failure of a statement of the transaction
+     * translated (so the outer work can catch {@code UniqueViolationException} around a
+     * repository call) and remembered, so the outer call still knows it came from the database;
+     * anything else as it is (a checked exception as {@link TransactionWorkException}).
      */
     private RuntimeException nestedFailure(TransactionImpl outer, Exception e) {
-        if (e instanceof JeexDbException j) {
-            return j;
+        if (e instanceof Transactions.RestartSignal restart) {
+            return restart;
         }
-        if (SqlStates.classify(e) == Category.NOT_SQL) {
-            return e instanceof RuntimeException re ? re : new NestedCheckedFailure(e);
+        if (outer.translatedHere(e) || !outer.fromDatabase(e)) {
+            if (e instanceof RuntimeException re) {
+                return re;
+            }
+            return translator.translate(e, Category.WORK_EXCEPTION, outer.attempt(), outer.options().name(), false);
         }
         outer.statementFailed(e);
-        RuntimeException translated = translator.translate(e, outer.attempt(), outer.options().name(), false);
+        JeexDbException translated = translator.translate(e, outer.attempt(), outer.options().name());
         outer.translated(translated, e);
         return translated;
     }
 
-    private <T> T attempt(Route route, TxOptions options, TransactionWork<T> work, int attempt) {
+    private <T> T attempt(Route route, TxOptions options, RetryPolicy.Mode mode, TransactionWork<T> work,
+                          int number, CallState call) {
         Connection connection;
         try {
-            connection = route.dataSource().getConnection();
+            connection = route.acquirer().acquire();
         } catch (SQLException | RuntimeException e) {
-            throw new AttemptFailure(e, Phase.CONNECT, false);
+            Category category = lifecycle.closing() && String.valueOf(e.getMessage()).contains("has been closed")
+                    ? Category.CLOSED : connectCategory(e);
+            throw new AttemptFailure(e, category, Phase.CONNECT, RetryPolicy.Stage.BEFORE_STATEMENT, false, false);
         }
-        boolean autoCommit = options.autoCommits() || LibraryReads.isLibraryRead(options);
+        boolean autoCommit = switch (mode) {
+            case LIBRARY_READ -> options.singleStatement();
+            // a later attempt of the library's own write resolves the outcome with more than one statement
+            case LIBRARY_WRITE -> options.autoCommits() && number == 1;
+            case CALLER -> options.autoCommits();
+        };
         // Behind PgBouncer the start-up statement_timeout does not reach the server, and
         // single-statement work has no transaction to SET LOCAL it in: the driver's query timeout
         // (a cancel request, in whole seconds) stands in for it.
         int queryTimeout = autoCommit && config.pgBouncer() ? queryTimeoutSeconds(config.statementTimeout()) : 0;
-        TransactionImpl tx = new TransactionImpl(connection, options, attempt, jooq, autoCommit, observer,
-                queryTimeout);
+        TransactionImpl tx = new TransactionImpl(connection, options, number, route.jooq(), autoCommit,
+                route.observer(), queryTimeout, call);
+        lifecycle.started(tx);
         Phase phase = Phase.BEGIN;
         try {
+            waitForLocks(connection, call);
             if (!autoCommit) {
                 connection.setAutoCommit(false);
                 begin(connection, options);
@@ -217,39 +336,107 @@ public final class TransactionRunner {
             } finally {
                 current.remove();
             }
+            if (tx.restartReason() != null) {
+                throw new Transactions.RestartSignal(tx.restartReason());
+            }
             if (!autoCommit) {
                 if (tx.aborted()) {
                     // COMMIT would answer ROLLBACK without an error: the work caught a failure.
-                    throw translator.aborted(tx.failure(), attempt, options.name());
+                    throw new Aborted(tx.failure());
                 }
                 phase = Phase.COMMIT;
                 connection.commit();
             }
+            if (replicaReads != null && !route.replica() && !options.readOnly() && replicaReads.tracksWrites()) {
+                if (!autoCommit) {
+                    connection.setAutoCommit(true);
+                }
+                replicaReads.committed(connection);
+            }
             return result;
         } catch (Throwable thrown) {
-            Throwable e = tx.untranslated(thrown);
-            if (!autoCommit && tx.failure() != null && "25P02".equals(SqlStates.sqlState(e))) {
-                // "current transaction is aborted": the work went on after catching a failure,
-                // which is the real error.
-                e = translator.aborted(tx.failure(), attempt, options.name());
-            }
-            if (autoCommit) {
-                // In auto-commit mode the statement commits as it runs: a failure once it was sent
-                // has the uncertainty of a failure during COMMIT.
-                throw new AttemptFailure(e, tx.statementStarted() ? Phase.COMMIT : phase, tx.workMayHaveRun());
-            }
-            rollbackQuietly(connection);
-            throw new AttemptFailure(e, phase, tx.workMayHaveRun());
+            throw failed(thrown, tx, phase, autoCommit, connection);
         } finally {
+            lifecycle.ended(tx);
             closeQuietly(connection);
         }
+    }
+
+    private AttemptFailure failed(Throwable thrown, TransactionImpl tx, Phase phase, boolean autoCommit,
+                                  Connection connection) {
+        if (!autoCommit) {
+            rollbackQuietly(connection);
+        }
+        if (thrown instanceof Aborted aborted) {
+            Category category = aborted.getCause() == null ? Category.OTHER_SQL : SqlStates.classify(aborted.getCause());
+            return new AttemptFailure(aborted, category, phase, stage(tx, phase), true, false);
+        }
+        Throwable e = tx.untranslated(thrown);
+        if (e instanceof Transactions.RestartSignal || (tx.restartReason() != null && phase == Phase.WORK)) {
+            return new AttemptFailure(new Transactions.RestartSignal(tx.restartReason()), Category.SERIALIZATION_FAILURE,
+                    phase, stage(tx, phase), false, true);
+        }
+        Category category = tx.categorize(e, phase, lifecycle.closing());
+        if (!autoCommit && tx.failure() != null && category != Category.WORK_EXCEPTION
+                && "25P02".equals(SqlStates.sqlState(e))) {
+            // "current transaction is aborted": the work went on after catching a failure, which
+            // is the real error.
+            Aborted aborted = new Aborted(tx.failure());
+            return new AttemptFailure(aborted, SqlStates.classify(tx.failure()), phase, stage(tx, phase), true, false);
+        }
+        return new AttemptFailure(e, category, phase, stage(tx, phase), false, false);
+    }
+
+    /**
+     * Where the attempt was, for the retry decision: in auto-commit mode a sent statement commits
+     * as it runs, so its failure is reported as after a statement of single-statement work.
+     */
+    private static RetryPolicy.Stage stage(TransactionImpl tx, Phase phase) {
+        if (phase == Phase.COMMIT) {
+            return RetryPolicy.Stage.COMMIT;
+        }
+        boolean after = tx.autoCommit() ? tx.statementStarted() : tx.workMayHaveRun();
+        return phase == Phase.WORK && after ? RetryPolicy.Stage.AFTER_STATEMENT : RetryPolicy.Stage.BEFORE_STATEMENT;
+    }
+
+    /** A connection that could not be borrowed: a refused login, the pool's timeout, or a failure to connect. */
+    private static Category connectCategory(Throwable e) {
+        String state = SqlStates.sqlState(e);
+        if (state != null && state.startsWith("28")) {
+            return Category.AUTHENTICATION_FAILED;
+        }
+        if (e instanceof java.sql.SQLTransientConnectionException && e.getCause() == null) {
+            return Category.POOL_TIMEOUT;
+        }
+        Category c = SqlStates.classify(e);
+        return c == Category.POOL_TIMEOUT || c == Category.AUTHENTICATION_FAILED ? c : Category.CONNECTION_FAILURE;
+    }
+
+    /**
+     * Waits, outside any transaction, for the advisory locks an earlier attempt of this call found
+     * held: each is taken and released at once (auto-committed), so the transaction that begins
+     * next takes its snapshot after their holders committed.
+     */
+    private static void waitForLocks(Connection connection, CallState call) throws SQLException {
+        if (call.lockWaits().isEmpty()) {
+            return;
+        }
+        for (String key : call.lockWaits()) {
+            try (PreparedStatement ps = connection.prepareStatement("select pg_advisory_xact_lock(hashtextextended(?, 0))")) {
+                ps.setString(1, key);
+                ps.execute();
+            }
+        }
+        call.lockWaits().clear();
     }
 
     /**
      * Begins the transaction: with auto-commit off, pgjdbc sends BEGIN together with this first
      * statement, so every setting below is inside the transaction and ends with it. Nothing is
      * set on the session (no {@code Connection.setTransactionIsolation}, which pgjdbc sends as
-     * session characteristics), so nothing leaks to the next borrower or through PgBouncer.
+     * session characteristics), so nothing leaks to the next borrower or through PgBouncer. Only
+     * utility statements: a REPEATABLE READ or SERIALIZABLE transaction takes its snapshot at
+     * the work's first statement, not here.
      */
     private void begin(Connection connection, TxOptions options) throws SQLException {
         StringBuilder sql = new StringBuilder();
@@ -265,9 +452,9 @@ public final class TransactionRunner {
             separate(sql).append("SET LOCAL statement_timeout = ").append(timeout.toMillis());
         }
         if (options.actingUserId() != null) {
-            // A UUID's text is hex digits and dashes: safe to inline.
-            separate(sql).append("SELECT set_config('jeex.acting_user_id', '").append(options.actingUserId())
-                    .append("', true)");
+            // A UUID's text is hex digits and dashes: safe to inline. SET LOCAL, not set_config():
+            // a SELECT would take the snapshot of a REPEATABLE READ transaction here.
+            separate(sql).append("SET LOCAL jeex.acting_user_id = '").append(options.actingUserId()).append('\'');
         }
         if (sql.length() == 0) {
             return; // the defaults: BEGIN goes out with the work's first statement, no extra round trip
@@ -290,86 +477,68 @@ public final class TransactionRunner {
         return sql.length() == 0 ? sql : sql.append(";\n");
     }
 
-    private Throwable decide(Throwable t, Route route, TxOptions options, Backoff backoff, int attempt) {
-        if (!(t instanceof AttemptFailure f)) {
-            return t; // CallNotPermittedException: the breaker is open; never retried
-        }
-        if (!retryable(f, options)) {
-            return f;
-        }
-        if (attempt >= config.retryMaxAttempts()) {
-            return f;
-        }
-        long wait = backoff.nextWaitMillis(attempt);
-        if (!backoff.allows(wait)) {
-            LOG.debug("{}: transaction '{}' attempt {} failed ({}); not retried, the retry deadline ({}) would pass",
-                    route.name(), options.name(), attempt, f.category().tag(), Durations.ms(config.retryDeadline()));
-            return f;
-        }
-        if (f.category().isContention()) {
-            LOG.debug("{}: transaction '{}' attempt {} failed with SQLSTATE {}; retrying in {} ms",
-                    route.name(), options.name(), attempt, SqlStates.sqlState(f.getCause()), wait);
-        } else {
-            LOG.info("{}: transaction '{}' attempt {} failed ({}, SQLSTATE {}, in {}); retrying in {} ms",
-                    route.name(), options.name(), attempt, f.category().tag(), SqlStates.sqlState(f.getCause()),
-                    f.phase().name().toLowerCase(java.util.Locale.ROOT), wait);
-        }
-        return new RetryableFailure(f, wait);
+    private record Final(RuntimeException exception, Throwable error, Category category, String tag) {
     }
 
-    private boolean retryable(AttemptFailure f, TxOptions options) {
-        return switch (f.category()) {
-            case SERIALIZATION_FAILURE, DEADLOCK -> true;
-            case LOCK_NOT_AVAILABLE -> config.retryOnLockTimeout();
-            // Lost during COMMIT: the outcome is unknown, so never repeat. Otherwise repeat only
-            // what cannot have had an effect, or what the caller says may be repeated.
-            // A read-only transaction has nothing to commit: repeating it is always safe.
-            case CONNECTION_FAILURE, POOL_TIMEOUT -> options.readOnly()
-                    || (f.phase() != Phase.COMMIT && (!f.workMayHaveRun() || options.idempotent()));
-            default -> false;
-        };
-    }
-
-    private record Outcome(RuntimeException exception, Throwable error, String tag) {
-    }
-
-    private Outcome finalFailure(Throwable t, int attempts, Route route, TxOptions options) {
-        if (t instanceof RetryableFailure r) {
-            t = r.failure();
-        }
-        if (t instanceof CallNotPermittedException open) {
-            return new Outcome(new DatabaseUnavailableException("the database is unavailable: circuit breaker '"
-                    + route.breaker().getName() + "' is " + route.breaker().getState() + " after repeated connection "
+    private Final finalFailure(Throwable t, CallState call, TxOptions options) {
+        int attempts = Math.max(1, call.attempts());
+        if (t instanceof CircuitOpen open) {
+            CircuitBreaker breaker = open.route.breaker();
+            return new Final(new DatabaseUnavailableException("the database is unavailable: circuit breaker '"
+                    + breaker.getName() + "' is " + breaker.getState() + " after repeated connection "
                     + "failures; calls fail fast for " + Durations.ms(config.breakerWaitInOpenState())
                     + " before trial calls are let through [transaction " + options.name()
                     + (attempts > 1 ? ", after " + attempts + " attempts" : "") + "]",
-                    new ErrorContext(null, null, null, null, attempts), open), null, "circuit_open");
+                    new ErrorContext(null, null, null, null, attempts),
+                    CallNotPermittedException.createCallNotPermittedException(breaker)), null,
+                    Category.CONNECTION_FAILURE, TransactionMetrics.CIRCUIT_OPEN);
         }
-        Throwable cause = t;
-        boolean duringCommit = false;
-        if (t instanceof AttemptFailure f) {
-            cause = f.getCause();
-            duringCommit = f.phase() == Phase.COMMIT && !options.readOnly();
+        AttemptFailure f;
+        RetryPolicy.Outcome outcome;
+        if (t instanceof Refused refused) {
+            f = refused.failure;
+            outcome = refused.decision.outcome();
+        } else if (t instanceof RetryableFailure r) {
+            f = r.failure(); // Resilience4j's safety net ran out
+            outcome = RetryPolicy.Outcome.NOT_COMMITTED;
+        } else if (t instanceof AttemptFailure a) {
+            f = a;
+            outcome = RetryPolicy.Outcome.NOT_COMMITTED;
+        } else {
+            return new Final(t instanceof RuntimeException re ? re : null, t, Category.WORK_EXCEPTION,
+                    TransactionMetrics.WORK_EXCEPTION);
         }
-        if (cause instanceof NestedCheckedFailure nested) {
-            cause = nested.getCause();
-        }
+        Throwable cause = f.getCause();
         if (cause instanceof InterruptedException) {
             Thread.currentThread().interrupt();
         }
-        RuntimeException translated = translator.translate(cause, attempts, options.name(), duringCommit);
-        if (translated == null) {
-            return new Outcome(cause instanceof RuntimeException re ? re : null, cause, TransactionMetrics.WORK_EXCEPTION);
+        Category category = f.category();
+        if (category == Category.WORK_EXCEPTION) {
+            if (cause instanceof RuntimeException re) {
+                return new Final(re, cause, category, TransactionMetrics.WORK_EXCEPTION);
+            }
+            if (cause instanceof Error) {
+                return new Final(null, cause, category, TransactionMetrics.WORK_EXCEPTION);
+            }
+            return new Final(translator.translate(cause, category, attempts, options.name(), false), cause, category,
+                    TransactionMetrics.WORK_EXCEPTION);
         }
-        String tag = translated instanceof JeexDbException && !(cause instanceof JeexDbException)
-                ? SqlStates.classify(cause).tag() : TransactionMetrics.WORK_EXCEPTION;
-        if (cause instanceof TransactionAbortedException) {
-            tag = TransactionMetrics.TRANSACTION_ABORTED;
+        if (f.restart()) {
+            return new Final(new SerializationFailureException("the transaction could not be completed before the "
+                    + "retry deadline (" + Durations.ms(config.retryDeadline()) + "): " + cause.getMessage()
+                    + " [transaction " + options.name() + ", after " + attempts + " attempts]",
+                    new ErrorContext(null, null, null, null, attempts), null), cause, category,
+                    category.tag());
         }
-        if (duringCommit && SqlStates.classify(cause) == Category.CONNECTION_FAILURE) {
-            tag = "outcome_unknown";
+        if (f.aborted()) {
+            return new Final(translator.aborted(cause.getCause(), attempts, options.name()), cause, category,
+                    TransactionMetrics.TRANSACTION_ABORTED);
         }
-        return new Outcome(translated, cause, tag);
+        boolean unknown = outcome == RetryPolicy.Outcome.UNKNOWN;
+        JeexDbException translated = translator.translate(cause, category, attempts, options.name(), unknown);
+        String tag = unknown && category == Category.CONNECTION_FAILURE ? TransactionMetrics.OUTCOME_UNKNOWN
+                : category.tag();
+        return new Final(translated, cause, category, tag);
     }
 
     private static void rollbackQuietly(Connection connection) {
@@ -385,6 +554,39 @@ public final class TransactionRunner {
             connection.close();
         } catch (SQLException | RuntimeException e) {
             LOG.trace("closing a connection failed: {}", e.toString());
+        }
+    }
+
+    /** The attempt's failure was final: the decision refused a retry, or the limit was reached. */
+    private static final class Refused extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient AttemptFailure failure;
+        private final transient RetryPolicy.Decision decision;
+
+        Refused(AttemptFailure failure, RetryPolicy.Decision decision) {
+            super(failure.getMessage(), failure.getCause(), false, false);
+            this.failure = failure;
+            this.decision = decision;
+        }
+    }
+
+    /** The route's circuit breaker refused the attempt. */
+    private static final class CircuitOpen extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient Route route;
+
+        CircuitOpen(Route route, int attempts) {
+            super("circuit open after " + attempts + " attempts", null, false, false);
+            this.route = route;
+        }
+    }
+
+    /** PostgreSQL aborted the transaction at a statement whose error the work caught; the cause is that error. */
+    private static final class Aborted extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Aborted(Throwable failure) {
+            super("aborted", failure, false, false);
         }
     }
 }

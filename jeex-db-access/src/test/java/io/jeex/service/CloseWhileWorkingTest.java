@@ -1,0 +1,115 @@
+package io.jeex.service;
+
+import static io.jeex.db.codegen.Tables.USERS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import io.jeex.db.JeexDatabase;
+import io.jeex.db.error.JeexDbException;
+import io.jeex.db.testkit.TestDatabase;
+import io.jeex.db.testkit.junit.JeexDbTest;
+import io.jeex.db.tx.TxOptions;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code close()} at shutdown while requests are still being served: new work is refused at once
+ * with a typed error, running work may finish within the drain timeout, what still runs after it
+ * is cancelled on the server, and every entry point of a closed handle throws the typed error.
+ */
+@JeexDbTest
+class CloseWhileWorkingTest {
+
+    private static int backends(TestDatabase testDb, String app) {
+        return testDb.dsl().fetchCount(testDb.dsl().selectFrom("pg_stat_activity")
+                .where("application_name = ?", app));
+    }
+
+    @Test
+    void closeCancelsAStatementStillRunningAfterTheDrainTimeoutAndLeavesNoBackend(TestDatabase testDb)
+            throws Exception {
+        String app = "close-" + UUID.randomUUID().toString().substring(0, 8);
+        Duration drain = Duration.ofMillis(500);
+        JeexDatabase db = JeexDatabase.create(ServiceConfigs.defaults(testDb).applicationName(app)
+                .drainTimeout(drain).build());
+        AtomicInteger runs = new AtomicInteger();
+        CountDownLatch sleeping = new CountDownLatch(1);
+        CompletableFuture<Object> slow = CompletableFuture.supplyAsync(() -> db.transaction(
+                TxOptions.named("report").withIdempotent(true), tx -> {
+                    runs.incrementAndGet();
+                    sleeping.countDown();
+                    return tx.dsl().fetch("select pg_sleep(60)");
+                }));
+        assertThat(sleeping.await(10, TimeUnit.SECONDS)).isTrue();
+        long waitStart = System.nanoTime();
+        while (testDb.dsl().fetchCount(testDb.dsl().selectFrom("pg_stat_activity")
+                .where("application_name = ? and query like '%pg_sleep%'", app)) == 0) {
+            assertThat(System.nanoTime() - waitStart).as("the sleep reached the server").isLessThan(10_000_000_000L);
+            Thread.onSpinWait();
+        }
+
+        long closeStart = System.nanoTime();
+        db.close();
+        Duration closing = Duration.ofNanos(System.nanoTime() - closeStart);
+
+        Throwable thrown = catchThrowable(() -> slow.get(30, TimeUnit.SECONDS));
+        System.out.printf("close() with a statement in flight took %d ms; the work got: %s%n", closing.toMillis(),
+                thrown.getCause());
+        assertThat(thrown.getCause()).isInstanceOf(JeexDbException.class);
+        assertThat(thrown.getCause().getMessage()).contains("closed");
+        assertThat(runs).as("not retried against the closed pools").hasValue(1);
+        assertThat(closing).as("the drain timeout, then the cancel").isLessThan(drain.plusSeconds(3));
+        assertThat(backends(testDb, app)).as("nothing of this instance left on the server").isZero();
+    }
+
+    @Test
+    void runningWorkThatEndsWithinTheDrainTimeoutCommitsWhileNewWorkIsRefused(TestDatabase testDb) throws Exception {
+        JeexDatabase db = JeexDatabase.create(ServiceConfigs.defaults(testDb).build());
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch closing = new CountDownLatch(1);
+        CompletableFuture<Integer> running = CompletableFuture.supplyAsync(() -> db.transaction(tx -> {
+            inside.countDown();
+            closing.await(10, TimeUnit.SECONDS);
+            return tx.dsl().insertInto(USERS).set(USERS.EMAIL, "late@example.com").set(USERS.NAME, "Late").execute();
+        }));
+        assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+
+        CompletableFuture<Void> close = CompletableFuture.runAsync(db::close);
+        long start = System.nanoTime();
+        Throwable refused = null;
+        while (refused == null && System.nanoTime() - start < 10_000_000_000L) {
+            // until close() has begun, calls still run; from then on they are refused at once
+            refused = catchThrowable(() -> db.transaction(tx -> tx.dsl().selectOne().fetch()));
+        }
+        closing.countDown();
+
+        assertThat(refused).isInstanceOf(JeexDbException.class).hasMessageContaining("closed");
+        assertThat(running.get(30, TimeUnit.SECONDS)).isEqualTo(1);
+        close.get(30, TimeUnit.SECONDS);
+        assertThat(testDb.dsl().fetchCount(USERS)).as("the running work committed").isEqualTo(1);
+    }
+
+    @Test
+    void everyEntryPointOfAClosedHandleThrowsTheTypedError(TestDatabase testDb) {
+        JeexDatabase db = JeexDatabase.create(ServiceConfigs.defaults(testDb).build());
+        var dsl = db.dsl();
+        db.close();
+
+        assertThat(catchThrowable(() -> db.transaction(tx -> 1))).isInstanceOf(JeexDbException.class);
+        assertThat(catchThrowable(() -> db.readOnly(tx -> 1))).isInstanceOf(JeexDbException.class);
+        assertThat(catchThrowable(() -> db.users().byId(UUID.randomUUID()))).isInstanceOf(JeexDbException.class);
+        assertThat(catchThrowable(() -> db.users().create("a@example.com", "A"))).isInstanceOf(JeexDbException.class);
+        assertThat(catchThrowable(db::dsl)).isInstanceOf(JeexDbException.class);
+        assertThat(catchThrowable(() -> dsl.selectOne().fetch())).as("a context taken before close")
+                .isInstanceOf(JeexDbException.class).hasMessageContaining("closed");
+        assertThat(catchThrowable(db::migrate)).isInstanceOf(JeexDbException.class);
+        assertThat(catchThrowable(db::migrations)).isInstanceOf(JeexDbException.class);
+        assertThat(catchThrowable(db::dataSource)).isInstanceOf(JeexDbException.class);
+        assertThat(db.health().live()).isFalse();
+    }
+}

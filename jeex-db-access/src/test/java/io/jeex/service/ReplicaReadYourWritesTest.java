@@ -1,0 +1,84 @@
+package io.jeex.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jeex.db.JeexDatabase;
+import io.jeex.db.repository.DocumentVersion;
+import io.jeex.db.repository.Json;
+import io.jeex.db.repository.Project;
+import io.jeex.db.repository.User;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A service with a read replica that lags (replay paused): what it just wrote, it reads back;
+ * the reads that the replica serves are tagged as the replica's.
+ */
+class ReplicaReadYourWritesTest {
+
+    @Test
+    void aLaggingReplicaNeverHidesTheCallersOwnCommittedWrites() throws Exception {
+        try (OwnServer primary = OwnServer.start("ryw-primary");
+             OwnServer replica = primary.startReplica("ryw_replica")) {
+            MeterRegistry registry = new SimpleMeterRegistry();
+            try (JeexDatabase db = JeexDatabase.create(ServiceConfigs.defaults(primary.url(), "postgres", null)
+                    .replicaUrl(replica.url()).build(), registry)) {
+                db.migrate();
+                User ada = db.users().create("ada@example.com", "Ada");
+                Project p = db.projects().create(ada.id(), "Engine", "en");
+                awaitReplica(db, ada);
+
+                try (Connection c = DriverManager.getConnection(replica.url(), "postgres", "");
+                     Statement s = c.createStatement()) {
+                    s.execute("select pg_wal_replay_pause()");
+                    try {
+                        User bob = db.users().create("bob@example.com", "Bob");
+                        assertThat(db.users().byId(bob.id())).as("read right after its create").isPresent();
+                        assertThat(db.users().byEmail("bob@example.com")).isPresent();
+                        User renamed = db.users().updateName(ada.id(), "Ada L.");
+                        assertThat(db.users().byId(ada.id())).get().isEqualTo(renamed);
+                        DocumentVersion v = db.documents().append(p.id(), "about", "text", Json.EMPTY, ada.id());
+                        assertThat(db.documents().latest(p.id(), "about")).get().isEqualTo(v);
+                        int users = db.readOnly(tx -> tx.dsl().fetchCount(io.jeex.db.codegen.Tables.USERS));
+                        assertThat(users).as("a caller's own read-only work").isEqualTo(2);
+                    } finally {
+                        s.execute("select pg_wal_replay_resume()");
+                    }
+                }
+
+                awaitReplica(db, ada);
+                db.users().byId(ada.id());
+                assertThat(registry.find("db.client.operation.duration").tag("pool", "service-replica").timers())
+                        .as("statements the replica served are tagged as its").isNotEmpty();
+                assertThat(registry.find("jeex.db.transaction").tag("pool", "service-replica").timers())
+                        .as("transactions the replica served are tagged as its").isNotEmpty();
+            }
+        }
+    }
+
+    /** Waits until the replica has replayed everything so far (reads it sees equal the primary's). */
+    private static void awaitReplica(JeexDatabase db, User user) throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            try (Connection primary = db.dataSource().getConnection();
+                 Statement s = primary.createStatement();
+                 var rs = s.executeQuery("select pg_current_wal_lsn()::text")) {
+                rs.next();
+                String lsn = rs.getString(1);
+                Boolean caughtUp = db.readOnly(tx -> tx.dsl().fetchValue(
+                        "select pg_last_wal_replay_lsn() >= ?::pg_lsn", lsn).equals(Boolean.TRUE));
+                if (Boolean.TRUE.equals(caughtUp)) {
+                    return;
+                }
+            } catch (java.sql.SQLException | RuntimeException e) {
+                // the replica may not have the schema yet
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("the replica did not catch up with " + user.id());
+    }
+}

@@ -1,0 +1,28 @@
+package io.jeex.service;
+
+import io.jeex.db.JeexDbConfig;
+import io.jeex.db.testkit.TestDatabase;
+import java.time.Duration;
+
+/**
+ * Configurations the way a service writes them from the README: the defaults, with only the
+ * address and credentials of its database. The health monitor is off so that its checks do not
+ * interleave with what a test counts.
+ */
+final class ServiceConfigs {
+
+    private ServiceConfigs() {
+    }
+
+    static JeexDbConfig.Builder defaults(TestDatabase db) {
+        return defaults(db.jdbcUrl(), db.user(), db.password());
+    }
+
+    static JeexDbConfig.Builder defaults(String url, String user, String password) {
+        return JeexDbConfig.builder(url)
+                .name("service")
+                .user(user)
+                .password(password == null || password.isEmpty() ? null : password)
+                .monitorInterval(Duration.ZERO);
+    }
+}
