@@ -105,13 +105,18 @@ final class PromQl {
     private static List<String> stringArguments(List<String> tokens, int from) {
         List<String> out = new ArrayList<>();
         int depth = 1;
+        int braces = 0; // strings inside a selector's matchers are no arguments
         for (int i = from; i < tokens.size() && depth > 0; i++) {
             String t = tokens.get(i);
             if (t.equals("(")) {
                 depth++;
             } else if (t.equals(")")) {
                 depth--;
-            } else if (depth == 1 && (t.startsWith("\"") || t.startsWith("'") || t.startsWith("`"))) {
+            } else if (t.equals("{")) {
+                braces++;
+            } else if (t.equals("}")) {
+                braces--;
+            } else if (depth == 1 && braces == 0 && (t.startsWith("\"") || t.startsWith("'") || t.startsWith("`"))) {
                 out.add(t.substring(1, t.length() - 1));
             }
         }

@@ -23,10 +23,11 @@ class PromQlTest {
 
     @Test
     void labelReplaceReadsItsSourceAndCreatesItsDestination() {
-        PromQl.Reads reads = PromQl.read("a == 1 and on (name) label_replace(hikaricp_connections_max, \"name\", \"$1\","
-                + " \"pool\", \"(.+)\")");
+        PromQl.Reads reads = PromQl.read("a == 1 and on (name) label_replace(hikaricp_connections_max{x=~\"y|z\"},"
+                + " \"name\", \"$1\", \"pool\", \"(.+)\")");
 
         assertThat(reads.selectors()).extracting(PromQl.Selector::metric).containsExactly("a", "hikaricp_connections_max");
+        assertThat(reads.selectors().get(1).labels()).containsExactly("x");
         assertThat(reads.groupingLabels()).containsExactly("name", "pool");
         assertThat(reads.createdLabels()).containsExactly("name");
     }
