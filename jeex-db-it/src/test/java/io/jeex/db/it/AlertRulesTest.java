@@ -134,27 +134,20 @@ class AlertRulesTest {
         Prometheus prometheus = MeteredWorkload.prometheus();
         Set<String> expected = Set.of("JeexDbNotReady start svc", "JeexDbNotReady start outage",
                 "JeexDbNotReady after outage", "JeexDbHealthDown after outage", "JeexDbCircuitBreakerOpen after outage");
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        Set<String> raised;
-        do {
-            raised = new TreeSet<>();
-            for (JsonNode alert : prometheus.query("ALERTS")) {
-                JsonNode m = alert.path("metric");
-                String instanceOf = m.has("pool") ? m.path("pool").asText() : m.path("name").asText();
-                raised.add(m.path("alertname").asText() + " " + m.path("job").asText() + " " + instanceOf);
-            }
-        } while (!raised.equals(expected) && System.nanoTime() < deadline && pause());
-        assertThat(raised).isEqualTo(new TreeSet<>(expected));
+        Prometheus.await("the rules raise " + expected, Duration.ofSeconds(30),
+                () -> raised(prometheus).equals(expected));
+        assertThat(raised(prometheus)).isEqualTo(new TreeSet<>(expected));
     }
 
-    private static boolean pause() {
-        try {
-            Thread.sleep(200); // polling the server, with the deadline above
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
+    /** @return "alertname job pool-or-breaker" of every pending or firing alert */
+    private static Set<String> raised(Prometheus prometheus) {
+        Set<String> raised = new TreeSet<>();
+        for (JsonNode alert : prometheus.query("ALERTS")) {
+            JsonNode m = alert.path("metric");
+            String instanceOf = m.has("pool") ? m.path("pool").asText() : m.path("name").asText();
+            raised.add(m.path("alertname").asText() + " " + m.path("job").asText() + " " + instanceOf);
         }
+        return raised;
     }
 
     /** The summaries name only labels that the alert's expression keeps. */

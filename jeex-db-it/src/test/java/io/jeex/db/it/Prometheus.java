@@ -202,7 +202,8 @@ final class Prometheus implements AutoCloseable {
         });
     }
 
-    private static void await(String what, Duration timeout, BooleanSupplier condition) {
+    /** Polls {@code condition} until it holds; fails after {@code timeout}. */
+    static void await(String what, Duration timeout, BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
