@@ -8,13 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.yaml.snakeyaml.Yaml;
 
 /**
  * The postgres service's entrypoint of {@code docker/compose.yaml} (and of the TLS override
@@ -31,8 +29,8 @@ class ComposeEntrypointTest {
     @Test
     void composeHandsThePgBouncerAuthVolumeToPostgresThenRunsTheImageEntrypointWithTheCommand(@TempDir Path dir)
             throws Exception {
-        Map<String, Object> postgres = service(load("compose.yaml"), "postgres");
-        String authDir = mountTarget(postgres, "pgbouncer-auth");
+        Map<String, Object> postgres = Compose.service(Compose.load("compose.yaml"), "postgres");
+        String authDir = Compose.mountTarget(postgres, "pgbouncer-auth");
         @SuppressWarnings("unchecked")
         Map<String, Object> env = (Map<String, Object>) postgres.get("environment");
         assertThat((String) env.get("JEEX_PGBOUNCER_USERLIST")).as("20-passwords.sh writes into the volume")
@@ -42,36 +40,36 @@ class ComposeEntrypointTest {
 
         assertThat(calls).containsExactly(
                 "chown postgres:postgres " + authDir,
-                "docker-entrypoint.sh " + String.join(" ", strings(postgres.get("command"))));
+                "docker-entrypoint.sh " + String.join(" ", Compose.strings(postgres.get("command"))));
     }
 
     @Test
     void whenChownFailsTheImageEntrypointDoesNotRun(@TempDir Path dir) throws Exception {
-        Map<String, Object> postgres = service(load("compose.yaml"), "postgres");
+        Map<String, Object> postgres = Compose.service(Compose.load("compose.yaml"), "postgres");
 
         assertThat(runEntrypoint(dir, postgres, true)).singleElement().asString().startsWith("chown ");
     }
 
     @Test
     void tlsOverrideInstallsCertificateAndKeyWherePostgresqlTlsConfLooks(@TempDir Path dir) throws Exception {
-        Map<String, Object> base = service(load("compose.yaml"), "postgres");
-        Map<String, Object> tlsFile = load("compose.tls.yaml");
-        Map<String, Object> tls = service(tlsFile, "postgres");
+        Map<String, Object> base = Compose.service(Compose.load("compose.yaml"), "postgres");
+        Map<String, Object> tlsFile = Compose.load("compose.tls.yaml");
+        Map<String, Object> tls = Compose.service(tlsFile, "postgres");
         Map<String, String> conf = ItServer.parseConf(ItServer.read(DockerFiles.postgresqlTlsConf()));
         String cert = unquote(conf.get("ssl_cert_file"));
         String key = unquote(conf.get("ssl_key_file"));
         // compose merges the override: entrypoint and command replaced, volumes and secrets added
-        List<String> command = strings(tls.get("command"));
-        assertThat(command).contains("config_file=" + mountTarget(tls, "./postgres/postgresql-tls.conf"));
-        assertThat(unquote(conf.get("hba_file"))).isEqualTo(mountTarget(tls, "./postgres/pg_hba-tls.conf"));
-        assertThat(strings(tls.get("secrets"))).containsExactly("postgres_tls_cert", "postgres_tls_key");
-        assertThat(strings(new ArrayList<>(((Map<?, ?>) tlsFile.get("secrets")).keySet())))
+        List<String> command = Compose.strings(tls.get("command"));
+        assertThat(command).contains("config_file=" + Compose.mountTarget(tls, "./postgres/postgresql-tls.conf"));
+        assertThat(unquote(conf.get("hba_file"))).isEqualTo(Compose.mountTarget(tls, "./postgres/pg_hba-tls.conf"));
+        assertThat(Compose.strings(tls.get("secrets"))).containsExactly("postgres_tls_cert", "postgres_tls_key");
+        assertThat(Compose.strings(new ArrayList<>(((Map<?, ?>) tlsFile.get("secrets")).keySet())))
                 .containsExactly("postgres_tls_cert", "postgres_tls_key");
 
         List<String> calls = runEntrypoint(dir, tls, false);
 
         assertThat(calls).containsExactly(
-                "chown postgres:postgres " + mountTarget(base, "pgbouncer-auth"),
+                "chown postgres:postgres " + Compose.mountTarget(base, "pgbouncer-auth"),
                 "install -d -o postgres -g postgres -m 0700 " + Path.of(key).getParent(),
                 "install -o postgres -g postgres -m 0644 /run/secrets/postgres_tls_cert " + cert,
                 "install -o postgres -g postgres -m 0600 /run/secrets/postgres_tls_key " + key,
@@ -92,8 +90,8 @@ class ComposeEntrypointTest {
         }
         List<String> commandLine = new ArrayList<>();
         // compose's interpolation: "$$" is a literal "$" (a lone "$" would name a variable)
-        strings(service.get("entrypoint")).forEach(s -> commandLine.add(s.replace("$$", "$")));
-        commandLine.addAll(strings(service.get("command")));
+        Compose.strings(service.get("entrypoint")).forEach(s -> commandLine.add(s.replace("$$", "$")));
+        commandLine.addAll(Compose.strings(service.get("command")));
         assertThat(commandLine.get(0)).isEqualTo("/bin/sh");
         ProcessBuilder pb = new ProcessBuilder(commandLine).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("output.txt").toFile());
@@ -103,39 +101,6 @@ class ComposeEntrypointTest {
         assertThat(p.exitValue()).as("exit status; output: %s", ItServer.read(dir.resolve("output.txt")))
                 .isEqualTo(failChown ? 1 : 0);
         return Files.exists(calls) ? Files.readAllLines(calls, StandardCharsets.UTF_8) : List.of();
-    }
-
-    private static Map<String, Object> load(String file) {
-        Map<String, Object> yaml = new Yaml().load(ItServer.read(DockerFiles.dir().resolve(file)));
-        assertThat(yaml).as(file).containsKey("services");
-        return yaml;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> service(Map<String, Object> compose, String name) {
-        Map<String, Object> service = ((Map<String, Map<String, Object>>) compose.get("services")).get(name);
-        assertThat(service).as("service " + name).isNotNull();
-        return new LinkedHashMap<>(service);
-    }
-
-    /** @return the container path where the service mounts {@code source} (a volume name or a host path) */
-    private static String mountTarget(Map<String, Object> service, String source) {
-        for (String volume : strings(service.get("volumes"))) {
-            String[] parts = volume.split(":");
-            if (parts[0].equals(source)) {
-                return parts[1];
-            }
-        }
-        throw new AssertionError("the service mounts no " + source + ": " + service.get("volumes"));
-    }
-
-    private static List<String> strings(Object list) {
-        assertThat(list).isInstanceOf(List.class);
-        List<String> out = new ArrayList<>();
-        for (Object o : (List<?>) list) {
-            out.add(String.valueOf(o));
-        }
-        return out;
     }
 
     private static String unquote(String value) {

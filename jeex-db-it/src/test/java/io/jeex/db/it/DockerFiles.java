@@ -41,6 +41,32 @@ final class DockerFiles {
         return dir().resolve("postgres/initdb/10-roles.sql");
     }
 
+    /** @return {@code docker/monitoring/}: alert rules, their tests, the dashboard, the exporters' metrics */
+    static Path monitoring() {
+        return dir().resolve("monitoring");
+    }
+
+    static Path alertRules() {
+        return monitoring().resolve("prometheus/alerts/jeex-db.rules.yml");
+    }
+
+    static Path alertRuleTests() {
+        return monitoring().resolve("tests/jeex-db.rules.test.yml");
+    }
+
+    static Path dashboard() {
+        return monitoring().resolve("grafana/dashboards/jeex-db.json");
+    }
+
+    static Path exporterMetrics() {
+        return monitoring().resolve("exporter-metrics.yml");
+    }
+
+    /** @return a file of the repository, outside {@code docker/} ({@code README.md}, {@code docs/...}) */
+    static Path repository(String file) {
+        return dir().getParent().resolve(file);
+    }
+
     static Path passwordsScript() {
         return dir().resolve("postgres/initdb/20-passwords.sh");
     }

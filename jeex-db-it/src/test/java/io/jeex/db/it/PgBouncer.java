@@ -194,9 +194,12 @@ final class PgBouncer implements AutoCloseable {
         throw new IllegalStateException("running as root, but neither user postgres nor nobody exists for pgbouncer -u");
     }
 
-    private static int freePort() throws IOException {
+    /** @return a loopback port that was free a moment ago */
+    static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
