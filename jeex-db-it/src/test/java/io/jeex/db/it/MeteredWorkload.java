@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.jeex.db.JeexDatabase;
+import io.jeex.db.ReadConsistency;
 import io.jeex.db.JeexDbConfig;
 import io.jeex.db.error.DatabaseUnavailableException;
 import io.jeex.db.error.UniqueViolationException;
@@ -109,8 +110,10 @@ final class MeteredWorkload {
     private static MeteredWorkload run() {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try (TestDatabase testDb = JeexPostgres.shared().newDatabase();
+             // The "replica" is the primary itself: not replaying, so read-your-writes would send
+             // every read to the primary; REPLICA consistency sends read-only work to it regardless.
              JeexDatabase db = JeexDatabase.create(config(testDb, testDb.jdbcUrl(), NAME)
-                     .replicaUrl(testDb.jdbcUrl()).build(), registry);
+                     .replicaUrl(testDb.jdbcUrl()).replicaReadConsistency(ReadConsistency.REPLICA).build(), registry);
              JeexDatabase outage = JeexDatabase.create(config(testDb, unreachableUrl(), OUTAGE)
                      .poolSize(0).maxOverflow(2)
                      .acquireTimeout(Duration.ofMillis(250)).connectTimeout(Duration.ofSeconds(1))

@@ -1,7 +1,9 @@
 package io.jeex.db.internal.metrics;
 
 import io.jeex.db.internal.error.SqlStates;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,6 +37,11 @@ public final class QueryMetricsListener implements ExecuteListener, StatementObs
 
     /** Timer of statements, from the start of execution to the end of fetching. */
     public static final String QUERY_TIMER = "db.client.operation.duration";
+    /**
+     * Counter of statements at or above the slow-query threshold, with the timer's tags; each
+     * statement series has one beside it from its first statement on (0 while none was slow).
+     */
+    public static final String SLOW_COUNTER = "jeex.db.slow.queries";
     /** Tag value of {@code error.type} for a statement that succeeded. */
     public static final String NO_ERROR = "none";
     private static final String START = "jeex.db.metrics.start";
@@ -42,8 +49,12 @@ public final class QueryMetricsListener implements ExecuteListener, StatementObs
     private final transient MeterRegistry registry;
     private final String pool;
     private final long slowNanos;
-    private final transient Timer[] success;
-    private final transient ConcurrentMap<String, Timer> failures = new ConcurrentHashMap<>();
+    private final transient Meters[] success;
+    private final transient ConcurrentMap<String, Meters> failures = new ConcurrentHashMap<>();
+
+    /** The timer of one tag tuple and its slow-statement counter. */
+    private record Meters(Timer timer, Counter slow) {
+    }
 
     /**
      * @param registry where the timers go
@@ -54,7 +65,7 @@ public final class QueryMetricsListener implements ExecuteListener, StatementObs
         this.registry = registry;
         this.pool = pool;
         this.slowNanos = slowQueryThreshold.isZero() ? Long.MAX_VALUE : slowQueryThreshold.toNanos();
-        this.success = new Timer[SqlShape.OPERATIONS.length * SqlShape.TABLES.length];
+        this.success = new Meters[SqlShape.OPERATIONS.length * SqlShape.TABLES.length];
     }
 
     /** Start time of one statement; recorded once, by the first of exception() and end(). */
@@ -95,35 +106,39 @@ public final class QueryMetricsListener implements ExecuteListener, StatementObs
 
     private void record(String sql, long nanos, String errorType) {
         int shape = SqlShape.of(sql);
-        timer(shape, errorType).record(nanos, TimeUnit.NANOSECONDS);
+        Meters meters = meters(shape, errorType);
+        meters.timer().record(nanos, TimeUnit.NANOSECONDS);
         if (nanos >= slowNanos) {
+            meters.slow().increment();
             LOG.warn("{}: slow query: {} ms, {} {}{}: {}", pool, TimeUnit.NANOSECONDS.toMillis(nanos),
                     SqlShape.OPERATIONS[shape / SqlShape.TABLES.length], SqlShape.TABLES[shape % SqlShape.TABLES.length],
                     errorType == NO_ERROR ? "" : " (failed, SQLSTATE class " + errorType + ")", SqlShape.masked(sql));
         }
     }
 
-    private Timer timer(int shape, String errorType) {
+    private Meters meters(int shape, String errorType) {
         if (errorType == NO_ERROR) {
-            Timer t = success[shape];
-            if (t == null) {
-                t = register(shape, NO_ERROR);
-                success[shape] = t; // a benign race: registering twice returns the same timer
+            Meters m = success[shape];
+            if (m == null) {
+                m = register(shape, NO_ERROR);
+                success[shape] = m; // a benign race: registering twice returns the same meters
             }
-            return t;
+            return m;
         }
         return failures.computeIfAbsent(shape + ":" + errorType, k -> register(shape, errorType));
     }
 
-    private Timer register(int shape, String errorType) {
-        return Timer.builder(QUERY_TIMER)
+    private Meters register(int shape, String errorType) {
+        Tags tags = Tags.of("db.system.name", "postgresql", "pool", pool,
+                "db.operation.name", SqlShape.OPERATIONS[shape / SqlShape.TABLES.length],
+                "db.collection.name", SqlShape.TABLES[shape % SqlShape.TABLES.length],
+                "error.type", errorType);
+        return new Meters(Timer.builder(QUERY_TIMER)
                 .description("Statements run through jOOQ, from execution to the end of fetching")
-                .tag("db.system.name", "postgresql")
-                .tag("pool", pool)
-                .tag("db.operation.name", SqlShape.OPERATIONS[shape / SqlShape.TABLES.length])
-                .tag("db.collection.name", SqlShape.TABLES[shape % SqlShape.TABLES.length])
-                .tag("error.type", errorType)
-                .register(registry);
+                .tags(tags).register(registry),
+                Counter.builder(SLOW_COUNTER)
+                        .description("Statements that ran at least the slow-query threshold")
+                        .tags(tags).register(registry));
     }
 
     /** The SQLSTATE class (two characters, checked) or {@code client}: at most 36 * 36 + 1 values. */
