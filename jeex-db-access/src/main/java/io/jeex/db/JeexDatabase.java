@@ -68,8 +68,17 @@ import org.slf4j.LoggerFactory;
  *   <li>work marked {@link TxOptions#singleStatement()} runs as one auto-committed statement,
  *       saving the round trips of BEGIN and COMMIT.</li>
  * </ul>
- * Failures reach the caller as subclasses of {@link io.jeex.db.error.JeexDbException}; unchecked
- * exceptions of the work itself reach it unchanged.
+ * Failures of the database reach the caller as subclasses of
+ * {@link io.jeex.db.error.JeexDbException}. A failure is the database's only when the pool, the
+ * driver or the server raised it for this transaction; what the work throws itself (an HTTP
+ * call's {@code IOException}, another database's error), whatever its causes, is never retried
+ * nor counted by the circuit breaker, and reaches the caller unchanged (checked exceptions in
+ * {@link io.jeex.db.error.TransactionWorkException}).
+ *
+ * <p>While the server cannot be reached (the latest attempt to open a connection failed), calls
+ * fail within the connect timeout instead of waiting out the acquire timeout. With a read
+ * replica, read-only work never sees data older than this instance's committed writes
+ * ({@link JeexDbConfig#replicaReadConsistency()}).
  */
 public final class JeexDatabase implements AutoCloseable {
 
@@ -338,8 +347,9 @@ public final class JeexDatabase implements AutoCloseable {
 
     /**
      * The primary pool, for code that needs plain JDBC (bulk COPY, a driver feature jOOQ does
-     * not reach). Work done on its connections bypasses retries, the breaker and error
-     * translation; prefer {@link #transaction(TxOptions, TransactionWork)}.
+     * not reach). Work done on its connections bypasses retries, the breaker, error translation
+     * and the fast failure on outages (HikariCP waits out its acquire timeout); prefer
+     * {@link #transaction(TxOptions, TransactionWork)}.
      *
      * @return the HikariCP data source; closed by {@link #close()}
      */

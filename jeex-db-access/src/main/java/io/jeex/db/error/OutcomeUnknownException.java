@@ -1,7 +1,10 @@
 package io.jeex.db.error;
 
 /**
- * The connection was lost while committing: the transaction may or may not have been committed. Never retried, because retrying could apply the work twice; check the data (or make the work idempotent) before trying again.
+ * The connection was lost while committing (or while the single statement of auto-committed work
+ * ran): the transaction may or may not have been committed. Never retried, because retrying could
+ * apply the caller's work twice; check the data (or make the work idempotent) before trying again.
+ * The repositories' own writes never throw it: they resolve the outcome on their next attempt.
  */
 public class OutcomeUnknownException extends JeexDbException {
 

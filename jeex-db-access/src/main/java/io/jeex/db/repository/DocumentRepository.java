@@ -25,7 +25,12 @@ import org.jooq.impl.DSL;
  * <p>Appends to the same project and document type are serialized by a transaction-scoped
  * advisory lock ({@code pg_advisory_xact_lock}, released at commit, safe behind PgBouncer in
  * transaction mode), so concurrent writers get consecutive numbers with no gap, no duplicate
- * and no error; appends to other documents do not wait.
+ * and no error; appends to other documents do not wait. Joined to a REPEATABLE READ or
+ * SERIALIZABLE transaction of the caller, an append that finds the lock held does not wait inside
+ * the transaction (its snapshot, taken before the other append committed, could not see that
+ * version): the whole transaction runs again once the lock is free, so numbers stay gap-free and
+ * no serialization failure reaches the caller (the caller's work may therefore run more than
+ * once, as on any retry).
  */
 public final class DocumentRepository {
 

@@ -15,9 +15,12 @@ public interface TransactionWork<T> {
      *
      * @param tx the running transaction: its jOOQ context and connection
      * @return the result handed to the caller after a successful commit
-     * @throws Exception anything; database errors are classified (and maybe retried), others
-     *     roll back and reach the caller (checked ones wrapped in
-     *     {@link io.jeex.db.error.TransactionWorkException})
+     * @throws Exception anything. A failure of one of this transaction's statements (through
+     *     {@code tx.dsl()}, or JDBC on {@code tx.connection()}) is the database's: classified by its
+     *     SQLSTATE, maybe retried. Anything else is the work's own, whatever its type or causes (an
+     *     {@code IOException}, another database's error): the transaction rolls back, nothing is
+     *     retried or counted by the circuit breaker, and it reaches the caller unchanged (checked
+     *     ones wrapped in {@link io.jeex.db.error.TransactionWorkException})
      */
     T execute(Transaction tx) throws Exception;
 }

@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
  * @param timeout the statement timeout of this transaction, or null (the default) for the
  *     configured {@code statementTimeout}; {@link Duration#ZERO} disables it
  * @param actingUserId the user on whose behalf the work runs, visible to SQL as
- *     {@code current_setting('jeex.acting_user_id', true)}, or null (the default)
+ *     {@code jeex_acting_user_id()} (NULL when none is set; set with {@code SET LOCAL
+ *     jeex.acting_user_id}, so it ends with the transaction), or null (the default)
  * @param idempotent whether running the work twice is harmless; only then is a connection
  *     failure after a statement has run retried (false by default)
  * @param readOnly whether the transaction only reads ({@code READ ONLY}; false by default)
