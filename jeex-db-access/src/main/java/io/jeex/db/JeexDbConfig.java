@@ -40,6 +40,8 @@ public final class JeexDbConfig {
 
     private static final Logger LOG = LoggerFactory.getLogger(JeexDbConfig.class);
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,48}");
+    /** A port after a host of the URL's host list ({@code //h1:5432,h2:5433/db}). */
+    private static final Pattern PORT = Pattern.compile("(?<=[/,])(?:\\[[^\\]]*\\]|[^/:,?\\[]*):(\\d+)(?=[,/?]|$)");
 
     /** Default {@link #name()}: {@value}. */
     public static final String DEFAULT_NAME = "jeex-db";
@@ -1113,6 +1115,15 @@ public final class JeexDbConfig {
             if (!url.startsWith("jdbc:postgresql:")) {
                 throw new IllegalArgumentException(property + " must be a PostgreSQL JDBC URL starting with "
                         + "jdbc:postgresql:, but was '" + JdbcUrls.mask(url) + "'");
+            }
+            // pgjdbc would only log a warning for such a port and refuse the URL on every connect
+            java.util.regex.Matcher port = PORT.matcher(url);
+            while (port.find()) {
+                int n = port.group(1).length() > 5 ? 0 : Integer.parseInt(port.group(1));
+                if (n < 1 || n > 65535) {
+                    throw new IllegalArgumentException(property + " must have a port from 1 to 65535, but was '"
+                            + JdbcUrls.mask(url) + "'");
+                }
             }
             return url;
         }

@@ -14,6 +14,7 @@ import io.jeex.db.internal.metrics.QueryMetricsListener;
 import io.jeex.db.JeexDbConfig;
 import io.jeex.db.internal.error.ErrorTranslator;
 import io.jeex.db.internal.error.SqlStates;
+import io.jeex.db.internal.pool.DirectDataSource;
 import io.jeex.db.internal.pool.PoolFactory;
 import io.jeex.db.internal.tx.TransactionMetrics;
 import io.jeex.db.internal.tx.TransactionRunner;
@@ -46,7 +47,7 @@ public final class DatabaseRuntime implements AutoCloseable {
     private final String password;
     private final HikariDataSource primaryPool;
     private final HikariDataSource replicaPool;
-    private final HikariDataSource migrationPool;
+    private final DirectDataSource migrationDataSource;
     private final CircuitBreaker primaryBreaker;
     private final CircuitBreaker replicaBreaker;
     private final Retry retry;
@@ -73,14 +74,12 @@ public final class DatabaseRuntime implements AutoCloseable {
         this.primaryPool = PoolFactory.pool(config, config.name(), config.url(), password, registry);
         HikariDataSource replica = null;
         CircuitBreaker replicaCb = null;
-        HikariDataSource migration = null;
         try {
             if (config.replicaUrl().isPresent()) {
                 replicaCb = breakers.circuitBreaker(config.name() + "-replica");
                 replica = PoolFactory.pool(config, config.name() + "-replica", config.replicaUrl().get(), password,
                         registry);
             }
-            migration = PoolFactory.migrationPool(config, migrationPassword, registry);
         } catch (RuntimeException e) {
             if (replica != null) {
                 replica.close();
@@ -90,7 +89,7 @@ public final class DatabaseRuntime implements AutoCloseable {
         }
         this.replicaPool = replica;
         this.replicaBreaker = replicaCb;
-        this.migrationPool = migration;
+        this.migrationDataSource = PoolFactory.migrationDataSource(config, migrationPassword);
         TaggedRetryMetrics.ofRetryRegistry(retries).bindTo(registry);
         TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(registry);
         QueryMetricsListener queries = new QueryMetricsListener(registry, config.name(), config.slowQueryThreshold());
@@ -230,11 +229,12 @@ public final class DatabaseRuntime implements AutoCloseable {
     }
 
     /**
-     * @return the migration pool: direct to {@link JeexDbConfig#migrationUrl()} (never through
-     *     PgBouncer), at most 2 connections, none kept open when idle, closed with this runtime
+     * @return the migrations' data source: a new connection per call, direct to
+     *     {@link JeexDbConfig#migrationUrl()} (never through PgBouncer) as the migration user, each
+     *     bounded by {@link JeexDbConfig#connectTimeout()}; nothing to close
      */
-    public HikariDataSource migrationDataSource() {
-        return migrationPool;
+    public DirectDataSource migrationDataSource() {
+        return migrationDataSource;
     }
 
     /**
@@ -249,7 +249,6 @@ public final class DatabaseRuntime implements AutoCloseable {
     @Override
     public void close() {
         try {
-            migrationPool.close();
             if (replicaPool != null) {
                 replicaPool.close();
             }
@@ -275,7 +274,6 @@ public final class DatabaseRuntime implements AutoCloseable {
         }
         java.util.Set<String> pools = new java.util.HashSet<>();
         pools.add(primaryPool.getPoolName());
-        pools.add(migrationPool.getPoolName());
         if (replicaPool != null) {
             pools.add(replicaPool.getPoolName());
         }
