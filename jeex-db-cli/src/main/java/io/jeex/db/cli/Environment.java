@@ -22,7 +22,7 @@ final class Environment {
      * command runs a few statements once), no background health monitor.
      */
     private static final Map<String, String> TOOL_DEFAULTS = Map.of("JEEX_DB_POOL_SIZE", "0",
-            "JEEX_DB_POOL_MAX_OVERFLOW", "2", "JEEX_DB_MONITOR_INTERVAL", "0");
+            "JEEX_DB_POOL_MAX_OVERFLOW", "2", "JEEX_DB_MONITOR_INTERVAL", "0s");
 
     /** What an embedded server ignores: it has its own address and credentials. */
     private static final Set<String> SERVER_VARIABLES = Set.of("JEEX_DB_URL", "JEEX_DB_USER", "JEEX_DB_PASSWORD",
