@@ -175,7 +175,7 @@ public final class JeexDbConfig {
      *     example {@code jdbc:postgresql://db:5432/jeex}
      * @return a builder
      * @throws NullPointerException if {@code url} is null
-     * @throws IllegalArgumentException if {@code url} is not a PostgreSQL JDBC URL
+     * @throws IllegalArgumentException if {@code url} is not a PostgreSQL JDBC URL, or a port is outside 1 to 65535
      */
     public static Builder builder(String url) {
         return new Builder().url(url);
@@ -725,7 +725,7 @@ public final class JeexDbConfig {
         /**
          * @param url see {@link JeexDbConfig#url()}
          * @return this builder
-         * @throws IllegalArgumentException if not a {@code jdbc:postgresql:} URL
+         * @throws IllegalArgumentException if not a {@code jdbc:postgresql:} URL, or a port is outside 1 to 65535
          */
         public Builder url(String url) {
             this.url = checkUrl("url", requireNonNull(url, "url"));
@@ -753,7 +753,7 @@ public final class JeexDbConfig {
         /**
          * @param migrationUrl see {@link JeexDbConfig#migrationUrl()}; null for {@link JeexDbConfig#url()}
          * @return this builder
-         * @throws IllegalArgumentException if not a {@code jdbc:postgresql:} URL
+         * @throws IllegalArgumentException if not a {@code jdbc:postgresql:} URL, or a port is outside 1 to 65535
          */
         public Builder migrationUrl(String migrationUrl) {
             this.migrationUrl = migrationUrl == null ? null : checkUrl("migrationUrl", migrationUrl);
@@ -782,7 +782,7 @@ public final class JeexDbConfig {
         /**
          * @param replicaUrl see {@link JeexDbConfig#replicaUrl()}; null for none
          * @return this builder
-         * @throws IllegalArgumentException if not a {@code jdbc:postgresql:} URL
+         * @throws IllegalArgumentException if not a {@code jdbc:postgresql:} URL, or a port is outside 1 to 65535
          */
         public Builder replicaUrl(String replicaUrl) {
             this.replicaUrl = replicaUrl == null ? null : checkUrl("replicaUrl", replicaUrl);

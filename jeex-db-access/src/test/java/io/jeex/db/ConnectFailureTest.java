@@ -5,15 +5,13 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.jeex.db.error.AuthenticationFailedException;
 import io.jeex.db.error.DatabaseUnavailableException;
-import io.jeex.db.faults.Blackhole;
+import io.jeex.db.faults.FaultServers;
 import io.jeex.db.faults.Ports;
 import io.jeex.db.faults.ScramServer;
 import io.jeex.db.health.HealthReport;
 import io.jeex.db.health.HealthStatus;
 import java.time.Duration;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -27,21 +25,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class ConnectFailureTest {
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
-    private static final String WRONG = "wr0ng-s3cr3t";
-    private static ScramServer scram;
-    private static Blackhole blackhole;
-
-    @BeforeAll
-    static void startServers() throws Exception {
-        scram = ScramServer.start();
-        blackhole = new Blackhole();
-    }
-
-    @AfterAll
-    static void stopServers() throws Exception {
-        blackhole.close();
-        scram.close();
-    }
+    private static final String WRONG = FaultServers.WRONG_PASSWORD;
 
     /** A failure, how to make it, and what the caller must be told. */
     enum Fault {
@@ -52,14 +36,14 @@ class ConnectFailureTest {
         NO_USER_NO_PASSWORD(AuthenticationFailedException.class, "no password was provided", "JEEX_DB_MIGRATION_USER",
                 "JEEX_DB_USER", b -> b.user(null).password(null)),
         MISSING_DATABASE(DatabaseUnavailableException.class, "SQLSTATE 3D000", "database name in JEEX_DB_MIGRATION_URL",
-                "database name in JEEX_DB_URL", b -> b.url(scram.jdbcUrl("no_such_db"))),
+                "database name in JEEX_DB_URL", b -> b.url(FaultServers.scram().jdbcUrl("no_such_db"))),
         TLS_NOT_OFFERED(DatabaseUnavailableException.class, "does not offer TLS", "sslmode in JEEX_DB_MIGRATION_URL",
-                "sslmode in JEEX_DB_URL", b -> b.url(scram.jdbcUrl() + "?sslmode=require")),
+                "sslmode in JEEX_DB_URL", b -> b.url(FaultServers.scram().jdbcUrl() + "?sslmode=require")),
         REFUSED_PORT(DatabaseUnavailableException.class, "refused", "host and port in JEEX_DB_MIGRATION_URL",
                 "host and port in JEEX_DB_URL", b -> b.url("jdbc:postgresql://127.0.0.1:" + Ports.closed() + "/x")),
         NO_ANSWER(DatabaseUnavailableException.class, "did not answer within the connect timeout (2 s)",
                 "JEEX_DB_CONNECT_TIMEOUT", "did not answer",
-                b -> b.url("jdbc:postgresql://127.0.0.1:" + blackhole.port() + "/x")),
+                b -> b.url("jdbc:postgresql://127.0.0.1:" + FaultServers.blackhole().port() + "/x")),
         UNKNOWN_HOST(DatabaseUnavailableException.class, "host is unknown", "host name in JEEX_DB_MIGRATION_URL",
                 "host name in JEEX_DB_URL", b -> b.url("jdbc:postgresql://no-such-host.invalid:5432/x"));
 
@@ -80,8 +64,8 @@ class ConnectFailureTest {
     }
 
     private static JeexDbConfig config(Fault fault) {
-        JeexDbConfig.Builder b = JeexDbConfig.builder(scram.jdbcUrl()).name("faults").user(ScramServer.USER)
-                .password(ScramServer.PASSWORD).poolSize(0).maxOverflow(1)
+        JeexDbConfig.Builder b = JeexDbConfig.builder(FaultServers.scram().jdbcUrl()).name("faults")
+                .user(ScramServer.USER).password(ScramServer.PASSWORD).poolSize(0).maxOverflow(1)
                 .acquireTimeout(Duration.ofSeconds(30)).connectTimeout(CONNECT_TIMEOUT)
                 .healthTimeout(Duration.ofSeconds(2)).monitorInterval(Duration.ZERO);
         fault.make.accept(b);

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jeex.db.cli.CliProcess.Run;
-import io.jeex.db.faults.Blackhole;
+import io.jeex.db.faults.FaultServers;
 import io.jeex.db.faults.OldPostgres;
 import io.jeex.db.faults.Ports;
 import io.jeex.db.faults.ScramServer;
@@ -15,8 +15,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -31,21 +29,7 @@ class FaultsProcessTest {
     /** The connect timeout of these runs; a process also needs about a second to start. */
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration BOUND = CONNECT_TIMEOUT.plusSeconds(1).plus(Duration.ofSeconds(2));
-    private static final String WRONG = "wr0ng-s3cr3t";
-    private static ScramServer scram;
-    private static Blackhole blackhole;
-
-    @BeforeAll
-    static void startServers() throws Exception {
-        scram = ScramServer.start();
-        blackhole = new Blackhole();
-    }
-
-    @AfterAll
-    static void stopServers() throws Exception {
-        blackhole.close();
-        scram.close();
-    }
+    private static final String WRONG = FaultServers.WRONG_PASSWORD;
 
     enum Fault {
         WRONG_PASSWORD("the database refused the login (SQLSTATE 28P01", "JEEX_DB_MIGRATION_PASSWORD",
@@ -56,13 +40,13 @@ class FaultsProcessTest {
                     e.remove("JEEX_DB_PASSWORD");
                 }),
         MISSING_DATABASE("the database does not exist (SQLSTATE 3D000", "database name in JEEX_DB_MIGRATION_URL",
-                e -> e.put("JEEX_DB_URL", scram.jdbcUrl("no_such_db"))),
+                e -> e.put("JEEX_DB_URL", FaultServers.scram().jdbcUrl("no_such_db"))),
         TLS_NOT_OFFERED("the server does not offer TLS", "sslmode in JEEX_DB_MIGRATION_URL",
-                e -> e.put("JEEX_DB_URL", scram.jdbcUrl() + "?sslmode=require")),
+                e -> e.put("JEEX_DB_URL", FaultServers.scram().jdbcUrl() + "?sslmode=require")),
         REFUSED_PORT("the connection was refused (SQLSTATE 08001", "host and port in JEEX_DB_MIGRATION_URL",
                 e -> e.put("JEEX_DB_URL", "jdbc:postgresql://127.0.0.1:" + Ports.closed() + "/jeex")),
         NO_ANSWER("did not answer within the connect timeout (2 s)", "JEEX_DB_CONNECT_TIMEOUT",
-                e -> e.put("JEEX_DB_URL", "jdbc:postgresql://127.0.0.1:" + blackhole.port() + "/jeex")),
+                e -> e.put("JEEX_DB_URL", "jdbc:postgresql://127.0.0.1:" + FaultServers.blackhole().port() + "/jeex")),
         UNKNOWN_HOST("the database host is unknown", "host name in JEEX_DB_MIGRATION_URL",
                 e -> e.put("JEEX_DB_URL", "jdbc:postgresql://no-such-host.invalid:5432/jeex"));
 
@@ -78,7 +62,7 @@ class FaultsProcessTest {
     }
 
     private static Map<String, String> env(Fault fault) {
-        Map<String, String> env = new HashMap<>(Map.of("JEEX_DB_URL", scram.jdbcUrl(), "JEEX_DB_USER",
+        Map<String, String> env = new HashMap<>(Map.of("JEEX_DB_URL", FaultServers.scram().jdbcUrl(), "JEEX_DB_USER",
                 ScramServer.USER, "JEEX_DB_PASSWORD", ScramServer.PASSWORD, "JEEX_DB_CONNECT_TIMEOUT", "2s",
                 "JEEX_DB_HEALTH_TIMEOUT", "2s"));
         fault.make.accept(env);

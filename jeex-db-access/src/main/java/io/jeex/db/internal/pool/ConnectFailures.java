@@ -72,7 +72,8 @@ public final class ConnectFailures {
         String state = SqlStates.sqlState(failure);
         String cause = cause(failure, state);
         String text = cause.toLowerCase(Locale.ROOT);
-        if (state != null && state.startsWith("28")) {
+        // PgBouncer refuses a login with 08P01 and "SASL authentication failed"
+        if (state != null && state.startsWith("28") || text.contains("authentication failed")) {
             if (text.contains("pg_hba.conf")) {
                 return login("the database refused the connection", cause, "no pg_hba.conf line admits this user, "
                         + "database and host (or TLS mode): check " + settings.user + ", the database and sslmode in "
