@@ -62,6 +62,9 @@ public final class JeexDbCli implements Callable<Integer> {
      * @param args the command and its options
      */
     public static void main(String[] args) {
+        // jOOQ's banner and tip of the day: log lines a command's user did not ask for
+        System.setProperty("org.jooq.no-logo", "true");
+        System.setProperty("org.jooq.no-tips", "true");
         Logging.configure();
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
                 StandardCharsets.UTF_8);

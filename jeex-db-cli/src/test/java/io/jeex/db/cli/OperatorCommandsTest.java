@@ -17,6 +17,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The operator commands against {@code JEEX_DB_URL}, run in this JVM through {@link JeexDbCli#run}
@@ -155,5 +157,33 @@ class OperatorCommandsTest {
         assertThat(run.status()).isOne();
         assertThat(run.err()).startsWith("jeex-db migrate: the database did not answer: the connection was refused")
                 .containsOnlyOnce("jeex-db").endsWith("\n").hasLineCount(1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"migrate", "info", "validate", "health", "demo"})
+    void everyCommandExitsOneWhenTheDatabaseRefusesAndTwoOnABadOptionOrValue(String command) {
+        Map<String, String> refused = Map.of("JEEX_DB_URL", "jdbc:postgresql://127.0.0.1:" + Ports.closed() + "/x",
+                "JEEX_DB_CONNECT_TIMEOUT", "1s", "JEEX_DB_HEALTH_TIMEOUT", "1s");
+        Run failed = run(refused, command);
+        assertThat(failed.status()).as("%s: %s", command, failed.err()).isOne();
+        assertThat(failed.err() + failed.out()).contains("the connection was refused");
+
+        Run badOption = run(refused, command, "--no-such-option");
+        assertThat(badOption.status()).isEqualTo(JeexDbCli.EXIT_USAGE);
+        assertThat(badOption.err()).contains("--no-such-option");
+
+        Map<String, String> badValue = new HashMap<>(refused);
+        badValue.put("JEEX_DB_POOL_SIZE", "many");
+        Run config = run(badValue, command);
+        assertThat(config.status()).isEqualTo(JeexDbCli.EXIT_USAGE);
+        assertThat(config.err()).isEqualTo("jeex-db " + command + ": JEEX_DB_POOL_SIZE must be an integer, but was "
+                + "'many'\n");
+    }
+
+    @Test
+    void embeddedWithoutASubcommandIsBadUsage() {
+        Run run = run(Map.of(), "embedded");
+        assertThat(run.status()).isEqualTo(JeexDbCli.EXIT_USAGE);
+        assertThat(run.err()).contains("a subcommand is required: path or remove");
     }
 }
