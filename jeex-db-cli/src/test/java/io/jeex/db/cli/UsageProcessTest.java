@@ -21,6 +21,7 @@ class UsageProcessTest {
                 .contains("migrate").contains("info").contains("validate").contains("health").contains("demo")
                 .contains("embedded").contains("JEEX_DB_URL").contains("JEEX_DB_MIGRATION_PASSWORD")
                 .contains("JEEX_DB_EMBEDDED_DIR").contains("Exit status:").contains("3   health: DEGRADED");
+        assertThat(help.out().lines()).as("fits a terminal of 80 columns, unwrapped").allMatch(l -> l.length() <= 80);
     }
 
     @ParameterizedTest
@@ -32,6 +33,7 @@ class UsageProcessTest {
         assertThat(help.err()).isEmpty();
         assertThat(help.out()).contains("Usage: jeex-db " + command).contains("--help").contains("Exit status:")
                 .contains("JEEX_DB_URL").contains("JEEX_DB_CONNECT_TIMEOUT");
+        assertThat(help.out().lines()).allMatch(l -> l.length() <= 80);
         if (!command.equals("demo")) {
             assertThat(help.out()).contains("--json");
         }
