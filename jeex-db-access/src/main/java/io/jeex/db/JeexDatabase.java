@@ -3,19 +3,18 @@ package io.jeex.db;
 import static java.util.Objects.requireNonNull;
 
 import io.jeex.db.error.MigrationException;
-import io.jeex.db.error.ErrorContext;
 import io.jeex.db.health.HealthReport;
 import io.jeex.db.internal.DatabaseRuntime;
 import io.jeex.db.internal.health.HealthChecker;
 import io.jeex.db.internal.health.HealthMonitor;
 import io.jeex.db.internal.tx.RetryPolicy;
 import io.jeex.db.internal.tx.Transactions;
+import io.jeex.db.internal.migration.Migrations;
 import io.jeex.db.repository.AgentExecutionRepository;
 import io.jeex.db.repository.DocumentRepository;
 import io.jeex.db.repository.ExportRepository;
 import io.jeex.db.repository.ProjectRepository;
 import io.jeex.db.repository.UserRepository;
-import io.jeex.db.schema.JeexSchema;
 import io.jeex.db.tx.TransactionWork;
 import io.jeex.db.tx.TxOptions;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,8 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.jooq.DSLContext;
@@ -88,6 +85,7 @@ public final class JeexDatabase implements AutoCloseable {
     private final DatabaseRuntime runtime;
     private final HealthChecker health;
     private final HealthMonitor monitor;
+    private final Migrations migrations;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final UserRepository users;
     private final ProjectRepository projects;
@@ -104,6 +102,7 @@ public final class JeexDatabase implements AutoCloseable {
         this.agentExecutions = new AgentExecutionRepository(engine);
         this.exports = new ExportRepository(engine);
         this.health = new HealthChecker(runtime);
+        this.migrations = new Migrations(runtime.config(), runtime.migrationDataSource());
         this.monitor = runtime.config().monitorInterval().isZero() ? null
                 : HealthMonitor.start(runtime.config().name(), health, runtime.config().monitorInterval());
     }
@@ -123,8 +122,8 @@ public final class JeexDatabase implements AutoCloseable {
     /**
      * Creates a database handle that publishes its meters to the registry:
      * <ul>
-     *   <li>{@code hikaricp.connections.*} of the primary, replica and migration pools (tag
-     *       {@code pool}: the name, {@code <name>-replica}, {@code <name>-migration});</li>
+     *   <li>{@code hikaricp.connections.*} of the primary and replica pools (tag {@code pool}: the
+     *       name, {@code <name>-replica}); migrations connect directly, without a pool;</li>
      *   <li>{@code jeex.db.transaction} (timer; tags {@code pool}, {@code name}, {@code outcome}
      *       = committed | rolled_back | failed, {@code category}) and
      *       {@code jeex.db.transaction.retries} (counter);</li>
@@ -151,67 +150,77 @@ public final class JeexDatabase implements AutoCloseable {
 
     /**
      * Applies pending migrations of the JEEX schema with the schema module's Flyway
-     * configuration, over a direct connection to {@link JeexDbConfig#migrationUrl()} (never the
-     * pool, never through PgBouncer). Safe to call from several instances at once: Flyway locks.
+     * configuration, over direct connections to {@link JeexDbConfig#migrationUrl()} as
+     * {@link JeexDbConfig#migrationUser()} (never the pool, never through PgBouncer): each
+     * connection is opened when needed and its connect and login are bounded by
+     * {@link JeexDbConfig#connectTimeout()}, so an unreachable server or a refused login fails
+     * within that time, not after the acquire timeout. Before anything is applied the server is
+     * checked: PostgreSQL 18 or newer with {@code uuidv7()}. Safe to call from several instances at
+     * once: Flyway locks.
      *
      * @return what was applied and the version now
-     * @throws MigrationException if a migration fails or an applied one was changed
+     * @throws io.jeex.db.error.DatabaseUnavailableException if the server cannot be reached within
+     *     the connect timeout; the message gives the cause and the setting to change
+     * @throws io.jeex.db.error.AuthenticationFailedException if the server refuses the login
+     * @throws io.jeex.db.error.UnsupportedServerException if the server is older than PostgreSQL 18
+     *     or lacks {@code uuidv7()}
+     * @throws MigrationException if a migration fails (the message names the script, the line, the
+     *     statement's first line, the SQLSTATE and the server's message) or an applied one was
+     *     changed
      * @throws io.jeex.db.error.DatabaseClosedException if this handle is closed
      */
     public MigrationResult migrate() {
         ensureOpen();
-        Flyway flyway = JeexSchema.flywayConfiguration(runtime.migrationDataSource()).load();
-        try {
+        return migrations.run("migrating the JEEX schema", flyway -> {
+            migrations.checkApplied(flyway);
             MigrateResult result = flyway.migrate();
             MigrationInfo current = flyway.info().current();
             String version = current == null || current.getVersion() == null ? null : current.getVersion().getVersion();
             LOG.info("{}: migrations: {} applied, schema version {} -> {}", runtime.config().name(),
                     result.migrationsExecuted, result.initialSchemaVersion, version);
             return new MigrationResult(result.migrationsExecuted, result.initialSchemaVersion, version);
-        } catch (FlywayException e) {
-            throw new MigrationException(runtime.config().name() + ": migrating the JEEX schema failed: "
-                    + e.getMessage(), new ErrorContext(null, null, null, null, 1), e);
-        }
+        });
     }
 
     /**
      * Lists the JEEX schema's migrations as the database has them, applied and pending, read
-     * with the schema module's Flyway configuration over the migration pool.
+     * with the schema module's Flyway configuration over a direct connection (as
+     * {@link #migrate()}, bounded by the connect timeout, after the same server check).
      *
      * @return the migrations, oldest first
-     * @throws MigrationException if the database cannot be read
+     * @throws io.jeex.db.error.DatabaseUnavailableException if the server cannot be reached (an
+     *     {@link io.jeex.db.error.AuthenticationFailedException} if it refuses the login)
+     * @throws io.jeex.db.error.UnsupportedServerException if the server cannot hold the schema
+     * @throws MigrationException if the migration state cannot be read
      * @throws io.jeex.db.error.DatabaseClosedException if this handle is closed
      */
     public List<MigrationEntry> migrations() {
         ensureOpen();
-        try {
+        return migrations.run("reading the migration state", flyway -> {
             List<MigrationEntry> entries = new ArrayList<>();
-            for (MigrationInfo m : JeexSchema.flywayConfiguration(runtime.migrationDataSource()).load().info().all()) {
+            for (MigrationInfo m : flyway.info().all()) {
                 entries.add(new MigrationEntry(m.getVersion() == null ? "" : m.getVersion().getVersion(),
                         m.getDescription(), m.getState().getDisplayName(), m.getState().isApplied()));
             }
             return List.copyOf(entries);
-        } catch (FlywayException e) {
-            throw new MigrationException(runtime.config().name() + ": reading the migration state failed: "
-                    + e.getMessage(), new ErrorContext(null, null, null, null, 1), e);
-        }
+        });
     }
 
     /**
      * Checks that the applied migrations match the scripts (checksums, nothing missing) and that
-     * none is pending, with the schema module's Flyway configuration.
+     * none is pending, with the schema module's Flyway configuration over a direct connection (as
+     * {@link #migrate()}, bounded by the connect timeout, after the same server check).
      *
-     * @throws MigrationException if validation fails; the message lists what differs
+     * @throws io.jeex.db.error.DatabaseUnavailableException if the server cannot be reached (an
+     *     {@link io.jeex.db.error.AuthenticationFailedException} if it refuses the login)
+     * @throws io.jeex.db.error.UnsupportedServerException if the server cannot hold the schema
+     * @throws MigrationException if validation fails; the message lists each migration that
+     *     differs and what to do about it
      * @throws io.jeex.db.error.DatabaseClosedException if this handle is closed
      */
     public void validateMigrations() {
         ensureOpen();
-        try {
-            JeexSchema.flywayConfiguration(runtime.migrationDataSource()).load().validate();
-        } catch (FlywayException e) {
-            throw new MigrationException(runtime.config().name() + ": the JEEX schema does not validate: "
-                    + e.getMessage(), new ErrorContext(null, null, null, null, 1), e);
-        }
+        migrations.validate();
     }
 
     /**

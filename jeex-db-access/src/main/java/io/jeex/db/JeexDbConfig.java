@@ -40,6 +40,8 @@ public final class JeexDbConfig {
 
     private static final Logger LOG = LoggerFactory.getLogger(JeexDbConfig.class);
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,48}");
+    /** A port after a host of the URL's host list ({@code //h1:5432,h2:5433/db}). */
+    private static final Pattern PORT = Pattern.compile("(?<=[/,])(?:\\[[^\\]]*\\]|[^/:,?\\[]*):(\\d+)(?=[,/?]|$)");
 
     /** Default {@link #name()}: {@value}. */
     public static final String DEFAULT_NAME = "jeex-db";
@@ -185,7 +187,7 @@ public final class JeexDbConfig {
      *     example {@code jdbc:postgresql://db:5432/jeex}
      * @return a builder
      * @throws NullPointerException if {@code url} is null
-     * @throws IllegalArgumentException if {@code url} is not a PostgreSQL JDBC URL
+     * @throws IllegalArgumentException if {@code url} is not a PostgreSQL JDBC URL, or a port is outside 1 to 65535
      */
     public static Builder builder(String url) {
         return new Builder().url(url);
@@ -786,7 +788,7 @@ public final class JeexDbConfig {
         /**
          * @param url see {@link JeexDbConfig#url()}
          * @return this builder
-         * @throws IllegalArgumentException if not a {@code jdbc:postgresql:} URL
+         * @throws IllegalArgumentException if not a {@code jdbc:postgresql:} URL, or a port is outside 1 to 65535
          */
         public Builder url(String url) {
             this.url = checkUrl("url", requireNonNull(url, "url"));
@@ -814,7 +816,7 @@ public final class JeexDbConfig {
         /**
          * @param migrationUrl see {@link JeexDbConfig#migrationUrl()}; null for {@link JeexDbConfig#url()}
          * @return this builder
-         * @throws IllegalArgumentException if not a {@code jdbc:postgresql:} URL
+         * @throws IllegalArgumentException if not a {@code jdbc:postgresql:} URL, or a port is outside 1 to 65535
          */
         public Builder migrationUrl(String migrationUrl) {
             this.migrationUrl = migrationUrl == null ? null : checkUrl("migrationUrl", migrationUrl);
@@ -843,7 +845,7 @@ public final class JeexDbConfig {
         /**
          * @param replicaUrl see {@link JeexDbConfig#replicaUrl()}; null for none
          * @return this builder
-         * @throws IllegalArgumentException if not a {@code jdbc:postgresql:} URL
+         * @throws IllegalArgumentException if not a {@code jdbc:postgresql:} URL, or a port is outside 1 to 65535
          */
         public Builder replicaUrl(String replicaUrl) {
             this.replicaUrl = replicaUrl == null ? null : checkUrl("replicaUrl", replicaUrl);
@@ -1206,6 +1208,15 @@ public final class JeexDbConfig {
             if (!url.startsWith("jdbc:postgresql:")) {
                 throw new IllegalArgumentException(property + " must be a PostgreSQL JDBC URL starting with "
                         + "jdbc:postgresql:, but was '" + JdbcUrls.mask(url) + "'");
+            }
+            // pgjdbc would only log a warning for such a port and refuse the URL on every connect
+            java.util.regex.Matcher port = PORT.matcher(url);
+            while (port.find()) {
+                int n = port.group(1).length() > 5 ? 0 : Integer.parseInt(port.group(1));
+                if (n < 1 || n > 65535) {
+                    throw new IllegalArgumentException(property + " must have a port from 1 to 65535, but was '"
+                            + JdbcUrls.mask(url) + "'");
+                }
             }
             return url;
         }

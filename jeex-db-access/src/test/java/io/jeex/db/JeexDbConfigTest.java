@@ -224,4 +224,19 @@ class JeexDbConfigTest {
             }
         }
     }
+
+    @Test
+    void aPortOutsideOneTo65535IsRefusedWhereTheUrlIsSet() {
+        assertThatThrownBy(() -> JeexDbConfig.builder("jdbc:postgresql://localhost:99999/jeex"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("url must have a port from 1 to 65535, but was 'jdbc:postgresql://localhost:99999/jeex'");
+        assertThatThrownBy(() -> JeexDbConfig.builder("jdbc:postgresql://a:5432,b:0/jeex?password=pw"))
+                .hasMessage("url must have a port from 1 to 65535, but was 'jdbc:postgresql://a:5432,b:0/jeex?password=****'");
+        assertThatThrownBy(() -> JeexDbConfig.fromEnvironment(Map.of("JEEX_DB_URL", "jdbc:postgresql://db:5432/x",
+                "JEEX_DB_MIGRATION_URL", "jdbc:postgresql://db:65536/x")))
+                .hasMessage("JEEX_DB_MIGRATION_URL: migrationUrl must have a port from 1 to 65535, but was "
+                        + "'jdbc:postgresql://db:65536/x'");
+        assertThat(JeexDbConfig.builder("jdbc:postgresql://[::1]:65535,localhost/jeex?sslrootcert=/etc/ca:1/x").build()
+                .url()).startsWith("jdbc:postgresql://[::1]:65535");
+    }
 }

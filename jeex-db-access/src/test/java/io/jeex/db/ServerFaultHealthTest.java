@@ -121,7 +121,7 @@ class ServerFaultHealthTest {
                 assertThat(report.replica().inRecovery()).isTrue();
                 assertThat(report.replica().lag()).isNotNull().isGreaterThanOrEqualTo(Duration.ZERO);
                 assertThat(report.pools()).extracting(HealthReport.PoolState::name)
-                        .containsExactly("own", "own-replica", "own-migration");
+                        .containsExactly("own", "own-replica");
                 assertThat(report.breakers()).containsKeys("own", "own-replica");
                 assertThat(report.toJson()).contains("\"replica\":{\"reachable\":true,\"inRecovery\":true,\"lagMs\":");
                 System.out.println("replica lag reported (caught up): " + report.replica().lag().toMillis() + " ms");

@@ -27,7 +27,7 @@ import java.util.Optional;
  * @param checkedAt when the check started
  * @param latency the round trip's duration on the check's own connection, or null when it failed
  * @param serverVersion the server's {@code server_version}, or null when unknown
- * @param pools the pools' usage: primary, replica (when configured), migration
+ * @param pools the pools' usage: primary, replica (when configured); migrations use direct connections, no pool
  * @param migrations the schema's migration state, or null when it could not be read
  * @param breakers circuit-breaker state ({@code CLOSED}, {@code OPEN}, {@code HALF_OPEN}, ...) by breaker name
  * @param replica the read replica's state, or null when no replica is configured

@@ -14,6 +14,7 @@ import io.jeex.db.internal.metrics.QueryMetricsListener;
 import io.jeex.db.JeexDbConfig;
 import io.jeex.db.internal.error.ErrorTranslator;
 import io.jeex.db.internal.pool.Acquirer;
+import io.jeex.db.internal.pool.DirectDataSource;
 import io.jeex.db.internal.pool.PoolFactory;
 import io.jeex.db.internal.tx.Lifecycle;
 import io.jeex.db.internal.tx.TransactionMetrics;
@@ -45,7 +46,7 @@ public final class DatabaseRuntime implements AutoCloseable {
     private final String password;
     private final Acquirer primary;
     private final Acquirer replica;
-    private final HikariDataSource migrationPool;
+    private final DirectDataSource migrationDataSource;
     private final CircuitBreaker primaryBreaker;
     private final CircuitBreaker replicaBreaker;
     private final Retry retry;
@@ -74,14 +75,12 @@ public final class DatabaseRuntime implements AutoCloseable {
         this.primary = PoolFactory.pool(config, config.name(), config.url(), password, registry);
         Acquirer replicaPool = null;
         CircuitBreaker replicaCb = null;
-        HikariDataSource migration = null;
         try {
             if (config.replicaUrl().isPresent()) {
                 replicaCb = breakers.circuitBreaker(config.name() + "-replica");
                 replicaPool = PoolFactory.pool(config, config.name() + "-replica", config.replicaUrl().get(), password,
                         registry);
             }
-            migration = PoolFactory.migrationPool(config, migrationPassword, registry);
         } catch (RuntimeException e) {
             if (replicaPool != null) {
                 replicaPool.pool().close();
@@ -91,7 +90,7 @@ public final class DatabaseRuntime implements AutoCloseable {
         }
         this.replica = replicaPool;
         this.replicaBreaker = replicaCb;
-        this.migrationPool = migration;
+        this.migrationDataSource = PoolFactory.migrationDataSource(config, migrationPassword);
         TaggedRetryMetrics.ofRetryRegistry(retries).bindTo(registry);
         TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(registry);
         TransactionRunner.Route primaryRoute = route(config.name(), primary, primaryBreaker, false);
@@ -242,11 +241,12 @@ public final class DatabaseRuntime implements AutoCloseable {
     }
 
     /**
-     * @return the migration pool: direct to {@link JeexDbConfig#migrationUrl()} (never through
-     *     PgBouncer), at most 2 connections, none kept open when idle, closed with this runtime
+     * @return the migrations' data source: a new connection per call, direct to
+     *     {@link JeexDbConfig#migrationUrl()} (never through PgBouncer) as the migration user, each
+     *     bounded by {@link JeexDbConfig#connectTimeout()}; nothing to close
      */
-    public HikariDataSource migrationDataSource() {
-        return migrationPool;
+    public DirectDataSource migrationDataSource() {
+        return migrationDataSource;
     }
 
     /**
@@ -262,7 +262,6 @@ public final class DatabaseRuntime implements AutoCloseable {
     public void close() {
         int cancelled = lifecycle.close(config.drainTimeout(), AFTER_CANCEL);
         try {
-            migrationPool.close();
             if (replica != null) {
                 replica.pool().close();
             }
@@ -292,7 +291,6 @@ public final class DatabaseRuntime implements AutoCloseable {
         }
         java.util.Set<String> pools = new java.util.HashSet<>();
         pools.add(primary.pool().getPoolName());
-        pools.add(migrationPool.getPoolName());
         if (replica != null) {
             pools.add(replica.pool().getPoolName());
         }

@@ -1,13 +1,13 @@
 package io.jeex.db.cli;
 
 import io.jeex.db.JeexDatabase;
-import io.jeex.db.MigrationResult;
 import io.jeex.db.error.ConcurrentUpdateException;
 import io.jeex.db.error.UniqueViolationException;
 import io.jeex.db.repository.AgentExecution;
 import io.jeex.db.repository.DocumentVersion;
 import io.jeex.db.repository.DocumentVersionInfo;
 import io.jeex.db.repository.Export;
+import io.jeex.db.repository.ExportStatus;
 import io.jeex.db.repository.Json;
 import io.jeex.db.repository.NewAgentExecution;
 import io.jeex.db.repository.Page;
@@ -35,43 +35,47 @@ final class Demo {
 
     int run() {
         long started = System.nanoTime();
-        MigrationResult migration = db.migrate();
-        out.println("migrate: " + migration);
+        out.println(Commands.Migrate.migrateLine(db.migrate()));
 
         // A user signs up and signs in; the same email in other case is refused.
         String email = "ada." + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
         User ada = db.users().create(email, "Ada Lovelace", Json.of("{\"theme\": \"dark\"}"));
         ada = db.users().recordLogin(ada.id());
-        out.println("user: " + ada.name() + " <" + ada.email() + "> id " + ada.id());
+        out.println("user: " + ada.name() + " <" + ada.email() + "> signed up and signed in, id " + ada.id());
         try {
             db.users().create(email.toUpperCase(java.util.Locale.ROOT), "Impostor");
         } catch (UniqueViolationException e) {
-            out.println("  duplicate sign-up refused: " + e.getMessage());
+            out.println("  the same email in upper case is refused: " + e.getMessage());
         }
 
         // She creates a project and works through the steps.
         Project project = db.projects().create(ada.id(), "Analytical Engine", "en");
+        ProjectStatus created = project.status();
+        int firstStep = project.currentStep();
         project = db.projects().changeStatus(project.id(), ProjectStatus.IN_PROGRESS);
         Project read = project;
         project = db.projects().changeStep(project.id(), 2, project.updatedAt());
+        out.println("project: " + project.name() + " (" + project.language() + "), status " + created.dbValue()
+                + " -> " + project.status().dbValue() + ", step " + firstStep + " -> " + project.currentStep());
         try {
             db.projects().changeStep(read.id(), 3, read.updatedAt()); // a stale browser tab
         } catch (ConcurrentUpdateException e) {
-            out.println("  stale step change refused: " + e.getMessage());
+            out.println("  a step change from a stale copy is refused: " + e.getMessage());
         }
-        out.println("project: " + project.name() + " [" + project.status().dbValue() + ", step "
-                + project.currentStep() + ", " + project.language() + "]");
 
         // Documents are written and rewritten.
         db.documents().append(project.id(), "about", "An engine that computes.", Json.of("{\"words\": 4}"), ada.id());
         DocumentVersion about = db.documents().append(project.id(), "about",
                 "An engine that computes any function.", Json.of("{\"words\": 6}"), ada.id());
-        db.documents().append(project.id(), "specs", "Store: 1000 numbers of 50 digits.", Json.EMPTY, ada.id());
+        DocumentVersion specs = db.documents().append(project.id(), "specs", "Store: 1000 numbers of 50 digits.",
+                Json.EMPTY, ada.id());
         Page<DocumentVersionInfo> history = db.documents().history(project.id(), "about", 10, Optional.empty());
-        out.println("documents: about v" + about.version() + " (history " + history.items().size()
-                + " versions), specs v" + db.documents().latest(project.id(), "specs").orElseThrow().version());
+        int documentVersions = history.items().size() + specs.version();
+        out.println("documents: " + documentVersions + " versions: about v1 and v" + about.version() + " (history "
+                + history.items().size() + "), specs v" + db.documents().latest(project.id(), "specs").orElseThrow()
+                .version());
 
-        // Agents run for one request: two complete, one fails; a batch of log rows follows.
+        // Agents run for one request: two complete, one fails; then a batch of 100 validator runs.
         UUID correlation = UUID.randomUUID();
         AgentExecution analyst = db.agentExecutions().start(project.id(), "business_analyst", correlation,
                 Json.of("{\"idea\": \"computing engine\"}"));
@@ -89,25 +93,30 @@ final class Demo {
         int logged = db.agentExecutions().insertBatch(log);
         List<AgentExecution> run = db.agentExecutions().byCorrelationId(correlation);
         long failed = run.stream().filter(e -> e.status().name().equals("FAILED")).count();
-        out.println("agents: " + run.size() + " executions for request " + correlation + " (" + logged
-                + " batch-logged, " + failed + " failed)");
+        long completed = run.stream().filter(e -> e.status().name().equals("COMPLETED")).count();
+        out.println("agents: request " + correlation + ": 3 agents ran (2 completed, 1 failed), then " + logged
+                + " validator runs were stored in one batch: " + run.size() + " executions, " + completed
+                + " completed, " + failed + " failed");
 
         // An export is made, completes, expires and is purged.
         Export export = db.exports().create(project.id(), Json.of("{\"documents\": [\"about\", \"specs\"]}"),
                 Duration.ofMillis(500));
+        ExportStatus requested = export.status();
         db.exports().markProcessing(export.id());
         export = db.exports().markCompleted(export.id(), "exports/" + export.id() + ".zip", export.manifest());
-        out.println("export: " + export.filePath().orElseThrow() + " [" + export.status().dbValue() + "], expires "
-                + export.expiresAt());
+        out.println("export: " + export.filePath().orElseThrow() + ", status " + requested.dbValue()
+                + " -> processing -> " + export.status().dbValue() + ", expires " + export.expiresAt());
         List<Export> expired = awaitExpired();
         List<String> purged = db.exports().purgeExpired(100);
-        out.println("  expired " + expired.size() + ", purged files " + purged);
+        out.println("  " + expired.size() + " export expired; purged, its file to delete: " + String.join(", ", purged));
 
+        ProjectStatus before = project.status();
         project = db.projects().changeStatus(project.id(), ProjectStatus.COMPLETED);
-        out.println("summary: 1 user, project " + project.status().dbValue() + ", "
-                + db.documents().history(project.id(), "about", 10, Optional.empty()).items().size()
-                + " versions of about, " + run.size() + " agent executions, " + purged.size()
-                + " export purged, in " + (System.nanoTime() - started) / 1_000_000 + " ms");
+        out.println("project: status " + before.dbValue() + " -> " + project.status().dbValue());
+        out.println("summary: 1 user, 1 project (" + project.status().dbValue() + "), " + documentVersions
+                + " document versions, " + run.size() + " agent executions (" + completed + " completed, " + failed
+                + " failed), " + purged.size() + " export made and purged, in "
+                + (System.nanoTime() - started) / 1_000_000 + " ms");
         return 0;
     }
 

@@ -1,38 +1,59 @@
 package io.jeex.db.cli;
 
 import io.jeex.db.JeexDatabase;
-import io.jeex.db.JeexDbConfig;
-import io.jeex.db.MigrationEntry;
-import io.jeex.db.MigrationResult;
-import io.jeex.db.health.HealthReport;
-import io.jeex.db.health.HealthStatus;
-import io.jeex.db.internal.JdbcUrls;
-import io.jeex.db.testkit.JeexPostgres;
-import io.jeex.db.testkit.TestDatabase;
-import io.jeex.db.testkit.TestkitSettings;
+import io.jeex.db.error.JeexDbException;
 import java.io.PrintStream;
-import java.util.Arrays;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
- * The jeex-db command line. It uses the PostgreSQL given by {@code JEEX_DB_URL} (with
- * {@code JEEX_DB_USER}, {@code JEEX_DB_PASSWORD} or {@code JEEX_DB_PASSWORD_FILE} and every other
- * {@code JEEX_DB_*} variable), or starts an embedded PostgreSQL 18 with an empty database when
- * that is unset.
- * <ul>
- *   <li>{@code demo} (default): a realistic flow through every repository, with a summary;</li>
- *   <li>{@code migrate}: applies pending migrations (direct connection, never PgBouncer);</li>
- *   <li>{@code info}: the applied and pending migrations;</li>
- *   <li>{@code validate}: checks applied migrations against the scripts; pending ones fail it;</li>
- *   <li>{@code health [--json]}: the health report; exit status 0 for UP, 3 for DEGRADED, 1 for
- *       DOWN.</li>
- * </ul>
- * Exit status: 0 success, 1 failure (or DOWN), 2 bad usage, 3 DEGRADED.
+ * The jeex-db operator tool: {@code java -jar jeex-db.jar <command>}. Results go to stdout
+ * (human lines, or exactly one JSON document with {@code --json}); logs and errors to stderr.
+ * See {@code --help} for the commands, the environment and the exit status.
  */
-public final class JeexDbCli {
+@Command(name = "jeex-db", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = {"The jeex-db operator tool: the JEEX schema's migrations and the database's health.",
+                "Works on JEEX_DB_URL; without it, on a persistent embedded PostgreSQL 18 (see embedded)."},
+        subcommands = {Commands.Migrate.class, Commands.Info.class, Commands.Validate.class, Commands.Health.class,
+                Commands.Demo.class, Commands.Embedded.class},
+        commandListHeading = "%nCommands:%n",
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {JeexDbCli.EXIT_OK + ":success; health: UP",
+                JeexDbCli.EXIT_FAILED + ":the command failed (the reason is on stderr); health: DOWN",
+                JeexDbCli.EXIT_USAGE + ":bad usage or configuration (a wrong option, command or JEEX_DB_* value)",
+                JeexDbCli.EXIT_DEGRADED + ":health: DEGRADED (live, but not ready or not everything answered)"},
+        footerHeading = "%nEnvironment:%n", footer = {Help.ENVIRONMENT})
+public final class JeexDbCli implements Callable<Integer> {
 
-    private JeexDbCli() {
+    /** Exit status: success (health UP). */
+    static final int EXIT_OK = 0;
+    /** Exit status: the command failed (health DOWN). */
+    static final int EXIT_FAILED = 1;
+    /** Exit status: bad usage or configuration. */
+    static final int EXIT_USAGE = 2;
+    /** Exit status of {@code health} when the report is DEGRADED. */
+    static final int EXIT_DEGRADED = 3;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = {"Data directory of the embedded PostgreSQL "
+            + "used when JEEX_DB_URL is unset (default: $" + Environment.EMBEDDED_DIR + ", else ~/.jeex-db/embedded)."})
+    Path dataDir;
+
+    final Map<String, String> env;
+    final PrintStream out;
+    final PrintStream err;
+
+    private JeexDbCli(Map<String, String> env, PrintStream out, PrintStream err) {
+        this.env = env;
+        this.out = out;
+        this.err = err;
     }
 
     /**
@@ -41,12 +62,14 @@ public final class JeexDbCli {
      * @param args the command and its options
      */
     public static void main(String[] args) {
-        System.exit(run(Arrays.asList(args), System.getenv(), System.out, System.err));
+        // jOOQ's banner and tip of the day: log lines a command's user did not ask for
+        System.setProperty("org.jooq.no-logo", "true");
+        System.setProperty("org.jooq.no-tips", "true");
+        Logging.configure();
+        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
+                StandardCharsets.UTF_8);
+        System.exit(run(List.of(args), System.getenv(), out, System.err));
     }
-
-    static final String USAGE = "usage: jeex-db [demo | migrate | info | validate | health [--json]]";
-    /** Exit status of {@code health} when the report is DEGRADED. */
-    static final int DEGRADED = 3;
 
     /**
      * Runs a command.
@@ -55,134 +78,73 @@ public final class JeexDbCli {
      * @param env environment variables
      * @param out where results go
      * @param err where errors go
-     * @return the exit status: 0 on success (UP for {@code health}), 1 on failure (DOWN), 2 on bad
-     *     usage, 3 for a DEGRADED health report
+     * @return the exit status: {@value #EXIT_OK} success (UP), {@value #EXIT_FAILED} failure (DOWN),
+     *     {@value #EXIT_USAGE} bad usage or configuration, {@value #EXIT_DEGRADED} DEGRADED
      */
     public static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
-        String command = args.isEmpty() ? "demo" : args.get(0);
-        List<String> options = args.isEmpty() ? List.of() : args.subList(1, args.size());
-        boolean json = options.equals(List.of("--json"));
-        boolean known = switch (command) {
-            case "demo", "migrate", "info", "validate" -> options.isEmpty();
-            case "health" -> options.isEmpty() || json;
-            default -> false;
-        };
-        if (!known) {
-            err.println(USAGE);
-            return 2;
-        }
-        try (Target target = Target.open(env, json ? new PrintStream(PrintStream.nullOutputStream()) : out)) {
+        CommandLine cl = new CommandLine(new JeexDbCli(env, out, err));
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        cl.setParameterExceptionHandler((e, a) -> {
+            CommandLine command = e.getCommandLine();
+            command.getErr().println(command.getCommandName().equals("jeex-db") ? "jeex-db: " + e.getMessage()
+                    : "jeex-db " + command.getCommandName() + ": " + e.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(e, command.getErr());
+            command.getErr().println("Try '" + command.getCommandSpec().qualifiedName() + " --help'.");
+            return EXIT_USAGE;
+        });
+        return cl.execute(args.toArray(String[]::new));
+    }
+
+    /** Without a command: the usage, on stderr, as bad usage. */
+    @Override
+    public Integer call() {
+        err.println("jeex-db: a command is required");
+        new CommandLine(this).usage(err);
+        return EXIT_USAGE;
+    }
+
+    /** The body of a command that works on a database. */
+    @FunctionalInterface
+    interface Work {
+        int run(JeexDatabase db, Target target);
+    }
+
+    /**
+     * Runs a command on its database and turns failures into the exit status and one message
+     * (and, with {@code --json}, one JSON document on stdout).
+     *
+     * @param command the command's name
+     * @param json whether stdout gets JSON
+     * @param demo whether it is the demo (a fresh database)
+     * @param work the command's body
+     * @return the exit status
+     */
+    int onDatabase(String command, boolean json, boolean demo, Work work) {
+        String name = null;
+        try (Target target = demo ? Target.demo(env) : Target.operator(env, dataDir)) {
+            name = target.config().name();
             try (JeexDatabase db = JeexDatabase.create(target.config())) {
-                return switch (command) {
-                    case "migrate" -> migrate(db, out);
-                    case "info" -> info(db, out);
-                    case "validate" -> validate(db, out);
-                    case "health" -> health(db, json, out);
-                    default -> new Demo(db, out).run();
-                };
+                return work.run(db, target);
             }
+        } catch (IllegalArgumentException e) {
+            return fail(command, json, EXIT_USAGE, "ConfigurationError", null, e.getMessage(), name);
+        } catch (JeexDbException e) {
+            return fail(command, json, EXIT_FAILED, e.getClass().getSimpleName(), e.sqlState(), e.getMessage(), name);
         } catch (RuntimeException e) {
-            err.println("jeex-db: " + command + " failed: " + e.getMessage());
-            return 1;
+            return fail(command, json, EXIT_FAILED, e.getClass().getSimpleName(), null,
+                    e.getMessage() == null ? e.toString() : e.getMessage(), name);
         }
     }
 
-    private static int migrate(JeexDatabase db, PrintStream out) {
-        MigrationResult result = db.migrate();
-        out.println("migrate: " + result.migrationsApplied() + " applied, schema version "
-                + result.previous().orElse("<empty>") + " -> " + result.currentVersion());
-        return 0;
-    }
-
-    private static int info(JeexDatabase db, PrintStream out) {
-        List<MigrationEntry> migrations = db.migrations();
-        long pending = migrations.stream().filter(m -> m.state().equals("Pending")).count();
-        String current = migrations.stream().filter(MigrationEntry::applied).reduce((a, b) -> b)
-                .map(MigrationEntry::version).orElse("<empty>");
-        out.println("schema version: " + current + ", " + pending + " pending");
-        for (MigrationEntry m : migrations) {
-            out.printf("  %-8s %-10s %s%n", m.version(), m.state(), m.description());
-        }
-        return 0;
-    }
-
-    private static int validate(JeexDatabase db, PrintStream out) {
-        db.validateMigrations();
-        out.println("validate: applied migrations match the scripts, none pending");
-        return 0;
-    }
-
-    private static int health(JeexDatabase db, boolean json, PrintStream out) {
-        HealthReport report = db.health();
+    private int fail(String command, boolean json, int status, String type, String sqlState, String message,
+                     String instance) {
+        String text = instance != null && message.startsWith(instance + ": ")
+                ? message.substring(instance.length() + 2) : message;
+        err.println("jeex-db " + command + ": " + text);
         if (json) {
-            out.println(report.toJson());
-        } else {
-            out.println("health: " + report.status() + " (live=" + report.live() + ", ready=" + report.ready() + ")");
-            report.latencyIfKnown().ifPresent(l -> out.printf("  latency: %.1f ms%n", l.toNanos() / 1e6));
-            if (report.serverVersion() != null) {
-                out.println("  server: PostgreSQL " + report.serverVersion());
-            }
-            for (HealthReport.PoolState p : report.pools()) {
-                out.println("  pool " + p.name() + ": active " + p.active() + ", idle " + p.idle() + ", pending "
-                        + p.pending() + ", max " + p.max());
-            }
-            if (report.migrations() != null) {
-                out.println("  schema version: " + (report.migrations().currentVersion() == null ? "<empty>"
-                        : report.migrations().currentVersion()) + ", pending " + report.migrations().pending()
-                        + ", failed " + report.migrations().failed());
-            }
-            report.breakers().forEach((name, state) -> out.println("  breaker " + name + ": " + state));
-            if (report.replica() != null) {
-                out.println("  replica: reachable=" + report.replica().reachable() + ", inRecovery="
-                        + report.replica().inRecovery() + ", lag=" + report.replica().lagIfKnown()
-                        .map(l -> l.toMillis() + " ms").orElse("unknown"));
-            }
-            report.reasons().forEach(r -> out.println("  reason: " + r));
+            out.println(JsonOut.error(command, type, sqlState, status, text));
         }
-        return report.status() == HealthStatus.UP ? 0 : report.status() == HealthStatus.DEGRADED ? DEGRADED : 1;
-    }
-
-    /** The database to work on: JEEX_DB_URL, or an embedded PostgreSQL 18 started for the run. */
-    static final class Target implements AutoCloseable {
-        private final JeexDbConfig config;
-        private final JeexPostgres embedded;
-        private final TestDatabase database;
-
-        private Target(JeexDbConfig config, JeexPostgres embedded, TestDatabase database) {
-            this.config = config;
-            this.embedded = embedded;
-            this.database = database;
-        }
-
-        static Target open(Map<String, String> env, PrintStream out) {
-            String url = env.get("JEEX_DB_URL");
-            if (url != null && !url.isBlank()) {
-                JeexDbConfig config = JeexDbConfig.fromEnvironment(env);
-                out.println("database: " + JdbcUrls.mask(config.url()) + " (JEEX_DB_URL)");
-                return new Target(config, null, null);
-            }
-            JeexPostgres embedded = JeexPostgres.start(TestkitSettings.of(Map.of(
-                    TestkitSettings.PROVIDER, "embedded", TestkitSettings.PREFETCH, "0"), Map.of()));
-            TestDatabase database = embedded.newEmptyDatabase();
-            out.println("database: embedded PostgreSQL " + embedded.serverVersion() + ", " + database.jdbcUrl()
-                    + " (set JEEX_DB_URL to use another)");
-            JeexDbConfig config = JeexDbConfig.builder(database.jdbcUrl()).user(database.user())
-                    .password(database.password()).poolSize(4).maxOverflow(4).build();
-            return new Target(config, embedded, database);
-        }
-
-        JeexDbConfig config() {
-            return config;
-        }
-
-        @Override
-        public void close() {
-            if (database != null) {
-                database.close();
-            }
-            if (embedded != null) {
-                embedded.shutdown();
-            }
-        }
+        return status;
     }
 }

@@ -63,14 +63,6 @@ final class Admin {
         }
     }
 
-    static String serverVersion(Connection c) throws SQLException {
-        try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT current_setting('server_version'), current_setting('server_version_num')::int")) {
-            rs.next();
-            return rs.getString(1) + "\u0000" + rs.getInt(2);
-        }
-    }
-
     void createEmpty(String database) throws SQLException {
         try (Connection c = connect()) {
             execute(c, "CREATE DATABASE " + quote(database));

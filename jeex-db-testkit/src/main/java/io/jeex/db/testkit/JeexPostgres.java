@@ -3,6 +3,7 @@ package io.jeex.db.testkit;
 import static java.util.Objects.requireNonNull;
 
 import io.jeex.db.schema.JeexSchema;
+import io.jeex.db.schema.ServerCheck;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -48,7 +49,7 @@ public final class JeexPostgres {
     private static volatile JeexPostgres shared;
 
     /** Oldest server this schema runs on: uuidv7() arrived in PostgreSQL 18. */
-    static final int MIN_SERVER_VERSION_NUM = 180000;
+    static final int MIN_SERVER_VERSION_NUM = ServerCheck.MIN_VERSION_NUM;
 
     private final PostgresServer server;
     private final ProviderSelection selection;
@@ -154,18 +155,22 @@ public final class JeexPostgres {
 
     private String checkServerVersion() {
         try (Connection c = admin.connect()) {
-            String[] version = Admin.serverVersion(c).split("\u0000");
-            if (Integer.parseInt(version[1]) < MIN_SERVER_VERSION_NUM) {
-                throw new TestkitException("jeex-db testkit: PostgreSQL 18 or newer is required (the schema uses "
-                        + "uuidv7()), but " + server.description() + " is " + version[0]
-                        + ". Point " + TestkitSettings.URL + " at a PostgreSQL 18 server, or unset it to use "
-                        + "Testcontainers or the embedded server.");
+            ServerCheck check = ServerCheck.of(c);
+            if (!check.supported()) {
+                throw new TestkitException("jeex-db testkit: " + check.problem().orElseThrow() + " ("
+                        + server.description() + "). " + unsupportedServerFix());
             }
-            return version[0];
+            return check.version();
         } catch (SQLException e) {
             throw new TestkitException("jeex-db testkit: cannot connect to " + server.description() + ": "
                     + e.getMessage() + ". " + fixFor(selection.kind()), e);
         }
+    }
+
+    /** The fix for a server that fails the {@link ServerCheck}: the setting that chose it. */
+    private static String unsupportedServerFix() {
+        return "Point " + TestkitSettings.URL + " at a PostgreSQL 18 server, or unset it to use Testcontainers or "
+                + "the embedded server.";
     }
 
     /** @return the provider that delivered this server */

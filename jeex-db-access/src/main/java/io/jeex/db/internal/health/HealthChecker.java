@@ -12,6 +12,9 @@ import io.jeex.db.health.HealthStatus;
 import io.jeex.db.internal.DatabaseRuntime;
 import io.jeex.db.internal.Durations;
 import io.jeex.db.internal.error.SqlStates;
+import io.jeex.db.internal.pool.ConnectFailures;
+import io.jeex.db.internal.pool.DirectDataSource;
+import io.jeex.db.schema.ServerCheck;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -34,7 +37,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,7 +72,6 @@ public final class HealthChecker implements AutoCloseable {
     /** Gauge: the replica's lag in seconds at the last check; NaN when unknown. */
     public static final String REPLICA_LAG_GAUGE = "jeex.db.replica.lag";
 
-    private static final String VERSION_QUERY = "select current_setting('server_version')";
     private static final String REPLICA_QUERY = "select pg_is_in_recovery(), case when not pg_is_in_recovery() "
             + "then null when pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() then 0 "
             + "else extract(epoch from now() - pg_last_xact_replay_timestamp()) end";
@@ -237,6 +238,7 @@ public final class HealthChecker implements AutoCloseable {
         volatile String version;
         volatile MigrationState migrations;
         volatile String failure;
+        volatile String unsupported;
         volatile boolean done;
     }
 
@@ -259,13 +261,18 @@ public final class HealthChecker implements AutoCloseable {
      */
     private void primary(Primary p) {
         boolean direct = viaPooler();
+        boolean connected = false;
         try (Connection c = direct ? connectForMigrations() : connect(config.url())) {
+            connected = true;
             long start = System.nanoTime();
-            String version = single(c, VERSION_QUERY);
+            ServerCheck server = ServerCheck.of(c);
             p.latency = Duration.ofNanos(System.nanoTime() - start);
-            p.version = version;
+            p.version = server.version();
             p.live = true;
-            if (history == null) {
+            if (!server.supported()) {
+                p.unsupported = server.problem().orElseThrow() + "; point " + (direct
+                        ? "JEEX_DB_MIGRATION_URL" : "JEEX_DB_URL") + " at a PostgreSQL 18 server";
+            } else if (history == null) {
                 p.failure = "the migration state could not be read: " + historyError;
             } else if (direct || config.migrationUrl().equals(config.url())) {
                 p.migrations = history.read(c, seconds());
@@ -275,8 +282,10 @@ public final class HealthChecker implements AutoCloseable {
                 }
             }
         } catch (SQLException | RuntimeException e) {
-            p.failure = (p.live ? "the migration state could not be read: " : "the database did not answer: ")
-                    + describe(e);
+            p.failure = p.live ? "the migration state could not be read: " + describe(e)
+                    : connected ? "the database did not answer: " + describe(e)
+                    : ConnectFailures.describe(e, direct ? ConnectFailures.Settings.MIGRATION
+                            : ConnectFailures.Settings.PRIMARY, seconds()).message();
         } finally {
             p.done = true;
         }
@@ -314,9 +323,14 @@ public final class HealthChecker implements AutoCloseable {
         boolean live = primary.live;
         MigrationState migrations = primary.migrations;
         HealthStatus status;
-        if (!live) {
+        if (live && primary.unsupported != null) {
             status = HealthStatus.DOWN;
-            reasons.add(!primary.done ? "the database did not answer " + withinTimeout()
+            reasons.add(primary.unsupported);
+        } else if (!live) {
+            status = HealthStatus.DOWN;
+            reasons.add(!primary.done ? "the database did not answer " + withinTimeout() + ": check the host and "
+                    + "port in " + (viaPooler() ? "JEEX_DB_MIGRATION_URL" : "JEEX_DB_URL") + " and the network, or "
+                    + "raise JEEX_DB_HEALTH_TIMEOUT"
                     : primary.failure != null ? primary.failure : "the health check failed");
         } else {
             status = HealthStatus.UP;
@@ -336,7 +350,7 @@ public final class HealthChecker implements AutoCloseable {
         }
         List<PoolState> pools = pools();
         for (PoolState p : pools) {
-            if (p.saturated() && !p.name().endsWith("-migration")) {
+            if (p.saturated()) {
                 reasons.add("pool '" + p.name() + "' is saturated: " + p.active() + " of " + p.max()
                         + " connections in use, " + p.pending() + " waiting");
                 status = worst(status, HealthStatus.DEGRADED);
@@ -388,7 +402,6 @@ public final class HealthChecker implements AutoCloseable {
         List<PoolState> pools = new ArrayList<>(3);
         pools.add(pool(runtime.primaryPool()));
         runtime.replicaPool().ifPresent(p -> pools.add(pool(p)));
-        pools.add(pool(runtime.migrationDataSource()));
         return pools;
     }
 
@@ -409,31 +422,18 @@ public final class HealthChecker implements AutoCloseable {
     }
 
     private Connection connect(String url) throws SQLException {
-        return connect(url, config.user().orElse(null), runtime.password());
+        return new DirectDataSource(url, config.user().orElse(null), runtime.password(), applicationName(),
+                Duration.ofSeconds(seconds()), Duration.ofSeconds(seconds()), false).getConnection();
     }
 
-    private Connection connect(String url, String user, String password) throws SQLException {
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setURL(url);
-        if (user != null) {
-            ds.setUser(user);
-        }
-        if (password != null) {
-            ds.setPassword(password);
-        }
-        int seconds = seconds();
-        ds.setConnectTimeout(seconds);
-        ds.setLoginTimeout(seconds);
-        ds.setSocketTimeout(seconds);
-        ds.setApplicationName(config.applicationName() + "-health");
-        ds.setLogServerErrorDetail(false);
-        return ds.getConnection();
-    }
-
-    /** A connection to the migration URL with the migration pool's credentials. */
+    /** A connection to the migration URL with the migration credentials. */
     private Connection connectForMigrations() throws SQLException {
-        HikariDataSource migration = runtime.migrationDataSource();
-        return connect(config.migrationUrl(), migration.getUsername(), migration.getPassword());
+        return runtime.migrationDataSource().with(applicationName(), Duration.ofSeconds(seconds()),
+                Duration.ofSeconds(seconds())).getConnection();
+    }
+
+    private String applicationName() {
+        return config.applicationName() + "-health";
     }
 
     /**

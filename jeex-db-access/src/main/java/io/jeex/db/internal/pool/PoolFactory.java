@@ -56,43 +56,21 @@ public final class PoolFactory {
     }
 
     /**
-     * Builds the migration pool: direct to {@link JeexDbConfig#migrationUrl()} (migrations hold
-     * session state and locks, so never go through a transaction-pooling PgBouncer), at most 2
-     * connections (Flyway uses one for its lock and history, one for the migration), none kept
-     * when idle, so an instance that never migrates holds no connection for it. A pool rather
-     * than a plain data source so that its connections show in the HikariCP meters.
+     * Builds the migrations' data source: direct to {@link JeexDbConfig#migrationUrl()}
+     * (migrations hold session state and locks, so never go through a transaction-pooling
+     * PgBouncer), as {@link JeexDbConfig#migrationUser()}, a new connection per call whose connect
+     * and login are bounded by {@link JeexDbConfig#connectTimeout()}. Not a pool: a pool's caller
+     * waits out the acquire timeout while connects fail in the background, and sees pool counters
+     * instead of the cause; migrations open a few connections once, at start-up.
      *
      * @param config the configuration
-     * @param password the password, or null
-     * @param registry where HikariCP publishes its pool meters, or null for none
-     * @return the pool, named {@code <name>-migration}
+     * @param password the migration user's password, or null
+     * @return the data source
      */
-    public static HikariDataSource migrationPool(JeexDbConfig config, String password, MeterRegistry registry) {
-        HikariConfig h = new HikariConfig();
-        h.setPoolName(config.name() + "-migration");
-        h.setDriverClassName("org.postgresql.Driver");
-        h.setJdbcUrl(config.migrationUrl());
-        config.migrationUser().ifPresent(h::setUsername);
-        if (password != null) {
-            h.setPassword(password);
-        }
-        h.setMinimumIdle(0);
-        h.setMaximumPoolSize(2);
-        h.setConnectionTimeout(config.acquireTimeout().toMillis());
-        h.setValidationTimeout(Math.min(MAX_VALIDATION_TIMEOUT_MS, config.acquireTimeout().toMillis()));
-        h.setMaxLifetime(config.maxLifetime().toMillis());
-        h.setIdleTimeout(config.idleTimeout().toMillis());
-        h.setInitializationFailTimeout(-1);
-        h.setAutoCommit(true);
-        Properties p = new Properties();
-        p.setProperty("ApplicationName", config.applicationName() + "-migrate");
-        p.setProperty("connectTimeout", Integer.toString(seconds(config)));
-        p.setProperty("logServerErrorDetail", Boolean.toString(config.includeErrorDetail()));
-        h.setDataSourceProperties(p);
-        if (registry != null) {
-            h.setMetricRegistry(registry);
-        }
-        return new HikariDataSource(h);
+    public static DirectDataSource migrationDataSource(JeexDbConfig config, String password) {
+        return new DirectDataSource(config.migrationUrl(), config.migrationUser().orElse(null), password,
+                config.applicationName() + "-migrate", config.connectTimeout(), java.time.Duration.ZERO,
+                config.includeErrorDetail());
     }
 
     private static Properties driverProperties(JeexDbConfig config, String applicationName) {

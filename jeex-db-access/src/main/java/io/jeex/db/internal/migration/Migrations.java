@@ -1,0 +1,242 @@
+package io.jeex.db.internal.migration;
+
+import io.jeex.db.JeexDbConfig;
+import io.jeex.db.error.AuthenticationFailedException;
+import io.jeex.db.error.DatabaseUnavailableException;
+import io.jeex.db.error.ErrorContext;
+import io.jeex.db.error.JeexDbException;
+import io.jeex.db.error.MigrationException;
+import io.jeex.db.error.UnsupportedServerException;
+import io.jeex.db.internal.error.SqlStates;
+import io.jeex.db.internal.pool.ConnectFailures;
+import io.jeex.db.internal.pool.DirectDataSource;
+import io.jeex.db.schema.JeexSchema;
+import io.jeex.db.schema.ServerCheck;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.CoreErrorCode;
+import org.flywaydb.core.api.ErrorCode;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.output.ValidateOutput;
+import org.flywaydb.core.api.output.ValidateResult;
+import org.flywaydb.core.internal.sqlscript.FlywaySqlScriptException;
+import org.postgresql.util.ServerErrorMessage;
+
+/**
+ * Runs the schema's Flyway operations for {@code JeexDatabase} over direct connections (a new
+ * connection per use, each bounded by {@link JeexDbConfig#connectTimeout()}), never through a
+ * pool: a server that refuses, does not answer or refuses the login fails the call within the
+ * connect timeout, with the cause and the setting to change. Before Flyway runs, one connection
+ * checks the server ({@link ServerCheck}: PostgreSQL 18, {@code uuidv7()}).
+ *
+ * <p>Flyway's own words stay inside: its exceptions become {@link MigrationException}s with the
+ * library's message (script, line, the statement's first line, SQLSTATE and the server's message;
+ * no hints for Flyway's command line, no vendor links, no class-path locations). Flyway's exception
+ * remains the cause, for a stack trace.
+ */
+public final class Migrations {
+
+    private final JeexDbConfig config;
+    private final DirectDataSource dataSource;
+
+    /**
+     * @param config the configuration
+     * @param dataSource direct connections to {@link JeexDbConfig#migrationUrl()} as the migration user
+     */
+    public Migrations(JeexDbConfig config, DirectDataSource dataSource) {
+        this.config = config;
+        this.dataSource = dataSource;
+    }
+
+    /**
+     * Checks the server, then runs a Flyway operation; failures come out in the library's words.
+     *
+     * @param <T> the result type
+     * @param what the operation in a few words, for messages ("migrating the JEEX schema")
+     * @param operation what to do with the schema's Flyway
+     * @return its result
+     * @throws DatabaseUnavailableException if the server cannot be reached (an
+     *     {@link AuthenticationFailedException} if it refuses the login)
+     * @throws UnsupportedServerException if the server cannot hold the schema
+     * @throws MigrationException if the operation fails
+     */
+    public <T> T run(String what, Function<Flyway, T> operation) {
+        checkServer();
+        Flyway flyway = JeexSchema.flywayConfiguration(dataSource).load();
+        try {
+            return operation.apply(flyway);
+        } catch (FlywayException e) {
+            throw translate(what, e);
+        }
+    }
+
+    /**
+     * Validates the applied migrations against the scripts; pending ones fail it.
+     *
+     * @throws MigrationException listing what differs, each with what to do
+     */
+    public void validate() {
+        run("validating the JEEX schema", flyway -> {
+            failIfInvalid(flyway.validateWithResult(), false);
+            return null;
+        });
+    }
+
+    /**
+     * Before migrating: the applied migrations must match the scripts (pending ones are what
+     * migrating is for). Flyway would find the same in its own validation, but say it with hints
+     * for its command line.
+     *
+     * @param flyway the schema's Flyway
+     * @throws MigrationException listing what differs, each with what to do
+     */
+    public void checkApplied(Flyway flyway) {
+        failIfInvalid(flyway.validateWithResult(), true);
+    }
+
+    private void failIfInvalid(ValidateResult result, boolean pendingAllowed) {
+        if (result.validationSuccessful) {
+            return;
+        }
+        List<String> problems = new ArrayList<>();
+        for (ValidateOutput o : result.invalidMigrations) {
+            boolean pending = o.errorDetails != null
+                    && o.errorDetails.errorCode == CoreErrorCode.RESOLVED_VERSIONED_MIGRATION_NOT_APPLIED;
+            if (!(pending && pendingAllowed)) {
+                problems.add(invalid(o));
+            }
+        }
+        if (problems.isEmpty() && result.invalidMigrations.isEmpty() && result.errorDetails != null) {
+            problems.add(firstLine(result.errorDetails.errorMessage));
+        }
+        if (!problems.isEmpty()) {
+            throw new MigrationException(config.name() + ": the JEEX schema does not validate: "
+                    + String.join("; ", problems), context(null), null);
+        }
+    }
+
+    private String invalid(ValidateOutput o) {
+        String migration = "migration " + o.version + " (" + o.description + ")";
+        ErrorCode code = o.errorDetails == null ? null : o.errorDetails.errorCode;
+        if (code == CoreErrorCode.RESOLVED_VERSIONED_MIGRATION_NOT_APPLIED) {
+            return migration + " is not applied yet: migrate first";
+        }
+        if (code == CoreErrorCode.CHECKSUM_MISMATCH) {
+            return migration + " was changed after it was applied (its checksum differs): restore the script as "
+                    + "it was applied and add the change as a new migration";
+        }
+        if (code == CoreErrorCode.APPLIED_VERSIONED_MIGRATION_NOT_RESOLVED) {
+            return migration + " is applied in the database, but this version of jeex-db does not have its "
+                    + "script: use the jeex-db version that applied it, or a newer one";
+        }
+        if (code == CoreErrorCode.FAILED_VERSIONED_MIGRATION) {
+            return migration + " failed when it was applied: repair the database by hand, then remove its failed "
+                    + "row from " + JeexSchema.HISTORY_TABLE;
+        }
+        if (code == CoreErrorCode.DESCRIPTION_MISMATCH || code == CoreErrorCode.TYPE_MISMATCH) {
+            return migration + " differs from what was applied (" + code.toString().toLowerCase(java.util.Locale.ROOT)
+                    .replace('_', ' ') + ")";
+        }
+        return migration + ": " + (o.errorDetails == null ? "invalid" : firstLine(o.errorDetails.errorMessage));
+    }
+
+    /** One connection: reachable, the login accepted, the server able to hold the schema. */
+    private void checkServer() {
+        ServerCheck check;
+        try (Connection c = dataSource.getConnection()) {
+            check = ServerCheck.of(c);
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+        if (!check.supported()) {
+            throw new UnsupportedServerException(config.name() + ": " + check.problem().orElseThrow()
+                    + ". Point JEEX_DB_MIGRATION_URL (or JEEX_DB_URL when that is unset) at a PostgreSQL 18 server",
+                    context(null));
+        }
+    }
+
+    private JeexDbException unavailable(Throwable e) {
+        ConnectFailures.Described d = ConnectFailures.describe(e, ConnectFailures.Settings.MIGRATION,
+                dataSource.timeoutSeconds());
+        String message = config.name() + ": " + d.message();
+        ErrorContext context = context(SqlStates.sqlState(e));
+        return d.kind() == ConnectFailures.Kind.LOGIN_REFUSED ? new AuthenticationFailedException(message, context, e)
+                : new DatabaseUnavailableException(message, context, e);
+    }
+
+    private JeexDbException translate(String what, FlywayException e) {
+        FlywaySqlScriptException script = SqlStates.find(e, FlywaySqlScriptException.class);
+        SQLException sql = SqlStates.find(e, SQLException.class);
+        String state = sql == null ? null : sql.getSQLState();
+        if (script == null && state != null && (SqlStates.isConnectionState(state) || state.startsWith("28"))) {
+            return unavailable(sql);
+        }
+        StringBuilder m = new StringBuilder(config.name()).append(": ").append(what).append(" failed: ");
+        if (script != null) {
+            m.append("migration ").append(script.getResource() == null ? "?" : script.getResource().getFilename())
+                    .append(" failed at line ").append(script.getLineNumber());
+            String statement = firstSqlLine(script.getStatement());
+            if (!statement.isEmpty()) {
+                m.append(" (").append(statement).append(")");
+            }
+            m.append(": ").append(serverText(sql, state));
+            m.append(". PostgreSQL rolled the migration back; fix the cause and migrate again");
+        } else if (e.getErrorCode() == CoreErrorCode.NON_EMPTY_SCHEMA_WITHOUT_SCHEMA_HISTORY_TABLE) {
+            m.append("the database already holds tables but no migration history (").append(JeexSchema.HISTORY_TABLE)
+                    .append("): point JEEX_DB_MIGRATION_URL (or JEEX_DB_URL) at an empty database or at one "
+                            + "that jeex-db migrated");
+        } else if (sql != null) {
+            m.append(serverText(sql, state));
+        } else {
+            m.append(firstLine(e.getMessage()));
+        }
+        return new MigrationException(m.toString(), context(state), e);
+    }
+
+    /** SQLSTATE and the server's message (without DETAIL unless configured). */
+    private String serverText(SQLException sql, String state) {
+        if (sql == null) {
+            return "the statement failed";
+        }
+        ServerErrorMessage server = SqlStates.serverError(sql);
+        String text = server != null && server.getMessage() != null ? server.getMessage() : firstLine(sql.getMessage());
+        if (config.includeErrorDetail() && server != null && server.getDetail() != null) {
+            text += " DETAIL: " + server.getDetail();
+        }
+        return (state == null ? "" : "SQLSTATE " + state + ", ") + text;
+    }
+
+    private static ErrorContext context(String state) {
+        return new ErrorContext(state, null, null, null, 1);
+    }
+
+    /** The first line of a statement that is not blank or a {@code --} comment, trimmed; empty for null. */
+    static String firstSqlLine(String sql) {
+        if (sql == null) {
+            return "";
+        }
+        for (String line : sql.split("\\R")) {
+            if (!line.isBlank() && !line.strip().startsWith("--")) {
+                return line.strip();
+            }
+        }
+        return "";
+    }
+
+    /** The first non-blank line, trimmed; empty for null. */
+    static String firstLine(String text) {
+        if (text == null) {
+            return "";
+        }
+        for (String line : text.split("\\R")) {
+            if (!line.isBlank()) {
+                return line.strip();
+            }
+        }
+        return "";
+    }
+}

@@ -1,0 +1,309 @@
+package io.jeex.db.cli;
+
+import io.jeex.db.JeexDatabase;
+import io.jeex.db.MigrationEntry;
+import io.jeex.db.MigrationResult;
+import io.jeex.db.health.HealthReport;
+import io.jeex.db.health.HealthStatus;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** The tool's commands. Each prints its result to stdout; errors go to stderr. */
+final class Commands {
+
+    private Commands() {
+    }
+
+    /** What the commands on a database share: the parent, {@code --json}. */
+    abstract static class OnDatabase implements Callable<Integer> {
+        @ParentCommand
+        JeexDbCli root;
+
+        @Option(names = "--json", description = "Print exactly one JSON document on stdout instead of lines, "
+                + "also when the command fails.")
+        boolean json;
+
+        PrintStream out() {
+            return root.out;
+        }
+
+        static String versionOrEmpty(String version) {
+            return version == null ? "<empty>" : version;
+        }
+
+        /** The first line of human output: which database. */
+        void database(Target target) {
+            if (!json) {
+                out().println("database: " + target.description());
+            }
+        }
+    }
+
+    @Command(name = "migrate", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Applies the pending migrations of the JEEX schema, over a direct connection to "
+                    + "JEEX_DB_MIGRATION_URL (default JEEX_DB_URL) as JEEX_DB_MIGRATION_USER, after checking the "
+                    + "server (PostgreSQL 18 or newer, uuidv7()).",
+                    "Prints: database: <which>, then migrate: <n> applied, schema version <before> -> <after>"},
+            exitCodeListHeading = "%nExit status:%n",
+            exitCodeList = {"0:applied, or nothing was pending", "1:failed (the reason is on stderr)",
+                    "2:bad usage or configuration"},
+            footerHeading = "%nEnvironment:%n", footer = {Help.ENVIRONMENT})
+    static final class Migrate extends OnDatabase {
+        @Override
+        public Integer call() {
+            return root.onDatabase("migrate", json, false, (db, target) -> {
+                database(target);
+                MigrationResult r = db.migrate();
+                out().println(json ? JsonOut.object("migrate", true, g -> {
+                    g.writeStringField("database", target.description());
+                    g.writeNumberField("applied", r.migrationsApplied());
+                    g.writeStringField("previousVersion", r.previousVersion());
+                    g.writeStringField("currentVersion", r.currentVersion());
+                }) : migrateLine(r));
+                return JeexDbCli.EXIT_OK;
+            });
+        }
+
+        /** The line of {@code migrate} (also the demo's). */
+        static String migrateLine(MigrationResult r) {
+            return "migrate: " + r.migrationsApplied() + " applied, schema version "
+                    + versionOrEmpty(r.previousVersion()) + " -> " + versionOrEmpty(r.currentVersion());
+        }
+    }
+
+    @Command(name = "info", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Lists the JEEX schema's migrations, applied and pending, as the database has them.",
+                    "Prints: database: <which>, schema version: <v>, <n> pending, then one line per migration: "
+                            + "version, state (Success, Pending, Failed...), description."},
+            exitCodeListHeading = "%nExit status:%n",
+            exitCodeList = {"0:listed (pending migrations do not fail it)", "1:failed (the reason is on stderr)",
+                    "2:bad usage or configuration"},
+            footerHeading = "%nEnvironment:%n", footer = {Help.ENVIRONMENT})
+    static final class Info extends OnDatabase {
+        @Override
+        public Integer call() {
+            return root.onDatabase("info", json, false, (db, target) -> {
+                database(target);
+                List<MigrationEntry> migrations = db.migrations();
+                long pending = migrations.stream().filter(m -> m.state().equals("Pending")).count();
+                String current = migrations.stream().filter(MigrationEntry::applied).reduce((a, b) -> b)
+                        .map(MigrationEntry::version).orElse(null);
+                if (json) {
+                    out().println(JsonOut.object("info", true, g -> {
+                        g.writeStringField("database", target.description());
+                        g.writeStringField("currentVersion", current);
+                        g.writeNumberField("pending", pending);
+                        g.writeArrayFieldStart("migrations");
+                        for (MigrationEntry m : migrations) {
+                            g.writeStartObject();
+                            g.writeStringField("version", m.version());
+                            g.writeStringField("description", m.description());
+                            g.writeStringField("state", m.state());
+                            g.writeBooleanField("applied", m.applied());
+                            g.writeEndObject();
+                        }
+                        g.writeEndArray();
+                    }));
+                } else {
+                    out().println("schema version: " + versionOrEmpty(current) + ", " + pending + " pending");
+                    for (MigrationEntry m : migrations) {
+                        out().printf("  %-8s %-10s %s%n", m.version(), m.state(), m.description());
+                    }
+                }
+                return JeexDbCli.EXIT_OK;
+            });
+        }
+    }
+
+    @Command(name = "validate", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Checks that the applied migrations match the scripts (checksums, nothing missing) "
+                    + "and that none is pending.",
+                    "Prints: database: <which>, then validate: applied migrations match the scripts, none pending"},
+            exitCodeListHeading = "%nExit status:%n",
+            exitCodeList = {"0:valid", "1:not valid, or failed (what differs is on stderr)",
+                    "2:bad usage or configuration"},
+            footerHeading = "%nEnvironment:%n", footer = {Help.ENVIRONMENT})
+    static final class Validate extends OnDatabase {
+        @Override
+        public Integer call() {
+            return root.onDatabase("validate", json, false, (db, target) -> {
+                database(target);
+                db.validateMigrations();
+                out().println(json ? JsonOut.object("validate", true,
+                        g -> g.writeStringField("database", target.description()))
+                        : "validate: applied migrations match the scripts, none pending");
+                return JeexDbCli.EXIT_OK;
+            });
+        }
+    }
+
+    @Command(name = "health", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Checks the database's health on a connection of its own, within "
+                    + "JEEX_DB_HEALTH_TIMEOUT: round trip, server version and support, migration state, breakers, "
+                    + "replica. For an orchestrator's probe: --json, and the exit status.",
+                    "Prints: database: <which>, health: <UP|DEGRADED|DOWN> (live=<b>, ready=<b>), then indented "
+                            + "latency, server, pool, schema version, breaker, replica and reason lines.",
+                    "With --json: the HealthReport's JSON document (name, status, live, ready, reasons, ...)."},
+            exitCodeListHeading = "%nExit status:%n",
+            exitCodeList = {"0:UP", "1:DOWN (or the check could not run)", "2:bad usage or configuration",
+                    "3:DEGRADED"},
+            footerHeading = "%nEnvironment:%n", footer = {Help.ENVIRONMENT})
+    static final class Health extends OnDatabase {
+        @Override
+        public Integer call() {
+            return root.onDatabase("health", json, false, (db, target) -> {
+                database(target);
+                HealthReport report = db.health();
+                if (json) {
+                    out().println(report.toJson());
+                } else {
+                    print(report, out());
+                }
+                return report.status() == HealthStatus.UP ? JeexDbCli.EXIT_OK
+                        : report.status() == HealthStatus.DEGRADED ? JeexDbCli.EXIT_DEGRADED : JeexDbCli.EXIT_FAILED;
+            });
+        }
+
+        private static void print(HealthReport report, PrintStream out) {
+            out.println("health: " + report.status() + " (live=" + report.live() + ", ready=" + report.ready() + ")");
+            report.latencyIfKnown().ifPresent(l -> out.printf(java.util.Locale.ROOT, "  latency: %.1f ms%n",
+                    l.toNanos() / 1e6));
+            if (report.serverVersion() != null) {
+                out.println("  server: PostgreSQL " + report.serverVersion());
+            }
+            for (HealthReport.PoolState p : report.pools()) {
+                out.println("  pool " + p.name() + ": active " + p.active() + ", idle " + p.idle() + ", pending "
+                        + p.pending() + ", max " + p.max());
+            }
+            if (report.migrations() != null) {
+                out.println("  schema version: " + versionOrEmpty(report.migrations().currentVersion())
+                        + ", pending " + report.migrations().pending() + ", failed " + report.migrations().failed());
+            }
+            report.breakers().forEach((name, state) -> out.println("  breaker " + name + ": " + state));
+            if (report.replica() != null) {
+                out.println("  replica: reachable=" + report.replica().reachable() + ", inRecovery="
+                        + report.replica().inRecovery() + ", lag=" + report.replica().lagIfKnown()
+                        .map(l -> l.toMillis() + " ms").orElse("unknown"));
+            }
+            report.reasons().forEach(r -> out.println("  reason: " + r));
+        }
+    }
+
+    @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Runs a realistic flow through every repository and prints what happens: on "
+                    + "JEEX_DB_URL (its data stays), else on a fresh embedded PostgreSQL 18 deleted at the end "
+                    + "(never the persistent one of the other commands)."},
+            exitCodeListHeading = "%nExit status:%n",
+            exitCodeList = {"0:the demo ran", "1:failed (the reason is on stderr)", "2:bad usage or configuration"},
+            footerHeading = "%nEnvironment:%n", footer = {Help.ENVIRONMENT})
+    static final class Demo implements Callable<Integer> {
+        @ParentCommand
+        JeexDbCli root;
+
+        @Override
+        public Integer call() {
+            return root.onDatabase("demo", false, true, (db, target) -> {
+                root.out.println("database: " + target.description());
+                return new io.jeex.db.cli.Demo(db, root.out).run();
+            });
+        }
+    }
+
+    @Command(name = "embedded", mixinStandardHelpOptions = true,
+            description = {"The persistent embedded PostgreSQL 18 that migrate, info, validate and health use when "
+                    + "JEEX_DB_URL is unset. It runs only while a command runs (on localhost, as postgres, no "
+                    + "password); its data stays in the data directory (--data-dir, $" + Environment.EMBEDDED_DIR
+                    + ", else ~/.jeex-db/embedded)."},
+            subcommands = {EmbeddedPath.class, EmbeddedRemove.class},
+            exitCodeListHeading = "%nExit status:%n",
+            exitCodeList = {"0:done", "1:failed", "2:bad usage (a subcommand is required)"})
+    static final class Embedded implements Callable<Integer> {
+        @ParentCommand
+        JeexDbCli root;
+
+        @Override
+        public Integer call() {
+            root.err.println("jeex-db embedded: a subcommand is required: path or remove");
+            return JeexDbCli.EXIT_USAGE;
+        }
+    }
+
+    @Command(name = "path", mixinStandardHelpOptions = true,
+            description = "Prints the data directory of the embedded PostgreSQL.")
+    static final class EmbeddedPath implements Callable<Integer> {
+        @ParentCommand
+        Embedded embedded;
+
+        @Override
+        public Integer call() {
+            JeexDbCli root = embedded.root;
+            root.out.println(Environment.embeddedDirectory(root.env, root.dataDir));
+            return JeexDbCli.EXIT_OK;
+        }
+    }
+
+    @Command(name = "remove", mixinStandardHelpOptions = true,
+            description = "Deletes the data directory of the embedded PostgreSQL, and so its database; the next "
+                    + "command starts with an empty one. Refused while a command uses it.",
+            exitCodeListHeading = "%nExit status:%n",
+            exitCodeList = {"0:removed, or there was nothing to remove", "1:failed (in use, or not removable)"})
+    static final class EmbeddedRemove implements Callable<Integer> {
+        @ParentCommand
+        Embedded embedded;
+
+        @Override
+        public Integer call() {
+            JeexDbCli root = embedded.root;
+            Path dir = Environment.embeddedDirectory(root.env, root.dataDir);
+            if (!Files.exists(dir)) {
+                root.out.println("embedded remove: nothing at " + dir);
+                return JeexDbCli.EXIT_OK;
+            }
+            if (!Files.exists(dir.resolve("PG_VERSION"))) {
+                root.err.println("jeex-db embedded remove: " + dir + " is not a PostgreSQL data directory; "
+                        + "nothing removed");
+                return JeexDbCli.EXIT_FAILED;
+            }
+            if (inUse(dir)) {
+                root.err.println("jeex-db embedded remove: another jeex-db command is using " + dir
+                        + "; wait for it to end");
+                return JeexDbCli.EXIT_FAILED;
+            }
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
+                    Files.delete(p);
+                }
+            } catch (IOException | UncheckedIOException e) {
+                root.err.println("jeex-db embedded remove: could not delete " + dir + ": " + e.getMessage());
+                return JeexDbCli.EXIT_FAILED;
+            }
+            root.out.println("embedded remove: deleted " + dir);
+            return JeexDbCli.EXIT_OK;
+        }
+
+        /** Whether a running server holds the embedded server's lock file (zonky's epg-lock). */
+        private static boolean inUse(Path dir) {
+            Path lock = dir.resolve("epg-lock");
+            if (!Files.exists(lock)) {
+                return false;
+            }
+            try (java.nio.channels.FileChannel c = java.nio.channels.FileChannel.open(lock,
+                    java.nio.file.StandardOpenOption.WRITE);
+                 java.nio.channels.FileLock l = c.tryLock()) {
+                return l == null;
+            } catch (IOException | java.nio.channels.OverlappingFileLockException e) {
+                return true;
+            }
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package io.jeex.db.cli;
+
+/** Texts of {@code --help} that more than one command shows. */
+final class Help {
+
+    /** The environment variables, one per line of at most 79 characters (picocli's {@code %n}). */
+    static final String ENVIRONMENT = ""
+            + "  JEEX_DB_URL              JDBC URL, jdbc:postgresql://host:5432/db; unset:%n"
+            + "                           the embedded PostgreSQL 18 (see --data-dir)%n"
+            + "  JEEX_DB_USER             user to connect as%n"
+            + "  JEEX_DB_PASSWORD(_FILE)  its password, or a file holding it%n"
+            + "  JEEX_DB_MIGRATION_URL    direct URL for migrations (never PgBouncer);%n"
+            + "                           default JEEX_DB_URL%n"
+            + "  JEEX_DB_MIGRATION_USER   the role that owns the schema; default JEEX_DB_USER%n"
+            + "  JEEX_DB_MIGRATION_PASSWORD(_FILE)%n"
+            + "                           its password; default JEEX_DB_PASSWORD(_FILE)%n"
+            + "  JEEX_DB_CONNECT_TIMEOUT  bound of connect and login (default 10s)%n"
+            + "  JEEX_DB_HEALTH_TIMEOUT   bound of a health check (default 2s)%n"
+            + "  JEEX_DB_PGBOUNCER        true when JEEX_DB_URL goes through PgBouncer%n"
+            + "  JEEX_DB_REPLICA_URL      a read replica, checked by health%n"
+            + "  " + Environment.EMBEDDED_DIR + "     data directory of the embedded PostgreSQL%n"
+            + "                           (default ~/.jeex-db/embedded; --data-dir wins)%n"
+            + "  Every other JEEX_DB_* setting of JeexDbConfig.fromEnvironment applies too%n"
+            + "  (README, \"Using the library\").";
+
+    private Help() {
+    }
+}
