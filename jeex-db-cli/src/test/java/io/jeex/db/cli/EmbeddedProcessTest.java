@@ -21,6 +21,10 @@ import org.junit.jupiter.api.Test;
  */
 class EmbeddedProcessTest {
 
+    /** How many migrations the schema has, and the version they bring a database to. */
+    private static final int MIGRATIONS = io.jeex.db.schema.JeexSchema.migrationScripts().size();
+    private static final String LATEST = io.jeex.db.schema.JeexSchema.latestVersion();
+
     private final Path dir = Path.of(System.getProperty("java.io.tmpdir"), "jeex-cli-embedded-" + System.nanoTime());
 
     @AfterEach
@@ -41,33 +45,33 @@ class EmbeddedProcessTest {
         Run info = run("info");
         assertThat(info.status()).as("%s", info).isZero();
         assertThat(info.out()).startsWith("database: embedded PostgreSQL 18.").contains("in " + dir)
-                .contains("schema version: <empty>, 1 pending");
+                .contains("schema version: <empty>, " + MIGRATIONS + " pending");
         Run validate = run("validate");
         assertThat(validate.status()).as("%s", validate).isOne();
         assertThat(validate.err()).contains("migration 1 (initial schema) is not applied yet: migrate first");
 
         Run migrate = run("migrate");
         assertThat(migrate.status()).as("%s", migrate).isZero();
-        assertThat(migrate.out()).endsWith("migrate: 1 applied, schema version <empty> -> 1\n");
+        assertThat(migrate.out()).endsWith("migrate: " + MIGRATIONS + " applied, schema version <empty> -> " + LATEST + "\n");
         assertThat(migrate.err()).as("no log lines at the default level").isEmpty();
 
         Run after = run("info", "--json");
         assertThat(after.status()).isZero();
         JsonNode json = after.json();
-        assertThat(json.get("currentVersion").asText()).isEqualTo("1");
+        assertThat(json.get("currentVersion").asText()).isEqualTo(LATEST);
         assertThat(json.get("pending").asInt()).isZero();
         assertThat(run("validate").status()).isZero();
         Run health = run("--data-dir", dir.toString(), "health", "--json");
         assertThat(health.status()).as("%s", health).isZero();
         assertThat(health.json().get("status").asText()).isEqualTo("UP");
-        assertThat(health.json().get("migrations").get("currentVersion").asText()).isEqualTo("1");
+        assertThat(health.json().get("migrations").get("currentVersion").asText()).isEqualTo(LATEST);
 
         Run demo = run("demo");
         assertThat(demo.status()).as("%s", demo).isZero();
         assertThat(demo.out()).contains("a fresh embedded PostgreSQL 18.").contains("deleted when the demo ends")
-                .contains("\nmigrate: 1 applied, schema version <empty> -> 1\n");
+                .contains("\nmigrate: " + MIGRATIONS + " applied, schema version <empty> -> " + LATEST + "\n");
         assertThat(run("info").out()).as("the demo did not touch the persistent database")
-                .contains("schema version: 1, 0 pending");
+                .contains("schema version: " + LATEST + ", 0 pending");
 
         Run path = run("embedded", "path");
         assertThat(path.out()).isEqualTo(dir + "\n");

@@ -15,6 +15,10 @@ import org.junit.jupiter.api.Test;
 /** The demo against {@code JEEX_DB_URL}, in this JVM; the process tests run it on its own embedded server. */
 class JeexDbCliTest {
 
+    /** How many migrations the schema has, and the version they bring a database to. */
+    private static final int MIGRATIONS = io.jeex.db.schema.JeexSchema.migrationScripts().size();
+    private static final String LATEST = io.jeex.db.schema.JeexSchema.latestVersion();
+
     @Test
     void theDemoRunsEveryRepositoryAgainstJeexDbUrlExplainsItsLinesAndLeavesItsDataThere() {
         try (TestDatabase target = JeexPostgres.shared().newEmptyDatabase()) {
@@ -27,7 +31,7 @@ class JeexDbCliTest {
 
             assertThat(status).as("stderr: %s", err).isZero();
             assertThat(printed).startsWith("database: jdbc:postgresql://")
-                    .contains("\nmigrate: 1 applied, schema version <empty> -> 1\n")
+                    .contains("\nmigrate: " + MIGRATIONS + " applied, schema version <empty> -> " + LATEST + "\n")
                     .contains("the same email in upper case is refused: a user with this email already exists")
                     .contains("status draft -> in_progress, step 1 -> 2")
                     .contains("a step change from a stale copy is refused")

@@ -27,6 +27,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class OperatorCommandsTest {
 
+    /** How many migrations the schema has, and the version they bring a database to. */
+    private static final int MIGRATIONS = io.jeex.db.schema.JeexSchema.migrationScripts().size();
+    private static final String LATEST = io.jeex.db.schema.JeexSchema.latestVersion();
+
     private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     /** One run of the command line: its status and what it printed. */
@@ -63,12 +67,12 @@ class OperatorCommandsTest {
 
             Run info = run(env, "info");
             assertThat(info.status()).as(info.err()).isZero();
-            assertThat(info.out()).contains("schema version: <empty>, 1 pending")
+            assertThat(info.out()).contains("schema version: <empty>, " + MIGRATIONS + " pending")
                     .containsPattern("1 +Pending +initial schema");
             JsonNode infoJson = run(env, "info", "--json").json();
             assertThat(infoJson.get("command").asText()).isEqualTo("info");
             assertThat(infoJson.get("currentVersion").isNull()).isTrue();
-            assertThat(infoJson.get("pending").asInt()).isOne();
+            assertThat(infoJson.get("pending").asInt()).isEqualTo(MIGRATIONS);
             assertThat(infoJson.get("migrations").get(0).get("state").asText()).isEqualTo("Pending");
 
             Run validate = run(env, "validate");
@@ -85,18 +89,18 @@ class OperatorCommandsTest {
             Run health = run(env, "health");
             assertThat(health.status()).as("DEGRADED").isEqualTo(JeexDbCli.EXIT_DEGRADED);
             assertThat(health.out()).contains("health: DEGRADED (live=true, ready=false)")
-                    .contains("reason: 1 pending migration");
+                    .contains("reason: " + MIGRATIONS + " pending migration");
             assertThat(run(env, "health", "--json").json().get("status").asText()).isEqualTo("DEGRADED");
 
             Run migrate = run(env, "migrate");
             assertThat(migrate.status()).as(migrate.err()).isZero();
-            assertThat(migrate.out()).endsWith("migrate: 1 applied, schema version <empty> -> 1\n");
+            assertThat(migrate.out()).endsWith("migrate: " + MIGRATIONS + " applied, schema version <empty> -> " + LATEST + "\n");
             JsonNode again = run(env, "migrate", "--json").json();
             assertThat(again.get("applied").asInt()).isZero();
-            assertThat(again.get("previousVersion").asText()).isEqualTo("1");
-            assertThat(again.get("currentVersion").asText()).isEqualTo("1");
+            assertThat(again.get("previousVersion").asText()).isEqualTo(LATEST);
+            assertThat(again.get("currentVersion").asText()).isEqualTo(LATEST);
 
-            assertThat(run(env, "info").out()).contains("schema version: 1, 0 pending")
+            assertThat(run(env, "info").out()).contains("schema version: " + LATEST + ", 0 pending")
                     .containsPattern("1 +Success +initial schema");
             Run valid = run(env, "validate", "--json");
             assertThat(valid.status()).isZero();
@@ -143,7 +147,7 @@ class OperatorCommandsTest {
 
             assertThat(info.status()).as(info.err()).isZero();
             assertThat(info.out()).contains("database: jdbc:postgresql:").contains("password=****")
-                    .contains("schema version: <empty>, 1 pending");
+                    .contains("schema version: <empty>, " + MIGRATIONS + " pending");
             assertThat(json.json().get("database").asText()).contains("password=****");
             assertThat(info.out() + info.err() + json.out()).doesNotContain("url-s3cr3t");
         }
