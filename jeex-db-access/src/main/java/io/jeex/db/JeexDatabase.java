@@ -15,6 +15,7 @@ import io.jeex.db.repository.DocumentRepository;
 import io.jeex.db.repository.ExportRepository;
 import io.jeex.db.repository.ProjectRepository;
 import io.jeex.db.repository.UserRepository;
+import io.jeex.db.schema.ServiceMigrations;
 import io.jeex.db.tx.TransactionWork;
 import io.jeex.db.tx.TxOptions;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.jooq.DSLContext;
@@ -171,15 +173,25 @@ public final class JeexDatabase implements AutoCloseable {
      */
     public MigrationResult migrate() {
         ensureOpen();
-        return migrations.run("migrating the JEEX schema", flyway -> {
+        MigrationResult jeex = migrations.run("migrating the JEEX schema", flyway -> {
             migrations.checkApplied(flyway);
-            MigrateResult result = flyway.migrate();
-            MigrationInfo current = flyway.info().current();
-            String version = current == null || current.getVersion() == null ? null : current.getVersion().getVersion();
-            LOG.info("{}: migrations: {} applied, schema version {} -> {}", runtime.config().name(),
-                    result.migrationsExecuted, result.initialSchemaVersion, version);
-            return new MigrationResult(result.migrationsExecuted, result.initialSchemaVersion, version);
+            return applied(flyway.migrate(), flyway, "schema");
         });
+        return migrations.runService("migrating the migrations of " + runtime.config().serviceMigrations()
+                .map(ServiceMigrations::name).orElse(""), flyway -> {
+                    migrations.checkServiceApplied(flyway);
+                    return applied(flyway.migrate(), flyway, runtime.config().serviceMigrations().get().name());
+                }).map(jeex::withService).orElse(jeex);
+    }
+
+    private MigrationResult applied(MigrateResult result, Flyway flyway, String what) {
+        MigrationInfo current = flyway.info().current();
+        String version = current == null || current.getVersion() == null ? null : current.getVersion().getVersion();
+        String previous = "0".equals(result.initialSchemaVersion) && !"schema".equals(what) ? null
+                : result.initialSchemaVersion;
+        LOG.info("{}: migrations: {} applied, {} version {} -> {}", runtime.config().name(),
+                result.migrationsExecuted, what, previous, version);
+        return new MigrationResult(result.migrationsExecuted, previous, version);
     }
 
     /**
@@ -196,14 +208,23 @@ public final class JeexDatabase implements AutoCloseable {
      */
     public List<MigrationEntry> migrations() {
         ensureOpen();
-        return migrations.run("reading the migration state", flyway -> {
-            List<MigrationEntry> entries = new ArrayList<>();
-            for (MigrationInfo m : flyway.info().all()) {
-                entries.add(new MigrationEntry(m.getVersion() == null ? "" : m.getVersion().getVersion(),
-                        m.getDescription(), m.getState().getDisplayName(), m.getState().isApplied()));
+        List<MigrationEntry> entries = new ArrayList<>(migrations.run("reading the migration state",
+                flyway -> entries(flyway, MigrationEntry.JEEX)));
+        migrations.runService("reading the migration state of the service", flyway -> entries(flyway,
+                runtime.config().serviceMigrations().get().name())).ifPresent(entries::addAll);
+        return List.copyOf(entries);
+    }
+
+    private static List<MigrationEntry> entries(Flyway flyway, String owner) {
+        List<MigrationEntry> entries = new ArrayList<>();
+        for (MigrationInfo m : flyway.info().all()) {
+            if (m.getType() == org.flywaydb.core.api.CoreMigrationType.BASELINE) {
+                continue; // the service's baseline on jeex-db's schema: not a migration of its own
             }
-            return List.copyOf(entries);
-        });
+            entries.add(new MigrationEntry(m.getVersion() == null ? "" : m.getVersion().getVersion(),
+                    m.getDescription(), m.getState().getDisplayName(), m.getState().isApplied(), owner));
+        }
+        return entries;
     }
 
     /**

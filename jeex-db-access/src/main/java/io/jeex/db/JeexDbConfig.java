@@ -1,5 +1,9 @@
 package io.jeex.db;
 
+import io.jeex.db.schema.ServiceMigrations;
+import org.jooq.ExecuteListenerProvider;
+import org.jooq.conf.Settings;
+
 import static java.util.Objects.requireNonNull;
 
 import io.jeex.db.internal.Durations;
@@ -11,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiConsumer;
@@ -140,6 +145,9 @@ public final class JeexDbConfig {
     private final ReadConsistency replicaReadConsistency;
     private final Duration replicaWaitTimeout;
     private final Duration drainTimeout;
+    private final ServiceMigrations serviceMigrations;
+    private final Settings jooqSettings;
+    private final List<ExecuteListenerProvider> executeListeners;
 
     private JeexDbConfig(Builder b) {
         name = b.name;
@@ -178,6 +186,9 @@ public final class JeexDbConfig {
         replicaReadConsistency = b.replicaReadConsistency;
         replicaWaitTimeout = b.replicaWaitTimeout;
         drainTimeout = b.drainTimeout;
+        serviceMigrations = b.serviceMigrations;
+        jooqSettings = b.jooqSettings == null ? null : (Settings) b.jooqSettings.clone();
+        executeListeners = List.copyOf(b.executeListeners);
     }
 
     /**
@@ -254,6 +265,13 @@ public final class JeexDbConfig {
      *       ({@code read_your_writes} or {@code replica})</td></tr>
      *   <tr><td>JEEX_DB_REPLICA_WAIT_TIMEOUT</td><td>{@link #replicaWaitTimeout()}</td></tr>
      *   <tr><td>JEEX_DB_DRAIN_TIMEOUT</td><td>{@link #drainTimeout()}</td></tr>
+     *   <tr><td>JEEX_DB_SERVICE_NAME</td><td>the name of {@link #serviceMigrations()}; with
+     *       JEEX_DB_SERVICE_LOCATIONS</td></tr>
+     *   <tr><td>JEEX_DB_SERVICE_LOCATIONS</td><td>their Flyway locations, separated by commas
+     *       ({@code classpath:db/migration/ideas}, {@code filesystem:/srv/ideas/migrations})</td></tr>
+     *   <tr><td>JEEX_DB_SERVICE_SCHEMA</td><td>their schema (default {@code public})</td></tr>
+     *   <tr><td>JEEX_DB_SERVICE_HISTORY_TABLE</td><td>their history table (default
+     *       {@code <name>_schema_history})</td></tr>
      * </table>
      *
      * @param env the variables, usually {@link System#getenv()}
@@ -284,6 +302,7 @@ public final class JeexDbConfig {
         for (Map.Entry<String, BiConsumer<Builder, String>> e : ENV.entrySet()) {
             apply(env, e.getKey(), b, e.getValue());
         }
+        serviceFromEnvironment(env).ifPresent(b::serviceMigrations);
         return b.build();
     }
 
@@ -372,6 +391,36 @@ public final class JeexDbConfig {
             return Durations.parse(v);
         } catch (IllegalArgumentException e) {
             throw new Unparsable(e.getMessage());
+        }
+    }
+
+    private static Optional<ServiceMigrations> serviceFromEnvironment(Map<String, String> env) {
+        String name = env.get("JEEX_DB_SERVICE_NAME");
+        String locations = env.get("JEEX_DB_SERVICE_LOCATIONS");
+        if (name == null && locations == null) {
+            if (env.get("JEEX_DB_SERVICE_SCHEMA") != null || env.get("JEEX_DB_SERVICE_HISTORY_TABLE") != null) {
+                throw new IllegalArgumentException("JEEX_DB_SERVICE_SCHEMA and JEEX_DB_SERVICE_HISTORY_TABLE need "
+                        + "JEEX_DB_SERVICE_NAME and JEEX_DB_SERVICE_LOCATIONS: set them too, or unset these");
+            }
+            return Optional.empty();
+        }
+        if (name == null || locations == null) {
+            throw new IllegalArgumentException((name == null ? "JEEX_DB_SERVICE_NAME" : "JEEX_DB_SERVICE_LOCATIONS")
+                    + " must be set together with " + (name == null ? "JEEX_DB_SERVICE_LOCATIONS" : "JEEX_DB_SERVICE_NAME")
+                    + " (the service's migrations), but was not set");
+        }
+        try {
+            ServiceMigrations service = ServiceMigrations.of(name.trim(), java.util.Arrays.stream(locations.split(","))
+                    .map(String::trim).filter(l -> !l.isEmpty()).toArray(String[]::new));
+            if (env.get("JEEX_DB_SERVICE_SCHEMA") != null) {
+                service = service.withSchema(env.get("JEEX_DB_SERVICE_SCHEMA").trim());
+            }
+            if (env.get("JEEX_DB_SERVICE_HISTORY_TABLE") != null) {
+                service = service.withHistoryTable(env.get("JEEX_DB_SERVICE_HISTORY_TABLE").trim());
+            }
+            return Optional.of(service);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("JEEX_DB_SERVICE_*: service migrations " + e.getMessage(), e);
         }
     }
 
@@ -654,6 +703,31 @@ public final class JeexDbConfig {
         return drainTimeout;
     }
 
+    /**
+     * @return the service's own migrations, which {@link JeexDatabase#migrate()} applies after
+     *     jeex-db's and {@link JeexDatabase#health()} checks with them; empty by default
+     */
+    public Optional<ServiceMigrations> serviceMigrations() {
+        return Optional.ofNullable(serviceMigrations);
+    }
+
+    /**
+     * @return the service's jOOQ settings for {@link JeexDatabase#dsl()} and the contexts of its
+     *     transactions (a copy), or empty for jOOQ's defaults; the library still turns jOOQ's
+     *     execute logging off and, behind PgBouncer, sets the query timeout
+     */
+    public Optional<Settings> jooqSettings() {
+        return Optional.ofNullable(jooqSettings).map(x -> (Settings) x.clone());
+    }
+
+    /**
+     * @return the service's jOOQ execute listeners, run on every statement after the library's
+     *     own (statement meters, slow-query log) and before its error translation; empty by default
+     */
+    public List<ExecuteListenerProvider> executeListeners() {
+        return executeListeners;
+    }
+
     /** @return a builder holding this configuration's values, to derive a changed copy */
     public Builder toBuilder() {
         return new Builder(this);
@@ -682,7 +756,10 @@ public final class JeexDbConfig {
                 + ", healthTimeout=" + healthTimeout + ", monitorInterval=" + monitorInterval
                 + ", slowQueryThreshold=" + slowQueryThreshold
                 + ", replicaReadConsistency=" + replicaReadConsistency + ", replicaWaitTimeout=" + replicaWaitTimeout
-                + ", drainTimeout=" + drainTimeout + "]";
+                + ", drainTimeout=" + drainTimeout
+                + ", serviceMigrations=" + serviceMigrations().map(ServiceMigrations::name).orElse("<none>")
+                + ", jooqSettings=" + (jooqSettings == null ? "<default>" : "<service's>")
+                + ", executeListeners=" + executeListeners.size() + "]";
     }
 
     /**
@@ -727,6 +804,9 @@ public final class JeexDbConfig {
         private ReadConsistency replicaReadConsistency = DEFAULT_REPLICA_READ_CONSISTENCY;
         private Duration replicaWaitTimeout = DEFAULT_REPLICA_WAIT_TIMEOUT;
         private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
+        private ServiceMigrations serviceMigrations;
+        private Settings jooqSettings;
+        private List<ExecuteListenerProvider> executeListeners = List.of();
 
         private Builder() {
         }
@@ -768,6 +848,9 @@ public final class JeexDbConfig {
             replicaReadConsistency = c.replicaReadConsistency;
             replicaWaitTimeout = c.replicaWaitTimeout;
             drainTimeout = c.drainTimeout;
+            serviceMigrations = c.serviceMigrations;
+            jooqSettings = c.jooqSettings;
+            executeListeners = c.executeListeners;
         }
 
         /**
@@ -1150,6 +1233,34 @@ public final class JeexDbConfig {
          */
         public Builder drainTimeout(Duration drainTimeout) {
             this.drainTimeout = atLeast("drainTimeout", drainTimeout, Duration.ZERO);
+            return this;
+        }
+
+        /**
+         * @param serviceMigrations see {@link JeexDbConfig#serviceMigrations()}; null for none
+         * @return this builder
+         */
+        public Builder serviceMigrations(ServiceMigrations serviceMigrations) {
+            this.serviceMigrations = serviceMigrations;
+            return this;
+        }
+
+        /**
+         * @param jooqSettings see {@link JeexDbConfig#jooqSettings()}; copied; null for jOOQ's defaults
+         * @return this builder
+         */
+        public Builder jooqSettings(Settings jooqSettings) {
+            this.jooqSettings = jooqSettings == null ? null : (Settings) jooqSettings.clone();
+            return this;
+        }
+
+        /**
+         * @param listeners see {@link JeexDbConfig#executeListeners()}
+         * @return this builder
+         * @throws NullPointerException if an element is null
+         */
+        public Builder executeListeners(ExecuteListenerProvider... listeners) {
+            this.executeListeners = List.of(listeners);
             return this;
         }
 

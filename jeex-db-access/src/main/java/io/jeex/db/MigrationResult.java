@@ -3,16 +3,44 @@ package io.jeex.db;
 import java.util.Optional;
 
 /**
- * What {@link JeexDatabase#migrate()} did.
+ * What {@link JeexDatabase#migrate()} did: jeex-db's migrations, and the service's own when it
+ * has some ({@link JeexDbConfig#serviceMigrations()}).
  *
  * @param migrationsApplied how many migrations were applied now; 0 when the schema was current
  * @param previousVersion the schema version before, or null for an empty database
- * @param currentVersion the schema version now, for example {@code 1}
+ * @param currentVersion the schema version now, for example {@code 2}
+ * @param service what was done to the service's own migrations (their versions are the
+ *     service's), or null when it has none
  */
-public record MigrationResult(int migrationsApplied, String previousVersion, String currentVersion) {
+public record MigrationResult(int migrationsApplied, String previousVersion, String currentVersion,
+                              MigrationResult service) {
+
+    /**
+     * The result of one set of migrations.
+     *
+     * @param migrationsApplied how many were applied now
+     * @param previousVersion the version before, or null
+     * @param currentVersion the version now
+     */
+    public MigrationResult(int migrationsApplied, String previousVersion, String currentVersion) {
+        this(migrationsApplied, previousVersion, currentVersion, null);
+    }
 
     /** @return the schema version before, empty for an empty database */
     public Optional<String> previous() {
         return Optional.ofNullable(previousVersion);
+    }
+
+    /** @return what was done to the service's own migrations, empty when it has none */
+    public Optional<MigrationResult> serviceResult() {
+        return Optional.ofNullable(service);
+    }
+
+    /**
+     * @param service the result of the service's migrations
+     * @return this result with it
+     */
+    public MigrationResult withService(MigrationResult service) {
+        return new MigrationResult(migrationsApplied, previousVersion, currentVersion, service);
     }
 }

@@ -72,7 +72,7 @@ public record HealthReport(String name, HealthStatus status, List<String> reason
      *
      * @param currentVersion the version of the last applied migration, or null for an empty schema
      * @param applied how many migrations are applied
-     * @param pending versions not applied yet
+     * @param pending versions not applied yet (a service's as {@code <name>:<version>})
      * @param failed versions that failed
      * @param changed applied versions whose script differs from what was applied (checksum mismatch)
      */
@@ -90,7 +90,7 @@ public record HealthReport(String name, HealthStatus status, List<String> reason
          *
          * @param currentVersion the version of the last applied migration, or null for an empty schema
          * @param applied how many migrations are applied
-         * @param pending versions not applied yet
+         * @param pending versions not applied yet (a service's as {@code <name>:<version>})
          * @param failed versions that failed
          */
         public MigrationState(String currentVersion, int applied, List<String> pending, List<String> failed) {
@@ -100,6 +100,25 @@ public record HealthReport(String name, HealthStatus status, List<String> reason
         /** @return whether no migration is pending, failed or changed */
         public boolean current() {
             return pending.isEmpty() && failed.isEmpty() && changed.isEmpty();
+        }
+
+        /**
+         * The state of jeex-db's migrations together with a service's: the current version stays
+         * jeex-db's, the counts and lists add up (the service's versions carry its name, as in
+         * {@code ideas:2}).
+         *
+         * @param service the state of the service's migrations
+         * @return both in one state
+         */
+        public MigrationState plus(MigrationState service) {
+            return new MigrationState(currentVersion, applied + service.applied(), concat(pending, service.pending()),
+                    concat(failed, service.failed()), concat(changed, service.changed()));
+        }
+
+        private static List<String> concat(List<String> a, List<String> b) {
+            List<String> all = new java.util.ArrayList<>(a);
+            all.addAll(b);
+            return all;
         }
     }
 

@@ -25,6 +25,7 @@ import java.util.Optional;
 import org.jooq.Configuration;
 import org.jooq.DSLContext;
 import org.jooq.ExecuteListener;
+import org.jooq.ExecuteListenerProvider;
 import org.jooq.SQLDialect;
 import org.jooq.conf.Settings;
 import org.jooq.impl.DSL;
@@ -103,16 +104,29 @@ public final class DatabaseRuntime implements AutoCloseable {
                 .set(new GatedConnectionProvider(primary, lifecycle))
                 // Behind PgBouncer the server-side default timeout is not set (see PoolFactory): a
                 // client-side timeout (a cancel request) stands in for it.
-                .set(new Settings().withExecuteLogging(false)
-                        .withQueryTimeout(config.pgBouncer()
-                                ? TransactionRunner.queryTimeoutSeconds(config.statementTimeout()) : 0))
-                .set(new DefaultExecuteListenerProvider(queries),
-                        new DefaultExecuteListenerProvider(ExecuteListener.onException(ctx -> {
+                .set(settings(config).withQueryTimeout(config.pgBouncer()
+                        ? TransactionRunner.queryTimeoutSeconds(config.statementTimeout()) : 0))
+                .set(listeners(config, queries, new DefaultExecuteListenerProvider(ExecuteListener.onException(ctx -> {
                     Throwable failure = ctx.sqlException() != null ? ctx.sqlException() : ctx.exception();
                     if (failure != null) {
                         ctx.exception(lifecycle.closing() ? lifecycle.closedError() : translator.translate(failure, 1, "dsl"));
                     }
-                }))));
+                })))));
+    }
+
+    /** The service's jOOQ settings (or jOOQ's defaults) with jOOQ's execute logging off. */
+    private static Settings settings(JeexDbConfig config) {
+        return config.jooqSettings().orElseGet(Settings::new).withExecuteLogging(false);
+    }
+
+    /** The library's statement meters first, then the service's listeners, then {@code last}. */
+    private static ExecuteListenerProvider[] listeners(JeexDbConfig config, QueryMetricsListener queries,
+                                                       ExecuteListenerProvider... last) {
+        java.util.List<ExecuteListenerProvider> all = new java.util.ArrayList<>();
+        all.add(new DefaultExecuteListenerProvider(queries));
+        all.addAll(config.executeListeners());
+        all.addAll(java.util.List.of(last));
+        return all.toArray(ExecuteListenerProvider[]::new);
     }
 
     /** A route: its pool, breaker, transaction meters and statement meters, all tagged with its name. */
@@ -120,8 +134,8 @@ public final class DatabaseRuntime implements AutoCloseable {
         QueryMetricsListener queries = new QueryMetricsListener(registry, name, config.slowQueryThreshold());
         // executeLogging off: jOOQ's logging listener would run on every statement, to log at DEBUG.
         Configuration jooq = new DefaultConfiguration().set(SQLDialect.POSTGRES)
-                .set(new Settings().withExecuteLogging(false))
-                .set(new DefaultExecuteListenerProvider(queries));
+                .set(settings(config))
+                .set(listeners(config, queries));
         return new TransactionRunner.Route(name, acquirer, breaker, new TransactionMetrics(registry, name), jooq,
                 queries, isReplica);
     }

@@ -82,6 +82,7 @@ public final class HealthChecker implements AutoCloseable {
     private final List<Meter> meters = new ArrayList<>();
     private final MeterRegistry registry;
     private final MigrationHistory history;
+    private final MigrationHistory serviceHistory;
     private final String historyError;
     private volatile HealthReport last;
     private volatile boolean closed;
@@ -94,14 +95,20 @@ public final class HealthChecker implements AutoCloseable {
         this.config = runtime.config();
         this.registry = runtime.meterRegistry();
         MigrationHistory resolved = null;
+        MigrationHistory service = null;
         String error = null;
         try {
             resolved = MigrationHistory.resolve();
+            if (config.serviceMigrations().isPresent()) {
+                service = MigrationHistory.resolve(config.serviceMigrations().get(), io.jeex.db.internal.Loaders.service());
+            }
         } catch (RuntimeException e) {
+            resolved = null;
             error = describe(e);
             LOG.warn("{}: health cannot resolve the schema's migrations: {}", config.name(), error);
         }
         this.history = resolved;
+        this.serviceHistory = service;
         this.historyError = error;
         AtomicInteger n = new AtomicInteger();
         this.workers = Executors.newCachedThreadPool(r -> {
@@ -275,10 +282,10 @@ public final class HealthChecker implements AutoCloseable {
             } else if (history == null) {
                 p.failure = "the migration state could not be read: " + historyError;
             } else if (direct || config.migrationUrl().equals(config.url())) {
-                p.migrations = history.read(c, seconds());
+                p.migrations = migrationState(c);
             } else {
                 try (Connection m = connectForMigrations()) {
-                    p.migrations = history.read(m, seconds());
+                    p.migrations = migrationState(m);
                 }
             }
         } catch (SQLException | RuntimeException e) {
@@ -289,6 +296,12 @@ public final class HealthChecker implements AutoCloseable {
         } finally {
             p.done = true;
         }
+    }
+
+    /** jeex-db's migration state, with the service's added when it has migrations of its own. */
+    private MigrationState migrationState(Connection c) throws SQLException {
+        MigrationState jeex = history.read(c, seconds());
+        return serviceHistory == null ? jeex : jeex.plus(serviceHistory.read(c, seconds()));
     }
 
     private void pooler(Pooler p) {

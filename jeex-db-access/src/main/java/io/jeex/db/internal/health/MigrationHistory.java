@@ -2,6 +2,7 @@ package io.jeex.db.internal.health;
 
 import io.jeex.db.health.HealthReport.MigrationState;
 import io.jeex.db.schema.JeexSchema;
+import io.jeex.db.schema.ServiceMigrations;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,16 +37,22 @@ final class MigrationHistory {
 
     private static final String FIND_TABLE = "select n.nspname from pg_catalog.pg_class c "
             + "join pg_catalog.pg_namespace n on n.oid = c.relnamespace "
-            + "where c.relname = ? and n.nspname = current_schema() and c.relkind in ('r', 'p')";
+            + "where c.relname = ? and n.nspname = coalesce(?, current_schema()) and c.relkind in ('r', 'p')";
 
     /** A resolved versioned migration: its version as written, its sort key and its checksum. */
     record Resolved(String version, List<BigInteger> key, int checksum) {
     }
 
     private final Map<List<BigInteger>, Resolved> resolved;
+    private final String table;
+    private final String schema;
+    private final String label;
 
-    private MigrationHistory(Map<List<BigInteger>, Resolved> resolved) {
+    private MigrationHistory(Map<List<BigInteger>, Resolved> resolved, String table, String schema, String label) {
         this.resolved = resolved;
+        this.table = table;
+        this.schema = schema;
+        this.label = label;
     }
 
     /**
@@ -72,7 +79,33 @@ final class MigrationHistory {
                 throw new UncheckedIOException("cannot read the migration " + resource, e);
             }
         }
-        return new MigrationHistory(resolved);
+        return new MigrationHistory(resolved, JeexSchema.HISTORY_TABLE, null, "");
+    }
+
+    /**
+     * Resolves a service's versioned migrations; its versions are reported as
+     * {@code <name>:<version>}.
+     *
+     * @param service the service's migrations
+     * @param loader the class loader of their {@code classpath:} locations
+     * @return the resolved history reader of its history table
+     * @throws UncheckedIOException if a script cannot be read
+     */
+    static MigrationHistory resolve(ServiceMigrations service, ClassLoader loader) {
+        Map<List<BigInteger>, Resolved> resolved = new TreeMap<>(MigrationHistory::compare);
+        for (Map.Entry<String, byte[]> e : service.readScripts(loader).entrySet()) {
+            String script = e.getKey().substring(e.getKey().lastIndexOf('/') + 1);
+            if (!script.startsWith("V") || !script.contains("__") || !script.endsWith(".sql")) {
+                continue;
+            }
+            String version = script.substring(1, script.indexOf("__")).replace('_', '.');
+            try (InputStream in = new java.io.ByteArrayInputStream(e.getValue())) {
+                resolved.put(key(version), new Resolved(version, key(version), checksum(in)));
+            } catch (IOException ex) {
+                throw new UncheckedIOException("cannot read the migration " + e.getKey(), ex);
+            }
+        }
+        return new MigrationHistory(resolved, service.historyTable(), service.schema(), service.name() + ":");
     }
 
     /** @return the resolved migrations, by ascending version */
@@ -108,7 +141,8 @@ final class MigrationHistory {
         String schema;
         try (PreparedStatement find = connection.prepareStatement(FIND_TABLE)) {
             find.setQueryTimeout(queryTimeoutSeconds);
-            find.setString(1, JeexSchema.HISTORY_TABLE);
+            find.setString(1, table);
+            find.setString(2, this.schema);
             try (ResultSet rs = find.executeQuery()) {
                 schema = rs.next() ? rs.getString(1) : null;
             }
@@ -118,7 +152,7 @@ final class MigrationHistory {
         List<BigInteger> baseline = null;
         if (schema != null) {
             String sql = "select version, checksum, success, type from " + quote(schema) + "."
-                    + quote(JeexSchema.HISTORY_TABLE) + " order by installed_rank";
+                    + quote(table) + " order by installed_rank";
             try (Statement s = connection.createStatement()) {
                 s.setQueryTimeout(queryTimeoutSeconds);
                 try (ResultSet rs = s.executeQuery(sql)) {
@@ -152,7 +186,7 @@ final class MigrationHistory {
         for (Map.Entry<List<BigInteger>, Row> e : applied.entrySet()) {
             Row row = e.getValue();
             if (!row.success()) {
-                failed.add(row.version());
+                failed.add(label + row.version());
                 continue;
             }
             appliedCount++;
@@ -162,15 +196,15 @@ final class MigrationHistory {
             }
             Resolved script = resolved.get(e.getKey());
             if (script != null && row.checksum() != null && row.checksum() != script.checksum()) {
-                changed.add(row.version());
+                changed.add(label + row.version());
             }
         }
         List<String> pending = new ArrayList<>();
         for (Resolved script : resolved.values()) {
             Row row = applied.get(script.key());
             boolean belowBaseline = baseline != null && compare(script.key(), baseline) <= 0;
-            if ((row == null || !row.success()) && !belowBaseline && !failed.contains(script.version())) {
-                pending.add(script.version());
+            if ((row == null || !row.success()) && !belowBaseline && !failed.contains(label + script.version())) {
+                pending.add(label + script.version());
             }
         }
         return new MigrationState(currentVersion, appliedCount, pending, failed, changed);

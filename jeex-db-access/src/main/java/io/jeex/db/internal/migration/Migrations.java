@@ -11,6 +11,7 @@ import io.jeex.db.internal.error.SqlStates;
 import io.jeex.db.internal.pool.ConnectFailures;
 import io.jeex.db.internal.pool.DirectDataSource;
 import io.jeex.db.schema.JeexSchema;
+import io.jeex.db.schema.ServiceMigrations;
 import io.jeex.db.schema.ServerCheck;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -70,7 +71,33 @@ public final class Migrations {
         try {
             return operation.apply(flyway);
         } catch (FlywayException e) {
-            throw translate(what, e);
+            throw translate(what, e, JeexSchema.HISTORY_TABLE);
+        }
+    }
+
+    /**
+     * Runs a Flyway operation on the service's own migrations ({@link JeexDbConfig#serviceMigrations()}),
+     * after the same server check, with failures in the same words.
+     *
+     * @param <T> the result type
+     * @param what the operation in a few words, for messages
+     * @param operation what to do with the service's Flyway
+     * @return its result, or empty when the service has no migrations of its own
+     * @throws DatabaseUnavailableException if the server cannot be reached
+     * @throws UnsupportedServerException if the server cannot hold the schema
+     * @throws MigrationException if the operation fails
+     */
+    public <T> java.util.Optional<T> runService(String what, Function<Flyway, T> operation) {
+        if (config.serviceMigrations().isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        ServiceMigrations service = config.serviceMigrations().get();
+        checkServer();
+        Flyway flyway = service.flywayConfiguration(dataSource, io.jeex.db.internal.Loaders.service()).load();
+        try {
+            return java.util.Optional.ofNullable(operation.apply(flyway));
+        } catch (FlywayException e) {
+            throw translate(what, e, service.historyTable());
         }
     }
 
@@ -81,9 +108,15 @@ public final class Migrations {
      */
     public void validate() {
         run("validating the JEEX schema", flyway -> {
-            failIfInvalid(flyway.validateWithResult(), false);
+            failIfInvalid(flyway.validateWithResult(), false, "the JEEX schema", JeexSchema.HISTORY_TABLE);
             return null;
         });
+        config.serviceMigrations().ifPresent(service -> runService("validating " + "the migrations of " + service.name(),
+                flyway -> {
+                    failIfInvalid(flyway.validateWithResult(), false, "the migrations of " + service.name(),
+                            service.historyTable());
+                    return null;
+                }));
     }
 
     /**
@@ -95,10 +128,21 @@ public final class Migrations {
      * @throws MigrationException listing what differs, each with what to do
      */
     public void checkApplied(Flyway flyway) {
-        failIfInvalid(flyway.validateWithResult(), true);
+        failIfInvalid(flyway.validateWithResult(), true, "the JEEX schema", JeexSchema.HISTORY_TABLE);
     }
 
-    private void failIfInvalid(ValidateResult result, boolean pendingAllowed) {
+    /**
+     * {@link #checkApplied(Flyway)} for the service's own migrations.
+     *
+     * @param flyway the service's Flyway
+     * @throws MigrationException listing what differs, each with what to do
+     */
+    public void checkServiceApplied(Flyway flyway) {
+        ServiceMigrations service = config.serviceMigrations().orElseThrow();
+        failIfInvalid(flyway.validateWithResult(), true, "the migrations of " + service.name(), service.historyTable());
+    }
+
+    private void failIfInvalid(ValidateResult result, boolean pendingAllowed, String what, String historyTable) {
         if (result.validationSuccessful) {
             return;
         }
@@ -107,19 +151,19 @@ public final class Migrations {
             boolean pending = o.errorDetails != null
                     && o.errorDetails.errorCode == CoreErrorCode.RESOLVED_VERSIONED_MIGRATION_NOT_APPLIED;
             if (!(pending && pendingAllowed)) {
-                problems.add(invalid(o));
+                problems.add(invalid(o, historyTable));
             }
         }
         if (problems.isEmpty() && result.invalidMigrations.isEmpty() && result.errorDetails != null) {
             problems.add(firstLine(result.errorDetails.errorMessage));
         }
         if (!problems.isEmpty()) {
-            throw new MigrationException(config.name() + ": the JEEX schema does not validate: "
-                    + String.join("; ", problems), context(null), null);
+            throw new MigrationException(config.name() + ": " + what + (what.startsWith("the migrations") ? " do" : " does")
+                    + " not validate: " + String.join("; ", problems), context(null), null);
         }
     }
 
-    private String invalid(ValidateOutput o) {
+    private String invalid(ValidateOutput o, String historyTable) {
         String migration = "migration " + o.version + " (" + o.description + ")";
         ErrorCode code = o.errorDetails == null ? null : o.errorDetails.errorCode;
         if (code == CoreErrorCode.RESOLVED_VERSIONED_MIGRATION_NOT_APPLIED) {
@@ -135,7 +179,7 @@ public final class Migrations {
         }
         if (code == CoreErrorCode.FAILED_VERSIONED_MIGRATION) {
             return migration + " failed when it was applied: repair the database by hand, then remove its failed "
-                    + "row from " + JeexSchema.HISTORY_TABLE;
+                    + "row from " + historyTable;
         }
         if (code == CoreErrorCode.DESCRIPTION_MISMATCH || code == CoreErrorCode.TYPE_MISMATCH) {
             return migration + " differs from what was applied (" + code.toString().toLowerCase(java.util.Locale.ROOT)
@@ -168,7 +212,7 @@ public final class Migrations {
                 : new DatabaseUnavailableException(message, context, e);
     }
 
-    private JeexDbException translate(String what, FlywayException e) {
+    private JeexDbException translate(String what, FlywayException e, String historyTable) {
         FlywaySqlScriptException script = SqlStates.find(e, FlywaySqlScriptException.class);
         SQLException sql = SqlStates.find(e, SQLException.class);
         String state = sql == null ? null : sql.getSQLState();
@@ -186,7 +230,7 @@ public final class Migrations {
             m.append(": ").append(serverText(sql, state));
             m.append(". PostgreSQL rolled the migration back; fix the cause and migrate again");
         } else if (e.getErrorCode() == CoreErrorCode.NON_EMPTY_SCHEMA_WITHOUT_SCHEMA_HISTORY_TABLE) {
-            m.append("the database already holds tables but no migration history (").append(JeexSchema.HISTORY_TABLE)
+            m.append("the database already holds tables but no migration history (").append(historyTable)
                     .append("): point JEEX_DB_MIGRATION_URL (or JEEX_DB_URL) at an empty database or at one "
                             + "that jeex-db migrated");
         } else if (sql != null) {
