@@ -53,7 +53,8 @@ final class Commands {
             description = {"Applies the pending migrations of the JEEX schema, over a direct connection to "
                     + "JEEX_DB_MIGRATION_URL (default JEEX_DB_URL) as JEEX_DB_MIGRATION_USER, after checking the "
                     + "server (PostgreSQL 18 or newer, uuidv7()).",
-                    "Prints: database: <which>, then migrate: <n> applied, schema version <before> -> <after>"},
+                    "Prints: database: <which>, then migrate: <n> applied, schema version <before> -> <after>",
+                    "and, for a service's own migrations (JEEX_DB_SERVICE_*), a second such line with its name."},
             exitCodeListHeading = "%nExit status:%n",
             exitCodeList = {"0:applied, or nothing was pending", "1:failed (the reason is on stderr)",
                     "2:bad usage or configuration"},
@@ -69,7 +70,19 @@ final class Commands {
                     g.writeNumberField("applied", r.migrationsApplied());
                     g.writeStringField("previousVersion", r.previousVersion());
                     g.writeStringField("currentVersion", r.currentVersion());
-                }) : migrateLine(r));
+                    if (r.service() != null) {
+                        g.writeObjectFieldStart("service");
+                        g.writeStringField("name", db.config().serviceMigrations().orElseThrow().name());
+                        g.writeNumberField("applied", r.service().migrationsApplied());
+                        g.writeStringField("previousVersion", r.service().previousVersion());
+                        g.writeStringField("currentVersion", r.service().currentVersion());
+                        g.writeEndObject();
+                    }
+                }) : migrateLine(r) + (r.service() == null ? "" : System.lineSeparator() + "migrate: "
+                        + r.service().migrationsApplied() + " applied, "
+                        + db.config().serviceMigrations().orElseThrow().name() + " version "
+                        + versionOrEmpty(r.service().previousVersion()) + " -> "
+                        + versionOrEmpty(r.service().currentVersion())));
                 return JeexDbCli.EXIT_OK;
             });
         }
@@ -84,7 +97,8 @@ final class Commands {
     @Command(name = "info", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"Lists the JEEX schema's migrations, applied and pending, as the database has them.",
                     "Prints: database: <which>, schema version: <v>, <n> pending, then one line per migration: "
-                            + "version, state (Success, Pending, Failed...), description."},
+                            + "version, state (Success, Pending, Failed...), description; a service's own "
+                            + "migrations (JEEX_DB_SERVICE_*) follow, their versions as <name>:<version>."},
             exitCodeListHeading = "%nExit status:%n",
             exitCodeList = {"0:listed (pending migrations do not fail it)", "1:failed (the reason is on stderr)",
                     "2:bad usage or configuration"},
@@ -96,8 +110,8 @@ final class Commands {
                 database(target);
                 List<MigrationEntry> migrations = db.migrations();
                 long pending = migrations.stream().filter(m -> m.state().equals("Pending")).count();
-                String current = migrations.stream().filter(MigrationEntry::applied).reduce((a, b) -> b)
-                        .map(MigrationEntry::version).orElse(null);
+                String current = migrations.stream().filter(m -> m.owner().equals(MigrationEntry.JEEX))
+                        .filter(MigrationEntry::applied).reduce((a, b) -> b).map(MigrationEntry::version).orElse(null);
                 if (json) {
                     out().println(JsonOut.object("info", true, g -> {
                         g.writeStringField("database", target.description());
@@ -110,6 +124,7 @@ final class Commands {
                             g.writeStringField("description", m.description());
                             g.writeStringField("state", m.state());
                             g.writeBooleanField("applied", m.applied());
+                            g.writeStringField("owner", m.owner());
                             g.writeEndObject();
                         }
                         g.writeEndArray();
@@ -117,7 +132,9 @@ final class Commands {
                 } else {
                     out().println("schema version: " + versionOrEmpty(current) + ", " + pending + " pending");
                     for (MigrationEntry m : migrations) {
-                        out().printf("  %-8s %-10s %s%n", m.version(), m.state(), m.description());
+                        String version = m.owner().equals(MigrationEntry.JEEX) ? m.version()
+                                : m.owner() + ":" + m.version();
+                        out().printf("  %-8s %-10s %s%n", version, m.state(), m.description());
                     }
                 }
                 return JeexDbCli.EXIT_OK;
