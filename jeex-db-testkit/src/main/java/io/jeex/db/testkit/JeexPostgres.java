@@ -3,6 +3,7 @@ package io.jeex.db.testkit;
 import static java.util.Objects.requireNonNull;
 
 import io.jeex.db.schema.JeexSchema;
+import io.jeex.db.schema.ServiceMigrations;
 import io.jeex.db.schema.ServerCheck;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -56,6 +57,7 @@ public final class JeexPostgres {
     private final Admin admin;
     private final String serverVersion;
     private final int prefetch;
+    private final ServiceMigrations service;
     private final Object templateLock = new Object();
     private volatile String template;
     private final BlockingQueue<String> ready;
@@ -64,11 +66,13 @@ public final class JeexPostgres {
     private final ExecutorService dropper = Executors.newSingleThreadExecutor(r -> daemon(r, "jeex-db-testkit-drop"));
     private volatile boolean closing;
 
-    private JeexPostgres(PostgresServer server, ProviderSelection selection, int prefetch) {
+    private JeexPostgres(PostgresServer server, ProviderSelection selection, int prefetch,
+                         ServiceMigrations service) {
         this.server = server;
         this.selection = selection;
         this.admin = new Admin(server);
         this.prefetch = prefetch;
+        this.service = service;
         this.ready = new ArrayBlockingQueue<>(Math.max(1, prefetch));
         this.serverVersion = checkServerVersion();
     }
@@ -109,12 +113,13 @@ public final class JeexPostgres {
     public static JeexPostgres start(TestkitSettings settings) {
         requireNonNull(settings, "settings");
         int prefetch = settings.prefetch();
+        ServiceMigrations service = settings.serviceMigrations().orElse(null);
         long started = System.nanoTime();
         ProviderSelection selection = ProviderSelection.choose(settings, ContainerServer::dockerAvailable);
         PostgresServer server = startServer(selection.kind(), settings);
         JeexPostgres postgres;
         try {
-            postgres = new JeexPostgres(server, selection, prefetch);
+            postgres = new JeexPostgres(server, selection, prefetch, service);
         } catch (RuntimeException e) {
             server.close();
             throw e;
@@ -221,8 +226,13 @@ public final class JeexPostgres {
         return name;
     }
 
+    /** @return the service's own migrations that the template holds after jeex-db's, if any */
+    public Optional<ServiceMigrations> serviceMigrations() {
+        return Optional.ofNullable(service);
+    }
+
     private String createTemplate() {
-        String name = "jeex_tpl_" + JeexSchema.migrationsHash().substring(0, 16);
+        String name = "jeex_tpl_" + templateHash().substring(0, 16);
         try (Connection c = admin.connect()) {
             if (Admin.databaseExists(c, name)) {
                 LOG.info("jeex-db testkit: reusing template database {} (migrations unchanged)", name);
@@ -234,6 +244,9 @@ public final class JeexPostgres {
             try {
                 TestDatabase db = new TestDatabase(building, server.jdbcUrl(building), server.user(), server.password(), null);
                 JeexSchema.flyway(db.dataSource()).migrate();
+                if (service != null) {
+                    service.flywayConfiguration(db.dataSource(), serviceLoader()).load().migrate();
+                }
                 Admin.terminateConnections(c, building);
                 // Renamed only once complete: a template under its final name is always fully migrated,
                 // also when several JVMs share an external server.
@@ -256,6 +269,29 @@ public final class JeexPostgres {
                     + e.getMessage() + ". Fix the migration in jeex-db-schema; the template is rebuilt when the "
                     + "migrations change.", e);
         }
+    }
+
+    /**
+     * The hash that names the template: jeex-db's migrations, and the service's own when there
+     * are some, so that a change to either builds a new template.
+     */
+    private String templateHash() {
+        if (service == null) {
+            return JeexSchema.migrationsHash();
+        }
+        try {
+            java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+            digest.update(JeexSchema.migrationsHash().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            digest.update(service.hash(serviceLoader()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static ClassLoader serviceLoader() {
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        return context != null ? context : JeexPostgres.class.getClassLoader();
     }
 
     /**

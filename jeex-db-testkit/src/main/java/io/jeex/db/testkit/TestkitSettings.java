@@ -1,5 +1,7 @@
 package io.jeex.db.testkit;
 
+import io.jeex.db.schema.ServiceMigrations;
+
 import static java.util.Objects.requireNonNull;
 
 import java.util.Locale;
@@ -10,7 +12,9 @@ import java.util.function.Function;
 /**
  * The testkit's settings, each read from a system property or, when that is not set, from
  * the environment variable of the same name in upper case with underscores
- * ({@code jeex.db.test.url} → {@code JEEX_DB_TEST_URL}).
+ * ({@code jeex.db.test.url} → {@code JEEX_DB_TEST_URL}), or else from the file
+ * {@value #PROPERTIES_FILE} on the test class path (where a service configures its own
+ * migrations once, for every test).
  *
  * <table>
  *   <caption>Settings</caption>
@@ -27,6 +31,14 @@ import java.util.function.Function;
  *       in the background; 0 turns prefetching off</td></tr>
  *   <tr><td>{@value #KEEP_FAILED}</td><td>{@code false}</td><td>keep the database of a failed
  *       test and log its URL; it lasts until the test JVM exits unless the server is external</td></tr>
+ *   <tr><td>{@value #SERVICE_NAME}</td><td>none</td><td>the name of the service's own
+ *       migrations (with {@value #SERVICE_LOCATIONS}): the template holds them after jeex-db's,
+ *       so every test database has the service's tables too</td></tr>
+ *   <tr><td>{@value #SERVICE_LOCATIONS}</td><td>none</td><td>their Flyway locations, separated
+ *       by commas ({@code classpath:db/migration/ideas})</td></tr>
+ *   <tr><td>{@value #SERVICE_SCHEMA}</td><td>{@code public}</td><td>their schema</td></tr>
+ *   <tr><td>{@value #SERVICE_HISTORY_TABLE}</td><td>{@code <name>_schema_history}</td><td>their
+ *       history table</td></tr>
  * </table>
  *
  * @param source looks up a setting by property name; returns null when unset
@@ -47,6 +59,16 @@ public record TestkitSettings(Function<String, String> source) {
     public static final String PREFETCH = "jeex.db.test.prefetch";
     /** Keep failed tests' databases. */
     public static final String KEEP_FAILED = "jeex.db.test.keep-failed";
+    /** The name of the service's own migrations, which the template holds after jeex-db's. */
+    public static final String SERVICE_NAME = "jeex.db.test.service.name";
+    /** Their Flyway locations, comma-separated. */
+    public static final String SERVICE_LOCATIONS = "jeex.db.test.service.locations";
+    /** Their schema. */
+    public static final String SERVICE_SCHEMA = "jeex.db.test.service.schema";
+    /** Their history table. */
+    public static final String SERVICE_HISTORY_TABLE = "jeex.db.test.service.history-table";
+    /** The file on the test class path that holds settings not given as properties or variables. */
+    public static final String PROPERTIES_FILE = "jeex-db-test.properties";
 
     /** The pinned PostgreSQL image; the same major version as the embedded binaries and the compose file. */
     public static final String DEFAULT_IMAGE = "postgres:18.3";
@@ -70,10 +92,31 @@ public record TestkitSettings(Function<String, String> source) {
      * @return the settings
      */
     public static TestkitSettings fromSystem() {
+        java.util.Properties file = propertiesFile();
         return new TestkitSettings(name -> {
             String value = System.getProperty(name);
-            return value != null ? value : System.getenv(environmentName(name));
+            if (value == null) {
+                value = System.getenv(environmentName(name));
+            }
+            return value != null ? value : file.getProperty(name);
         });
+    }
+
+    /** {@value #PROPERTIES_FILE} from the context class loader, empty when there is none. */
+    private static java.util.Properties propertiesFile() {
+        java.util.Properties p = new java.util.Properties();
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        if (loader == null) {
+            loader = TestkitSettings.class.getClassLoader();
+        }
+        try (java.io.InputStream in = loader.getResourceAsStream(PROPERTIES_FILE)) {
+            if (in != null) {
+                p.load(new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8));
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + PROPERTIES_FILE + " from the class path", e);
+        }
+        return p;
     }
 
     /**
@@ -144,6 +187,32 @@ public record TestkitSettings(Function<String, String> source) {
             return value;
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(PREFETCH + " must be an integer from 0 to 16, but was '" + raw + "'");
+        }
+    }
+
+    /**
+     * @return the service's own migrations, when {@value #SERVICE_NAME} and
+     *     {@value #SERVICE_LOCATIONS} are set
+     * @throws IllegalArgumentException if only one of them is set, or a value breaks its rule
+     */
+    public Optional<ServiceMigrations> serviceMigrations() {
+        Optional<String> name = get(SERVICE_NAME);
+        Optional<String> locations = get(SERVICE_LOCATIONS);
+        if (name.isEmpty() && locations.isEmpty()) {
+            return Optional.empty();
+        }
+        if (name.isEmpty() || locations.isEmpty()) {
+            throw new IllegalArgumentException((name.isEmpty() ? SERVICE_NAME : SERVICE_LOCATIONS) + " must be set "
+                    + "together with " + (name.isEmpty() ? SERVICE_LOCATIONS : SERVICE_NAME) + " (in " + PROPERTIES_FILE
+                    + " on the test class path, a system property or a variable), but was not set");
+        }
+        try {
+            ServiceMigrations service = ServiceMigrations.of(name.get(), java.util.Arrays.stream(
+                    locations.get().split(",")).map(String::trim).filter(l -> !l.isEmpty()).toArray(String[]::new));
+            service = get(SERVICE_SCHEMA).map(service::withSchema).orElse(service);
+            return Optional.of(get(SERVICE_HISTORY_TABLE).map(service::withHistoryTable).orElse(service));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("jeex.db.test.service.*: the service's migrations: " + e.getMessage(), e);
         }
     }
 

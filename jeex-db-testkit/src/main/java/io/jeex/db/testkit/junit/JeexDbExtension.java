@@ -7,6 +7,11 @@ import io.jeex.db.testkit.TestkitSettings;
 import java.lang.reflect.Executable;
 import java.lang.reflect.Modifier;
 import java.util.Locale;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
@@ -36,11 +41,17 @@ public final class JeexDbExtension implements ParameterResolver, AfterEachCallba
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(JeexDbExtension.class);
     private static final String DATABASE = "database";
     private static final String FAILED = "failed";
+    private static final String RESOURCES = "resources";
+
+    /** The providers of more parameter types ({@link ParameterProvider}), found once. */
+    private static final List<ParameterProvider> PROVIDERS = ServiceLoader.load(ParameterProvider.class,
+            JeexDbExtension.class.getClassLoader()).stream().map(ServiceLoader.Provider::get).toList();
 
     @Override
     public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
         Class<?> type = parameterContext.getParameter().getType();
-        return type == DataSource.class || type == DSLContext.class || type == TestDatabase.class;
+        return type == DataSource.class || type == DSLContext.class || type == TestDatabase.class
+                || provider(type).isPresent();
     }
 
     @Override
@@ -53,7 +64,48 @@ public final class JeexDbExtension implements ParameterResolver, AfterEachCallba
         if (type == DSLContext.class) {
             return db.dsl();
         }
-        return db;
+        if (type == TestDatabase.class) {
+            return db;
+        }
+        ParameterProvider provider = provider(type).orElseThrow();
+        // kept beside the database, in the same scope, and closed before it is dropped
+        Resources resources = owner(parameterContext.getDeclaringExecutable(), context).getStore(NAMESPACE)
+                .getOrComputeIfAbsent(RESOURCES, key -> new Resources(), Resources.class);
+        return resources.objects.computeIfAbsent(type, t -> provider.create(t, db, context));
+    }
+
+    private static Optional<ParameterProvider> provider(Class<?> type) {
+        return PROVIDERS.stream().filter(p -> p.supports(type)).findFirst();
+    }
+
+    /** Objects made by providers for one database, closed in reverse order of creation. */
+    private static final class Resources {
+        final Map<Class<?>, Object> objects = new LinkedHashMap<>();
+
+        void close() {
+            List<Object> all = new ArrayList<>(objects.values());
+            java.util.Collections.reverse(all);
+            RuntimeException first = null;
+            for (Object o : all) {
+                if (o instanceof AutoCloseable c) {
+                    try {
+                        c.close();
+                    } catch (Exception e) {
+                        if (first == null) {
+                            first = new IllegalStateException("closing a test resource failed: " + e, e);
+                        }
+                    }
+                }
+            }
+            objects.clear();
+            if (first != null) {
+                throw first;
+            }
+        }
+    }
+
+    private ExtensionContext owner(Executable executable, ExtensionContext context) {
+        return settings(context).lifecycle() == JeexDbTest.Lifecycle.PER_CLASS ? classContext(context) : context;
     }
 
     private TestDatabase database(Executable executable, ExtensionContext context) {
@@ -83,13 +135,22 @@ public final class JeexDbExtension implements ParameterResolver, AfterEachCallba
                 c.get().getStore(NAMESPACE).put(FAILED, Boolean.TRUE);
             }
         }
+        closeResources(context);
         release(context.getStore(NAMESPACE).remove(DATABASE, TestDatabase.class), failed, context);
+    }
+
+    private static void closeResources(ExtensionContext context) {
+        Resources resources = context.getStore(NAMESPACE).remove(RESOURCES, Resources.class);
+        if (resources != null) {
+            resources.close();
+        }
     }
 
     @Override
     public void afterAll(ExtensionContext context) {
         boolean failed = context.getExecutionException().isPresent()
                 || Boolean.TRUE.equals(context.getStore(NAMESPACE).get(FAILED, Boolean.class));
+        closeResources(context);
         release(context.getStore(NAMESPACE).remove(DATABASE, TestDatabase.class), failed, context);
     }
 
