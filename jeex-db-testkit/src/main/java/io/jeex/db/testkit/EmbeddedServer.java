@@ -19,8 +19,15 @@ final class EmbeddedServer implements PostgresServer {
     }
 
     static EmbeddedServer start() {
+        // initdb's and the server's own output go to a file, not to the console of the build or
+        // the tests: a failed start names it
+        java.nio.file.Path log = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"),
+                "jeex-db-embedded-" + ProcessHandle.current().pid() + "-" + System.nanoTime() + ".log");
+        ProcessBuilder.Redirect toLog = ProcessBuilder.Redirect.appendTo(log.toFile());
         try {
             EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+                    .setOutputRedirector(toLog)
+                    .setErrorRedirector(toLog)
                     .setPGStartupWait(Duration.ofSeconds(60))
                     .setRegisterShutdownHook(false)
                     .setCleanDataDirectory(true)
@@ -32,8 +39,9 @@ final class EmbeddedServer implements PostgresServer {
                     .setServerConfig("timezone", "UTC")
                     .start();
             return new EmbeddedServer(postgres);
-        } catch (IOException e) {
-            throw new UncheckedIOException("the embedded PostgreSQL 18 did not start: " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            throw new UncheckedIOException(new IOException("the embedded PostgreSQL 18 did not start: " + e.getMessage()
+                    + " (its output: " + log + ")", e));
         }
     }
 
