@@ -31,7 +31,21 @@ class ReadmeServiceExampleTest {
                 assertThat(readme).as("README.md shows '%s' of %s", m.group(1), file).contains(normalize(m.group(2)));
             }
         }
-        assertThat(names).containsExactly("service-bootstrap", "service-work", "service-test", "service-duplicate");
+        assertThat(names).containsExactly("service-migrations", "service-bootstrap", "service-work",
+                "service-own-table", "service-typed-query", "service-test", "service-duplicate");
+    }
+
+    @Test
+    void readmeShowsTheExamplesCodeGenerationAndTestSettingsVerbatim() throws Exception {
+        String readme = normalize(Files.readString(Path.of("../README.md")));
+        String pom = Files.readString(EXAMPLE.resolveSibling("pom.xml"));
+        Matcher plugin = Pattern.compile("(?s)\\n(\\s*<plugin>\\s*<groupId>io\\.jeex</groupId>\\s*"
+                + "<artifactId>jeex-db-maven-plugin</artifactId>.*?</plugin>)").matcher(pom);
+        assertThat(plugin.find()).as("the example builds with jeex-db-maven-plugin").isTrue();
+        assertThat(readme).as("README shows the example's plugin configuration").contains(normalize(plugin.group(1)));
+        String settings = Files.readString(EXAMPLE.resolve("test/resources/jeex-db-test.properties")).lines()
+                .filter(l -> !l.startsWith("#") && !l.isBlank()).reduce("", (a, b) -> a + b + "\n");
+        assertThat(readme).as("README shows the example's jeex-db-test.properties").contains(normalize(settings));
     }
 
     private static String normalize(String text) {

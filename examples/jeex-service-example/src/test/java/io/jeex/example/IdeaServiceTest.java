@@ -1,15 +1,17 @@
 package io.jeex.example;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jeex.db.JeexDbConfig;
+import io.jeex.db.JeexDatabase;
 import io.jeex.db.error.UniqueViolationException;
 import io.jeex.db.health.HealthReport;
 import io.jeex.db.health.HealthStatus;
 import io.jeex.db.repository.Project;
-import io.jeex.db.testkit.JeexPostgres;
 import io.jeex.db.testkit.TestDatabase;
+import io.jeex.db.testkit.junit.JeexDbTest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -17,62 +19,62 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** What a JEEX service's integration test looks like with jeex-db-testkit. */
+/**
+ * What a JEEX service's integration test looks like with jeex-db-junit: each test receives a
+ * ready {@link JeexDatabase} on a database of its own, cloned from a template that holds
+ * jeex-db's migrations and the service's (src/test/resources/jeex-db-test.properties).
+ */
+// README: service-test
+@JeexDbTest
 class IdeaServiceTest {
 
-    private TestDatabase database;
-    private IdeaService service;
+    @Test
+    void votesCountOncePerUser(JeexDatabase db) {
+        IdeaService service = new IdeaService(db);          // the database is migrated already
+        Project project = service.signUpWithIdea("ada@example.com", "Ada", "An engine that computes.");
 
-    // README: service-test
-    @BeforeEach
-    void start() {
-        database = JeexPostgres.shared().newEmptyDatabase();      // a real PostgreSQL 18, nothing migrated
-        service = new IdeaService(JeexDbConfig.builder(database.jdbcUrl())
-                .user(database.user()).password(database.password()).poolSize(4).build());
-    }
-
-    @AfterEach
-    void stop() {
-        service.close();
-        database.close();
+        assertTrue(service.vote(project.id(), project.ownerId()));
+        assertFalse(service.vote(project.id(), project.ownerId()), "a second vote of the same user");
+        assertEquals(1, service.votesFor(project.ownerId()));
     }
     // README: end
 
     @Test
-    void signUpMigratesAndStoresTheUserProjectAndIdea() {
+    void signUpStoresTheUserProjectAndIdea(JeexDatabase db) {
+        IdeaService service = new IdeaService(db);
         Project project = service.signUpWithIdea("ada@example.com", "Ada", "An engine that computes.");
-        assertThat(service.database().documents().latest(project.id(), "about").orElseThrow().version()).isOne();
-        assertThat(service.database().users().byEmail("ADA@example.com")).isPresent();
+        assertEquals(1, db.documents().latest(project.id(), "about").orElseThrow().version());
+        assertTrue(db.users().byEmail("ADA@example.com").isPresent());
     }
 
     // README: service-duplicate
     @Test
-    void aDuplicateEmailIsATypedErrorAndLeavesNothingHalfDone() {
+    void aDuplicateEmailIsATypedErrorAndLeavesNothingHalfDone(JeexDatabase db, TestDatabase database) {
+        IdeaService service = new IdeaService(db);
         service.signUpWithIdea("ada@example.com", "Ada", "First idea.");
-        assertThatThrownBy(() -> service.signUpWithIdea("Ada@Example.com", "Ada again", "Second idea."))
-                .isInstanceOf(UniqueViolationException.class)
-                .hasMessageContaining("a user with this email already exists");
-        assertThat(database.dsl().fetchValue("select count(*) from projects")).isEqualTo(1L);
+        UniqueViolationException e = assertThrows(UniqueViolationException.class,
+                () -> service.signUpWithIdea("Ada@Example.com", "Ada again", "Second idea."));
+        assertTrue(e.getMessage().contains("a user with this email already exists"), e.getMessage());
+        assertEquals(1L, database.dsl().fetchValue("select count(*) from projects"));
     }
     // README: end
 
     @Test
-    void healthIsUpAndReadyOnceMigrated() {
-        HealthReport health = service.database().health();
-        assertThat(health.status()).as(health.toJson()).isEqualTo(HealthStatus.UP);
-        assertThat(health.live()).isTrue();
-        assertThat(health.ready()).isTrue();
-        assertThat(health.toJson()).contains("\"status\"");
+    void healthIsUpAndReadyWithTheServicesMigrationsToo(JeexDatabase db) {
+        HealthReport health = db.health();
+        assertEquals(HealthStatus.UP, health.status(), health.toJson());
+        assertTrue(health.ready());
+        assertTrue(db.migrations().stream().anyMatch(m -> m.owner().equals("ideas") && m.applied()),
+                "the service's migration is in the template");
     }
 
     @Test
-    void concurrentRevisionsGetConsecutiveVersions() throws Exception {
+    void concurrentRevisionsGetConsecutiveVersions(JeexDatabase db) throws Exception {
+        IdeaService service = new IdeaService(db);
         Project project = service.signUpWithIdea("ada@example.com", "Ada", "v1");
-        ExecutorService pool = Executors.newFixedThreadPool(8);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             List<Future<Integer>> versions = new ArrayList<>();
             for (int i = 0; i < 40; i++) {
@@ -83,9 +85,20 @@ class IdeaServiceTest {
             for (Future<Integer> f : versions) {
                 got.add(f.get(60, TimeUnit.SECONDS));
             }
-            assertThat(got).containsExactlyInAnyOrderElementsOf(IntStream.rangeClosed(2, 41).boxed().toList());
+            got.sort(null);
+            assertEquals(IntStream.rangeClosed(2, 41).boxed().toList(), got);
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void startMigratesAnEmptyDatabaseWithTheServicesOwnMigrations() {
+        try (TestDatabase empty = io.jeex.db.testkit.JeexPostgres.shared().newEmptyDatabase();
+             IdeaService service = IdeaService.start(io.jeex.db.JeexDbConfig.builder(empty.jdbcUrl())
+                     .user(empty.user()).password(empty.password().isEmpty() ? null : empty.password()).build())) {
+            assertTrue(service.database().health().ready());
+            assertEquals(1L, empty.dsl().fetchValue("select count(*) from ideas_schema_history where version = '1'"));
         }
     }
 }
