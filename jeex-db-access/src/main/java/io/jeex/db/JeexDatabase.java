@@ -151,6 +151,41 @@ public final class JeexDatabase implements AutoCloseable {
     }
 
     /**
+     * Creates a database handle that publishes its meters to the registry and its Micrometer
+     * Observations to the observation registry (with micrometer-tracing, they become spans):
+     * <ul>
+     *   <li>{@code jeex.db.transaction}, one per outermost transaction call, named
+     *       {@code transaction <name>}: {@code jeex.db.transaction.name}, {@code jeex.db.pool},
+     *       {@code jeex.db.outcome} (committed, rolled_back, failed), {@code error.type} (the
+     *       failure's category) and {@code jeex.db.attempts};</li>
+     *   <li>{@code jeex.db.transaction.attempt}, one child per attempt, named {@code attempt <n>}:
+     *       {@code jeex.db.attempt}, {@code jeex.db.outcome} (committed, retried, failed),
+     *       {@code error.type};</li>
+     *   <li>{@code db.client.operation}, one client observation per statement, the child of its
+     *       attempt, named after {@code db.query.summary} ({@code SELECT users}), in OpenTelemetry's
+     *       database conventions: {@code db.system.name}, {@code db.operation.name},
+     *       {@code db.collection.name}, {@code db.query.summary}, {@code server.address},
+     *       {@code server.port}, {@code error.type} (the SQLSTATE) and the masked
+     *       {@code db.query.text}; never bind values or literals.</li>
+     * </ul>
+     * Without an observation registry (or with a no-op one) nothing of this is made.
+     *
+     * @param config the configuration
+     * @param registry where meters go
+     * @param observations where observations go
+     * @return the handle; close it at shutdown
+     * @throws NullPointerException if an argument is null
+     */
+    public static JeexDatabase create(JeexDbConfig config, MeterRegistry registry,
+                                      io.micrometer.observation.ObservationRegistry observations) {
+        requireNonNull(config, "config");
+        requireNonNull(registry, "registry");
+        requireNonNull(observations, "observations");
+        return new JeexDatabase(DatabaseRuntime.start(config, config.password().orElse(null),
+                config.migrationPassword().orElse(null), registry, observations));
+    }
+
+    /**
      * Applies pending migrations of the JEEX schema with the schema module's Flyway
      * configuration, over direct connections to {@link JeexDbConfig#migrationUrl()} as
      * {@link JeexDbConfig#migrationUser()} (never the pool, never through PgBouncer): each

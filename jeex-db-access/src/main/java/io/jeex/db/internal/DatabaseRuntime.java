@@ -10,6 +10,7 @@ import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryRegistry;
+import io.jeex.db.internal.metrics.Observations;
 import io.jeex.db.internal.metrics.QueryMetricsListener;
 import io.jeex.db.JeexDbConfig;
 import io.jeex.db.internal.error.ErrorTranslator;
@@ -59,8 +60,12 @@ public final class DatabaseRuntime implements AutoCloseable {
     private final TransactionRunner runner;
     private final DSLContext dsl;
 
-    private DatabaseRuntime(JeexDbConfig config, String password, String migrationPassword, MeterRegistry registry) {
+    private final io.micrometer.observation.ObservationRegistry observations;
+
+    private DatabaseRuntime(JeexDbConfig config, String password, String migrationPassword, MeterRegistry registry,
+                            io.micrometer.observation.ObservationRegistry observations) {
         this.config = config;
+        this.observations = observations;
         this.password = password;
         this.registry = registry;
         this.translator = new ErrorTranslator(config.includeErrorDetail());
@@ -94,9 +99,10 @@ public final class DatabaseRuntime implements AutoCloseable {
         this.migrationDataSource = PoolFactory.migrationDataSource(config, migrationPassword);
         TaggedRetryMetrics.ofRetryRegistry(retries).bindTo(registry);
         TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(registry);
-        TransactionRunner.Route primaryRoute = route(config.name(), primary, primaryBreaker, false);
+        TransactionRunner.Route primaryRoute = route(config.name(), config.url(), primary, primaryBreaker, false);
         this.runner = new TransactionRunner(config, primaryRoute,
-                replicaPool == null ? null : route(config.name() + "-replica", replicaPool, replicaCb, true),
+                replicaPool == null ? null : route(config.name() + "-replica", config.replicaUrl().orElseThrow(),
+                        replicaPool, replicaCb, true),
                 retry, translator, lifecycle);
         QueryMetricsListener queries = (QueryMetricsListener) primaryRoute.observer();
         this.dsl = DSL.using(new DefaultConfiguration()
@@ -130,14 +136,16 @@ public final class DatabaseRuntime implements AutoCloseable {
     }
 
     /** A route: its pool, breaker, transaction meters and statement meters, all tagged with its name. */
-    private TransactionRunner.Route route(String name, Acquirer acquirer, CircuitBreaker breaker, boolean isReplica) {
-        QueryMetricsListener queries = new QueryMetricsListener(registry, name, config.slowQueryThreshold());
+    private TransactionRunner.Route route(String name, String url, Acquirer acquirer, CircuitBreaker breaker,
+                                          boolean isReplica) {
+        Observations observed = new Observations(observations, name, url);
+        QueryMetricsListener queries = new QueryMetricsListener(registry, name, config.slowQueryThreshold(), observed);
         // executeLogging off: jOOQ's logging listener would run on every statement, to log at DEBUG.
         Configuration jooq = new DefaultConfiguration().set(SQLDialect.POSTGRES)
                 .set(settings(config))
                 .set(listeners(config, queries));
         return new TransactionRunner.Route(name, acquirer, breaker, new TransactionMetrics(registry, name), jooq,
-                queries, isReplica);
+                queries, isReplica, observed);
     }
 
     /**
@@ -151,9 +159,25 @@ public final class DatabaseRuntime implements AutoCloseable {
      */
     public static DatabaseRuntime start(JeexDbConfig config, String password, String migrationPassword,
                                         MeterRegistry registry) {
+        return start(config, password, migrationPassword, registry, null);
+    }
+
+    /**
+     * Starts the pools and builds the parts, with Micrometer Observations.
+     *
+     * @param config the configuration
+     * @param password the password, or null
+     * @param migrationPassword the password of the migration user, or null
+     * @param registry the meter registry
+     * @param observations the service's observation registry, or null for none
+     * @return the runtime
+     */
+    public static DatabaseRuntime start(JeexDbConfig config, String password, String migrationPassword,
+                                        MeterRegistry registry,
+                                        io.micrometer.observation.ObservationRegistry observations) {
         requireNonNull(config, "config");
         requireNonNull(registry, "registry");
-        DatabaseRuntime runtime = new DatabaseRuntime(config, password, migrationPassword, registry);
+        DatabaseRuntime runtime = new DatabaseRuntime(config, password, migrationPassword, registry, observations);
         LOG.info("{}: started: url={}, user={}, poolSize={}, maximumPoolSize={}, acquireTimeout={}, "
                         + "statementTimeout={}, replica={}, pgBouncer={}", config.name(), JdbcUrls.mask(config.url()),
                 config.user().orElse("<from url>"), config.poolSize(), config.maximumPoolSize(),

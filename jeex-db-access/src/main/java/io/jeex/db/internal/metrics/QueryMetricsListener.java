@@ -47,6 +47,7 @@ public final class QueryMetricsListener implements ExecuteListener, StatementObs
     private static final String START = "jeex.db.metrics.start";
 
     private final transient MeterRegistry registry;
+    private final transient Observations observations;
     private final String pool;
     private final long slowNanos;
     private final transient Meters[] success;
@@ -62,7 +63,19 @@ public final class QueryMetricsListener implements ExecuteListener, StatementObs
      * @param slowQueryThreshold the slow-query threshold; zero for none
      */
     public QueryMetricsListener(MeterRegistry registry, String pool, Duration slowQueryThreshold) {
+        this(registry, pool, slowQueryThreshold, null);
+    }
+
+    /**
+     * @param registry where the timers go
+     * @param pool the instance name tag
+     * @param slowQueryThreshold the slow-query threshold; zero for none
+     * @param observations the route's observations, or null for none
+     */
+    public QueryMetricsListener(MeterRegistry registry, String pool, Duration slowQueryThreshold,
+                                Observations observations) {
         this.registry = registry;
+        this.observations = observations != null && observations.on() ? observations : null;
         this.pool = pool;
         this.slowNanos = slowQueryThreshold.isZero() ? Long.MAX_VALUE : slowQueryThreshold.toNanos();
         this.success = new Meters[SqlShape.OPERATIONS.length * SqlShape.TABLES.length];
@@ -71,12 +84,17 @@ public final class QueryMetricsListener implements ExecuteListener, StatementObs
     /** Start time of one statement; recorded once, by the first of exception() and end(). */
     private static final class Start {
         final long nanos = System.nanoTime();
+        final io.micrometer.observation.Observation observation;
         boolean recorded;
+
+        Start(io.micrometer.observation.Observation observation) {
+            this.observation = observation;
+        }
     }
 
     @Override
     public void executeStart(ExecuteContext ctx) {
-        ctx.data(START, new Start());
+        ctx.data(START, new Start(observations == null ? null : observations.statement(ctx.sql(), SqlShape.of(ctx.sql()))));
     }
 
     @Override
@@ -91,7 +109,13 @@ public final class QueryMetricsListener implements ExecuteListener, StatementObs
     }
 
     @Override
-    public void statement(String sql, long nanos, Throwable failure) {
+    public Object begin(String sql) {
+        return observations == null ? null : observations.statement(sql, SqlShape.of(sql));
+    }
+
+    @Override
+    public void end(Object token, String sql, long nanos, Throwable failure) {
+        Observations.endStatement((io.micrometer.observation.Observation) token, failure);
         record(sql, nanos, failure == null ? NO_ERROR : errorType(failure));
     }
 
@@ -101,6 +125,8 @@ public final class QueryMetricsListener implements ExecuteListener, StatementObs
             return;
         }
         start.recorded = true;
+        Observations.endStatement(start.observation, errorType == NO_ERROR ? null
+                : ctx.sqlException() != null ? ctx.sqlException() : ctx.exception());
         record(ctx.sql(), System.nanoTime() - start.nanos, errorType);
     }
 

@@ -85,6 +85,7 @@ final class TransactionImpl implements Transaction {
     /** Runs one statement with plain JDBC, counted and observed like a jOOQ statement. */
     <T> T run(String sql, JdbcStatement<T> statement) throws SQLException {
         beforeStatement();
+        Object token = observer.begin(sql);
         long start = System.nanoTime();
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
             if (queryTimeoutSeconds > 0) {
@@ -92,10 +93,10 @@ final class TransactionImpl implements Transaction {
             }
             T result = statement.run(ps);
             statements++;
-            observer.statement(sql, System.nanoTime() - start, null);
+            observer.end(token, sql, System.nanoTime() - start, null);
             return result;
         } catch (SQLException | RuntimeException e) {
-            observer.statement(sql, System.nanoTime() - start, e);
+            observer.end(token, sql, System.nanoTime() - start, e);
             observe(e);
             statementFailed(e);
             throw e;

@@ -17,6 +17,7 @@ import io.jeex.db.internal.Durations;
 import io.jeex.db.internal.error.Category;
 import io.jeex.db.internal.error.ErrorTranslator;
 import io.jeex.db.internal.error.SqlStates;
+import io.jeex.db.internal.metrics.Observations;
 import io.jeex.db.internal.pool.Acquirer;
 import io.jeex.db.tx.IsolationLevel;
 import io.jeex.db.tx.TransactionWork;
@@ -66,9 +67,10 @@ public final class TransactionRunner implements Transactions {
      * @param jooq the jOOQ configuration of its transactions (dialect, settings, its statement meters)
      * @param observer sees the statements run with plain JDBC ({@link Jdbc})
      * @param replica whether it is the read replica
+     * @param observations its Micrometer Observations (off when the service gave no registry)
      */
     public record Route(String name, Acquirer acquirer, CircuitBreaker breaker, TransactionMetrics metrics,
-                        Configuration jooq, StatementObserver observer, boolean replica) {
+                        Configuration jooq, StatementObserver observer, boolean replica, Observations observations) {
     }
 
     private final JeexDbConfig config;
@@ -152,6 +154,7 @@ public final class TransactionRunner implements Transactions {
         Backoff backoff = new Backoff(config, start);
         CallState call = new CallState();
         Route[] used = {primary};
+        Observations.Running observed = primary.observations().transaction(options.name());
         CheckedSupplier<T> attempt = () -> {
             Route route = route(options);
             used[0] = route;
@@ -160,12 +163,20 @@ public final class TransactionRunner implements Transactions {
         try {
             T result = Retry.decorateCheckedSupplier(retry, attempt).get();
             used[0].metrics().committed(options.name(), call.attempts(), System.nanoTime() - start);
+            if (observed != null) {
+                observed.end(TransactionMetrics.COMMITTED, null, call.attempts(), null);
+            }
             return result;
         } catch (Throwable t) {
             Final outcome = finalFailure(t, call, options);
-            used[0].metrics().record(options.name(), outcome.category() == Category.WORK_EXCEPTION
-                            ? TransactionMetrics.ROLLED_BACK : TransactionMetrics.FAILED, outcome.tag(),
+            String result = outcome.category() == Category.WORK_EXCEPTION
+                    ? TransactionMetrics.ROLLED_BACK : TransactionMetrics.FAILED;
+            used[0].metrics().record(options.name(), result, outcome.tag(),
                     Math.max(1, call.attempts()), System.nanoTime() - start);
+            if (observed != null) {
+                observed.end(result, outcome.tag(), Math.max(1, call.attempts()),
+                        outcome.exception() != null ? outcome.exception() : outcome.error());
+            }
             if (outcome.exception() != null) {
                 throw outcome.exception();
             }
@@ -205,9 +216,13 @@ public final class TransactionRunner implements Transactions {
         }
         int number = call.nextAttempt();
         long started = breaker.getCurrentTimestamp();
+        Observations.Running observed = route.observations().attempt(number);
         try {
             T result = attempt(route, options, mode, work, number, call);
             breaker.onSuccess(breaker.getCurrentTimestamp() - started, breaker.getTimestampUnit());
+            if (observed != null) {
+                observed.end(TransactionMetrics.COMMITTED, null, 0, null);
+            }
             return result;
         } catch (AttemptFailure f) {
             RetryPolicy.Decision decision = policy.decide(new RetryPolicy.Situation(f.category(), f.stage(),
@@ -221,7 +236,12 @@ public final class TransactionRunner implements Transactions {
             if (f.restart()) {
                 call.restarted();
             }
-            throw retryOrNot(f, decision, route, options, call, backoff);
+            RuntimeException next = retryOrNot(f, decision, route, options, call, backoff);
+            if (observed != null) {
+                observed.end(next instanceof RetryableFailure ? "retried" : TransactionMetrics.FAILED,
+                        f.category().tag(), 0, f.getCause());
+            }
+            throw next;
         }
     }
 
