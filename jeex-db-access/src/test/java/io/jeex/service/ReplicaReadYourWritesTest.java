@@ -12,6 +12,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.time.Duration;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -60,25 +62,19 @@ class ReplicaReadYourWritesTest {
         }
     }
 
-    /** Waits until the replica has replayed everything so far (reads it sees equal the primary's). */
-    private static void awaitReplica(JeexDatabase db, User user) throws InterruptedException {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            try (Connection primary = db.dataSource().getConnection();
-                 Statement s = primary.createStatement();
-                 var rs = s.executeQuery("select pg_current_wal_lsn()::text")) {
-                rs.next();
-                String lsn = rs.getString(1);
-                Boolean caughtUp = db.readOnly(tx -> tx.dsl().fetchValue(
-                        "select pg_last_wal_replay_lsn() >= ?::pg_lsn", lsn).equals(Boolean.TRUE));
-                if (Boolean.TRUE.equals(caughtUp)) {
-                    return;
-                }
-            } catch (java.sql.SQLException | RuntimeException e) {
-                // the replica may not have the schema yet
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("the replica did not catch up with " + user.id());
+    /** Waits until the replica has replayed everything so far (before it does, it may lack the schema). */
+    private static void awaitReplica(JeexDatabase db, User user) {
+        Awaitility.await("the replica replays the primary's writes up to " + user.id())
+                .atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+                    String lsn;
+                    try (Connection primary = db.dataSource().getConnection();
+                         Statement s = primary.createStatement();
+                         var rs = s.executeQuery("select pg_current_wal_lsn()::text")) {
+                        rs.next();
+                        lsn = rs.getString(1);
+                    }
+                    return Boolean.TRUE.equals(db.readOnly(tx -> tx.dsl().fetchValue(
+                            "select pg_last_wal_replay_lsn() >= ?::pg_lsn", lsn)));
+                });
     }
 }
