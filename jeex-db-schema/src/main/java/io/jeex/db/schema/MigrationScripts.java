@@ -15,27 +15,35 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
 
-/** Reads the migration scripts from the class path, in a folder or in a jar. */
+/** Reads the migration (or rollback) scripts from the class path, in a folder or in a jar. */
 final class MigrationScripts {
 
     private MigrationScripts() {
     }
 
-    /** Returns file name to content, sorted by name; only {@code .sql} files directly in the folder. */
+    /** Returns file name to content of the migrations, sorted by name; only {@code .sql} files directly in the folder. */
     static Map<String, byte[]> read() {
+        return read(JeexSchema.RESOURCE_FOLDER);
+    }
+
+    /**
+     * @param folder a class-path folder, for example {@value JeexSchema#ROLLBACK_FOLDER}
+     * @return file name to content, sorted by name; only {@code .sql} files directly in the folder
+     */
+    static Map<String, byte[]> read(String folder) {
         ClassLoader loader = JeexSchema.class.getClassLoader();
         Map<String, byte[]> scripts = new TreeMap<>();
         try {
-            Enumeration<URL> roots = loader.getResources(JeexSchema.RESOURCE_FOLDER);
+            Enumeration<URL> roots = loader.getResources(folder);
             if (!roots.hasMoreElements()) {
-                throw JeexSchema.unreadable("the class path (" + JeexSchema.RESOURCE_FOLDER + " not found)", null);
+                throw JeexSchema.unreadable("the class path (" + folder + " not found)", null);
             }
             // Only the first root counts: it is the one Flyway's class-path scan sees first too,
             // and a second copy of the schema jar on the class path must not double the hash.
             URL root = roots.nextElement();
             switch (root.getProtocol()) {
                 case "file" -> readFolder(Path.of(root.toURI()), scripts);
-                case "jar" -> readJar(root, scripts);
+                case "jar" -> readJar(root, folder, scripts);
                 default -> throw JeexSchema.unreadable(root.toString(), null);
             }
         } catch (IOException e) {
@@ -57,10 +65,10 @@ final class MigrationScripts {
         }
     }
 
-    private static void readJar(URL root, Map<String, byte[]> scripts) throws IOException {
+    private static void readJar(URL root, String folder, Map<String, byte[]> scripts) throws IOException {
         JarURLConnection connection = (JarURLConnection) root.openConnection();
         connection.setUseCaches(false);
-        String prefix = JeexSchema.RESOURCE_FOLDER + "/";
+        String prefix = folder + "/";
         try (JarFile jar = connection.getJarFile()) {
             Enumeration<JarEntry> entries = jar.entries();
             while (entries.hasMoreElements()) {
