@@ -96,6 +96,12 @@ public final class JeexDbConfig {
     public static final Duration DEFAULT_REPLICA_WAIT_TIMEOUT = Duration.ofMillis(100);
     /** Default {@link #drainTimeout()}: {@code close()} lets running work finish for up to 10 s. */
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
+    /** Default {@link #migrationLockTimeout()}: a migration waits at most 5 s for each lock. */
+    public static final Duration DEFAULT_MIGRATION_LOCK_TIMEOUT = Duration.ofSeconds(5);
+    /** Default {@link #migrationLockRetries()}: a migration that timed out on a lock is tried {@value} more times. */
+    public static final int DEFAULT_MIGRATION_LOCK_RETRIES = 3;
+    /** Default {@link #migrationRestorePoint()}: no migration without a restore point before it. */
+    public static final RestorePointMode DEFAULT_MIGRATION_RESTORE_POINT = RestorePointMode.REQUIRED;
 
     /** PostgreSQL's default {@code max_connections}; a larger pool draws a WARN. */
     static final int SERVER_DEFAULT_MAX_CONNECTIONS = 100;
@@ -140,6 +146,9 @@ public final class JeexDbConfig {
     private final ReadConsistency replicaReadConsistency;
     private final Duration replicaWaitTimeout;
     private final Duration drainTimeout;
+    private final Duration migrationLockTimeout;
+    private final int migrationLockRetries;
+    private final RestorePointMode migrationRestorePoint;
 
     private JeexDbConfig(Builder b) {
         name = b.name;
@@ -178,6 +187,9 @@ public final class JeexDbConfig {
         replicaReadConsistency = b.replicaReadConsistency;
         replicaWaitTimeout = b.replicaWaitTimeout;
         drainTimeout = b.drainTimeout;
+        migrationLockTimeout = b.migrationLockTimeout;
+        migrationLockRetries = b.migrationLockRetries;
+        migrationRestorePoint = b.migrationRestorePoint;
     }
 
     /**
@@ -254,6 +266,10 @@ public final class JeexDbConfig {
      *       ({@code read_your_writes} or {@code replica})</td></tr>
      *   <tr><td>JEEX_DB_REPLICA_WAIT_TIMEOUT</td><td>{@link #replicaWaitTimeout()}</td></tr>
      *   <tr><td>JEEX_DB_DRAIN_TIMEOUT</td><td>{@link #drainTimeout()}</td></tr>
+     *   <tr><td>JEEX_DB_MIGRATION_LOCK_TIMEOUT</td><td>{@link #migrationLockTimeout()}</td></tr>
+     *   <tr><td>JEEX_DB_MIGRATION_LOCK_RETRIES</td><td>{@link #migrationLockRetries()}</td></tr>
+     *   <tr><td>JEEX_DB_MIGRATION_RESTORE_POINT</td><td>{@link #migrationRestorePoint()}
+     *       ({@code required}, {@code if_permitted} or {@code off})</td></tr>
      * </table>
      *
      * @param env the variables, usually {@link System#getenv()}
@@ -325,6 +341,9 @@ public final class JeexDbConfig {
         ENV.put("JEEX_DB_REPLICA_READ_CONSISTENCY", (b, v) -> b.replicaReadConsistency(parseConsistency(v)));
         ENV.put("JEEX_DB_REPLICA_WAIT_TIMEOUT", (b, v) -> b.replicaWaitTimeout(parseDuration(v)));
         ENV.put("JEEX_DB_DRAIN_TIMEOUT", (b, v) -> b.drainTimeout(parseDuration(v)));
+        ENV.put("JEEX_DB_MIGRATION_LOCK_TIMEOUT", (b, v) -> b.migrationLockTimeout(parseDuration(v)));
+        ENV.put("JEEX_DB_MIGRATION_LOCK_RETRIES", (b, v) -> b.migrationLockRetries(parseInt(v)));
+        ENV.put("JEEX_DB_MIGRATION_RESTORE_POINT", (b, v) -> b.migrationRestorePoint(parseRestorePoint(v)));
     }
 
     /** A value that could not be parsed at all; the message is the rule ("an integer"). */
@@ -380,6 +399,14 @@ public final class JeexDbConfig {
             return ReadConsistency.valueOf(v.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new Unparsable("read_your_writes or replica");
+        }
+    }
+
+    private static RestorePointMode parseRestorePoint(String v) {
+        try {
+            return RestorePointMode.valueOf(v.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new Unparsable("required, if_permitted or off");
         }
     }
 
@@ -654,6 +681,38 @@ public final class JeexDbConfig {
         return drainTimeout;
     }
 
+    /**
+     * @return the {@code lock_timeout} of every migration connection (a start-up parameter, so it
+     *     holds for every statement of a migration and of a rollback): a migration statement that
+     *     waits longer for a lock fails with SQLSTATE 55P03 instead of queueing, while it waits,
+     *     every query of the application behind the lock it asked for; the migration is then
+     *     rolled back and tried again ({@link #migrationLockRetries()}). Default 5 s
+     */
+    public Duration migrationLockTimeout() {
+        return migrationLockTimeout;
+    }
+
+    /**
+     * @return how many more times {@link JeexDatabase#migrate()} tries a migration that failed on
+     *     the {@link #migrationLockTimeout()}, waiting the lock timeout, then twice, four times that
+     *     between tries (so a long transaction can end while the application's queries flow);
+     *     0 fails at the first lock timeout; default {@value #DEFAULT_MIGRATION_LOCK_RETRIES}
+     */
+    public int migrationLockRetries() {
+        return migrationLockRetries;
+    }
+
+    /**
+     * @return whether {@link JeexDatabase#migrate()} (and {@link JeexDatabase#rollback(String)})
+     *     creates a named restore point ({@code pg_create_restore_point}) before it changes the
+     *     schema; {@code pg_create_restore_point} needs a superuser or an explicit
+     *     {@code GRANT EXECUTE}, and {@code wal_level} replica or logical. Default
+     *     {@link RestorePointMode#REQUIRED}
+     */
+    public RestorePointMode migrationRestorePoint() {
+        return migrationRestorePoint;
+    }
+
     /** @return a builder holding this configuration's values, to derive a changed copy */
     public Builder toBuilder() {
         return new Builder(this);
@@ -682,7 +741,9 @@ public final class JeexDbConfig {
                 + ", healthTimeout=" + healthTimeout + ", monitorInterval=" + monitorInterval
                 + ", slowQueryThreshold=" + slowQueryThreshold
                 + ", replicaReadConsistency=" + replicaReadConsistency + ", replicaWaitTimeout=" + replicaWaitTimeout
-                + ", drainTimeout=" + drainTimeout + "]";
+                + ", drainTimeout=" + drainTimeout + ", migrationLockTimeout=" + migrationLockTimeout
+                + ", migrationLockRetries=" + migrationLockRetries + ", migrationRestorePoint=" + migrationRestorePoint
+                + "]";
     }
 
     /**
@@ -727,6 +788,9 @@ public final class JeexDbConfig {
         private ReadConsistency replicaReadConsistency = DEFAULT_REPLICA_READ_CONSISTENCY;
         private Duration replicaWaitTimeout = DEFAULT_REPLICA_WAIT_TIMEOUT;
         private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
+        private Duration migrationLockTimeout = DEFAULT_MIGRATION_LOCK_TIMEOUT;
+        private int migrationLockRetries = DEFAULT_MIGRATION_LOCK_RETRIES;
+        private RestorePointMode migrationRestorePoint = DEFAULT_MIGRATION_RESTORE_POINT;
 
         private Builder() {
         }
@@ -768,6 +832,9 @@ public final class JeexDbConfig {
             replicaReadConsistency = c.replicaReadConsistency;
             replicaWaitTimeout = c.replicaWaitTimeout;
             drainTimeout = c.drainTimeout;
+            migrationLockTimeout = c.migrationLockTimeout;
+            migrationLockRetries = c.migrationLockRetries;
+            migrationRestorePoint = c.migrationRestorePoint;
         }
 
         /**
@@ -1150,6 +1217,41 @@ public final class JeexDbConfig {
          */
         public Builder drainTimeout(Duration drainTimeout) {
             this.drainTimeout = atLeast("drainTimeout", drainTimeout, Duration.ZERO);
+            return this;
+        }
+
+        /**
+         * @param migrationLockTimeout see {@link JeexDbConfig#migrationLockTimeout()}
+         * @return this builder
+         * @throws IllegalArgumentException if below 1 ms (0 would mean no limit: waiting without end)
+         */
+        public Builder migrationLockTimeout(Duration migrationLockTimeout) {
+            this.migrationLockTimeout = atLeast("migrationLockTimeout", migrationLockTimeout, Duration.ofMillis(1));
+            return this;
+        }
+
+        /**
+         * @param migrationLockRetries see {@link JeexDbConfig#migrationLockRetries()}; 0 for none
+         * @return this builder
+         * @throws IllegalArgumentException if negative or above 10
+         */
+        public Builder migrationLockRetries(int migrationLockRetries) {
+            atLeast("migrationLockRetries", migrationLockRetries, 0);
+            if (migrationLockRetries > 10) {
+                throw new IllegalArgumentException("migrationLockRetries must be at most 10, but was "
+                        + migrationLockRetries);
+            }
+            this.migrationLockRetries = migrationLockRetries;
+            return this;
+        }
+
+        /**
+         * @param migrationRestorePoint see {@link JeexDbConfig#migrationRestorePoint()}
+         * @return this builder
+         * @throws NullPointerException if null
+         */
+        public Builder migrationRestorePoint(RestorePointMode migrationRestorePoint) {
+            this.migrationRestorePoint = requireNonNull(migrationRestorePoint, "migrationRestorePoint");
             return this;
         }
 

@@ -25,6 +25,7 @@ public final class DirectDataSource implements DataSource {
     private final int timeoutSeconds;
     private final int socketTimeoutSeconds;
     private final boolean logServerErrorDetail;
+    private final String options;
 
     /**
      * @param url the JDBC URL
@@ -37,6 +38,11 @@ public final class DirectDataSource implements DataSource {
      */
     public DirectDataSource(String url, String user, String password, String applicationName, Duration timeout,
                             Duration socketTimeout, boolean logServerErrorDetail) {
+        this(url, user, password, applicationName, timeout, socketTimeout, logServerErrorDetail, null);
+    }
+
+    private DirectDataSource(String url, String user, String password, String applicationName, Duration timeout,
+                             Duration socketTimeout, boolean logServerErrorDetail, String options) {
         this.url = url;
         this.user = user;
         this.password = password;
@@ -44,6 +50,7 @@ public final class DirectDataSource implements DataSource {
         this.timeoutSeconds = seconds(timeout);
         this.socketTimeoutSeconds = socketTimeout.isZero() ? 0 : seconds(socketTimeout);
         this.logServerErrorDetail = logServerErrorDetail;
+        this.options = options;
     }
 
     private static int seconds(Duration d) {
@@ -60,7 +67,21 @@ public final class DirectDataSource implements DataSource {
      * @return a new data source
      */
     public DirectDataSource with(String name, Duration timeout, Duration socket) {
-        return new DirectDataSource(url, user, password, name, timeout, socket, logServerErrorDetail);
+        return new DirectDataSource(url, user, password, name, timeout, socket, logServerErrorDetail, options);
+    }
+
+    /**
+     * The same data source whose connections start with the given session settings (pgjdbc's
+     * {@code options}, a start-up parameter: in force from the first statement, also after
+     * {@code RESET ALL}), for example {@code -c lock_timeout=5000}.
+     *
+     * @param startupOptions the options
+     * @return a new data source
+     */
+    public DirectDataSource withOptions(String startupOptions) {
+        return new DirectDataSource(url, user, password, applicationName, Duration.ofSeconds(timeoutSeconds),
+                socketTimeoutSeconds == 0 ? Duration.ZERO : Duration.ofSeconds(socketTimeoutSeconds),
+                logServerErrorDetail, startupOptions);
     }
 
     /** @return the JDBC URL */
@@ -102,6 +123,9 @@ public final class DirectDataSource implements DataSource {
         ds.setSocketTimeout(socketTimeoutSeconds);
         ds.setApplicationName(applicationName);
         ds.setLogServerErrorDetail(logServerErrorDetail);
+        if (options != null) {
+            ds.setOptions(options);
+        }
         return ds.getConnection();
     }
 
