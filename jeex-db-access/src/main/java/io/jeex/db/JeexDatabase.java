@@ -393,6 +393,19 @@ public final class JeexDatabase implements AutoCloseable {
     }
 
     /**
+     * Direct, unpooled connections to {@link JeexDbConfig#migrationUrl()} as
+     * {@link JeexDbConfig#migrationUser()} (never through PgBouncer), the connect and login of each
+     * bounded by {@link JeexDbConfig#connectTimeout()}: for operator work on the server itself, such
+     * as a base backup, that must not go through the pool or a pooler. Nothing of the library
+     * (retries, breaker, error translation) applies to them; close each connection when done.
+     *
+     * @return a data source opening a new connection per call
+     */
+    public DataSource migrationDataSource() {
+        return runtime.migrationDataSource();
+    }
+
+    /**
      * The primary pool, for code that needs plain JDBC (bulk COPY, a driver feature jOOQ does
      * not reach). Work done on its connections bypasses retries, the breaker, error translation
      * and the fast failure on outages (HikariCP waits out its acquire timeout); prefer
