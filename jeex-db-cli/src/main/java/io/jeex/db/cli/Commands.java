@@ -199,6 +199,14 @@ final class Commands {
                             }
                             g.writeEndArray();
                         }
+                        if (!differences.isEmpty()) {
+                            g.writeObjectFieldStart("error");
+                            g.writeStringField("type", "Drift");
+                            g.writeNullField("sqlState");
+                            g.writeNumberField("exitCode", JeexDbCli.EXIT_FAILED);
+                            g.writeStringField("message", driftMessage(differences));
+                            g.writeEndObject();
+                        }
                     }));
                 } else {
                     out().println("validate: applied migrations match the scripts, none pending");
@@ -214,14 +222,17 @@ final class Commands {
                     }
                 }
                 if (!differences.isEmpty()) {
-                    root.err.println("jeex-db validate: the database differs from what the migrations make: "
-                            + differences.size() + " differences (listed on stdout); put each change into a migration, "
-                            + "or undo it");
+                    root.err.println("jeex-db validate: " + driftMessage(differences));
                     return JeexDbCli.EXIT_FAILED;
                 }
                 return JeexDbCli.EXIT_OK;
             });
         }
+    }
+
+    static String driftMessage(List<Catalog.Difference> differences) {
+        return "the database differs from what the migrations make: " + differences.size() + " differences (listed on "
+                + "stdout); put each change into a migration, or undo it";
     }
 
     @Command(name = "health", mixinStandardHelpOptions = true, sortOptions = false,
