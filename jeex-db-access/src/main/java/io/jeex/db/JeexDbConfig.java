@@ -682,8 +682,8 @@ public final class JeexDbConfig {
     }
 
     /**
-     * @return the {@code lock_timeout} of every migration connection (a start-up parameter, so it
-     *     holds for every statement of a migration and of a rollback): a migration statement that
+     * @return the {@code lock_timeout} of every migration connection (set for the session right
+     *     after the login, so it holds for every statement of a migration and of a rollback): a migration statement that
      *     waits longer for a lock fails with SQLSTATE 55P03 instead of queueing, while it waits,
      *     every query of the application behind the lock it asked for; the migration is then
      *     rolled back and tried again ({@link #migrationLockRetries()}). Default 5 s

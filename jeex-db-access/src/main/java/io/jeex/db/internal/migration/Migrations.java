@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * remains the cause, for a stack trace.
  *
  * <p>Every connection runs with {@link JeexDbConfig#migrationLockTimeout()} as its
- * {@code lock_timeout} (a start-up parameter); a change that fails on it is tried again
+ * {@code lock_timeout} (set for the session right after the login); a change that fails on it is tried again
  * ({@link LockRetry}). Before the schema changes, a named restore point is created
  * ({@link #restorePointBefore(Flyway)}, as {@link JeexDbConfig#migrationRestorePoint()} says).
  */
@@ -64,7 +64,7 @@ public final class Migrations {
      */
     public Migrations(JeexDbConfig config, DirectDataSource dataSource) {
         this.config = config;
-        this.dataSource = dataSource.withOptions("-c lock_timeout=" + config.migrationLockTimeout().toMillis());
+        this.dataSource = dataSource.withSessionSetting("lock_timeout", config.migrationLockTimeout().toMillis() + "ms");
         this.lockRetry = new LockRetry(config.name(), config.migrationLockTimeout(), config.migrationLockRetries());
     }
 

@@ -25,7 +25,8 @@ public final class DirectDataSource implements DataSource {
     private final int timeoutSeconds;
     private final int socketTimeoutSeconds;
     private final boolean logServerErrorDetail;
-    private final String options;
+    private final String sessionSetting;
+    private final String sessionValue;
 
     /**
      * @param url the JDBC URL
@@ -38,11 +39,12 @@ public final class DirectDataSource implements DataSource {
      */
     public DirectDataSource(String url, String user, String password, String applicationName, Duration timeout,
                             Duration socketTimeout, boolean logServerErrorDetail) {
-        this(url, user, password, applicationName, timeout, socketTimeout, logServerErrorDetail, null);
+        this(url, user, password, applicationName, timeout, socketTimeout, logServerErrorDetail, null, null);
     }
 
     private DirectDataSource(String url, String user, String password, String applicationName, Duration timeout,
-                             Duration socketTimeout, boolean logServerErrorDetail, String options) {
+                             Duration socketTimeout, boolean logServerErrorDetail, String sessionSetting,
+                             String sessionValue) {
         this.url = url;
         this.user = user;
         this.password = password;
@@ -50,7 +52,8 @@ public final class DirectDataSource implements DataSource {
         this.timeoutSeconds = seconds(timeout);
         this.socketTimeoutSeconds = socketTimeout.isZero() ? 0 : seconds(socketTimeout);
         this.logServerErrorDetail = logServerErrorDetail;
-        this.options = options;
+        this.sessionSetting = sessionSetting;
+        this.sessionValue = sessionValue;
     }
 
     private static int seconds(Duration d) {
@@ -67,21 +70,24 @@ public final class DirectDataSource implements DataSource {
      * @return a new data source
      */
     public DirectDataSource with(String name, Duration timeout, Duration socket) {
-        return new DirectDataSource(url, user, password, name, timeout, socket, logServerErrorDetail, options);
+        return new DirectDataSource(url, user, password, name, timeout, socket, logServerErrorDetail, sessionSetting,
+                sessionValue);
     }
 
     /**
-     * The same data source whose connections start with the given session settings (pgjdbc's
-     * {@code options}, a start-up parameter: in force from the first statement, also after
-     * {@code RESET ALL}), for example {@code -c lock_timeout=5000}.
+     * The same data source whose connections set a session setting right after the login, for
+     * example {@code lock_timeout} for migrations ({@code set_config(name, value, false)}: one
+     * round trip; not a start-up parameter, which a pooler wrongly in the way would refuse before
+     * the login could say what is wrong).
      *
-     * @param startupOptions the options
+     * @param setting the setting's name
+     * @param value its value
      * @return a new data source
      */
-    public DirectDataSource withOptions(String startupOptions) {
+    public DirectDataSource withSessionSetting(String setting, String value) {
         return new DirectDataSource(url, user, password, applicationName, Duration.ofSeconds(timeoutSeconds),
                 socketTimeoutSeconds == 0 ? Duration.ZERO : Duration.ofSeconds(socketTimeoutSeconds),
-                logServerErrorDetail, startupOptions);
+                logServerErrorDetail, setting, value);
     }
 
     /** @return the JDBC URL */
@@ -123,10 +129,18 @@ public final class DirectDataSource implements DataSource {
         ds.setSocketTimeout(socketTimeoutSeconds);
         ds.setApplicationName(applicationName);
         ds.setLogServerErrorDetail(logServerErrorDetail);
-        if (options != null) {
-            ds.setOptions(options);
+        Connection c = ds.getConnection();
+        if (sessionSetting != null) {
+            try (java.sql.PreparedStatement ps = c.prepareStatement("select set_config(?, ?, false)")) {
+                ps.setString(1, sessionSetting);
+                ps.setString(2, sessionValue);
+                ps.execute();
+            } catch (SQLException e) {
+                c.close();
+                throw e;
+            }
         }
-        return ds.getConnection();
+        return c;
     }
 
     @Override
