@@ -77,9 +77,16 @@ final class BackupCommands {
                 try (Connection c = db.migrationDataSource().getConnection()) {
                     r = BaseBackup.take(c, new BaseBackup.Request(pgdata, walArchive, to, keyFile, label));
                 } catch (SQLException e) {
-                    throw new IllegalStateException("the server refused the backup (SQLSTATE " + e.getSQLState() + ", "
-                            + e.getMessage().lines().findFirst().orElse("") + "): back up as a superuser or a role "
-                            + "granted EXECUTE on pg_backup_start and pg_backup_stop (JEEX_DB_MIGRATION_USER)", e);
+                    String state = String.valueOf(e.getSQLState());
+                    String cause = "(SQLSTATE " + state + ", " + e.getMessage().lines().findFirst().orElse("") + ")";
+                    if (state.startsWith("08") || state.startsWith("28")) {
+                        throw new IllegalStateException("the database could not be reached or refused the login "
+                                + cause + ": check JEEX_DB_MIGRATION_URL (or JEEX_DB_URL), JEEX_DB_MIGRATION_USER and "
+                                + "its password", e);
+                    }
+                    throw new IllegalStateException("the server refused the backup " + cause + ": back up as a "
+                            + "superuser or a role granted EXECUTE on pg_backup_start and pg_backup_stop "
+                            + "(JEEX_DB_MIGRATION_USER)", e);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }

@@ -137,6 +137,18 @@ class RecoveryCommandsTest {
     }
 
     @Test
+    void backupOfAServerThatDoesNotAnswerExitsOneNamingTheSettings() throws IOException {
+        Run run = run(Map.of("JEEX_DB_URL", "jdbc:postgresql://127.0.0.1:" + io.jeex.db.faults.Ports.closed() + "/x",
+                "JEEX_DB_PASSWORD", "s3cr3t-pw", "JEEX_DB_CONNECT_TIMEOUT", "1s"), "backup", "--to",
+                root.resolve("backups").toString(), "--wal-archive", Files.createDirectories(root.resolve("archive"))
+                        .toString(), "--json");
+        assertThat(run.status()).isOne();
+        assertThat(run.json().get("error").get("message").asText()).startsWith("the database could not be reached or "
+                + "refused the login (SQLSTATE 08001").contains("check JEEX_DB_MIGRATION_URL");
+        assertThat(run.out() + run.err()).doesNotContain("s3cr3t-pw");
+    }
+
+    @Test
     void restoreChecksTheBackupTheKeyAndTheTargetBeforeWritingAnything() throws Exception {
         Path archive = Files.createDirectories(root.resolve("archive"));
         Path key = root.resolve("key.txt");

@@ -33,8 +33,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
@@ -45,7 +43,8 @@ import org.postgresql.ds.PGSimpleDataSource;
  *       with the time it started and the time it was acknowledged; restored to a target time in the
  *       middle of it into a new data directory and started: every commit acknowledged before the
  *       target is there, none that started after it (a commit in flight at the target may go either
- *       way, as in PostgreSQL); the same from an encrypted backup and WAL archive (age);</li>
+ *       way, as in PostgreSQL); restored from a plain and from an encrypted backup (age), the WAL
+ *       archive encrypted by archive_command;</li>
  *   <li>restore point: a backup of a database at V1 with data, {@code migrate} (which creates the
  *       restore point and prints it), more writes; restored to the restore point: the catalog and
  *       the data are exactly those before the migration.</li>
@@ -95,38 +94,40 @@ class RecoveryDrillProcessTest {
         return pub;
     }
 
-    @ParameterizedTest(name = "encrypted={0}")
-    @ValueSource(booleans = {false, true})
-    void restoreToATimeKeepsEveryCommitAcknowledgedBeforeItAndNoneStartedAfter(boolean encrypted) throws Exception {
+    @Test
+    void restoreToATimeKeepsEveryCommitAcknowledgedBeforeItAndNoneStartedAfterFromAPlainAndAnEncryptedBackup()
+            throws Exception {
         Path archive = Files.createDirectories(root.resolve("archive"));
-        Path key = encrypted ? ageKey(Files.createDirectories(root.resolve("keys"))) : null;
-        // Encrypted: the WAL is encrypted by archive_command with the public key only.
-        String archiveCommand = encrypted
-                ? "test ! -f " + archive + "/%f.age && age --encrypt --recipients-file " + publicKey(key) + " --output "
-                + archive + "/%f.age %p"
-                : "test ! -f " + archive + "/%f && cp %p " + archive + "/%f";
+        Path key = ageKey(Files.createDirectories(root.resolve("keys")));
+        // The WAL archive is encrypted by archive_command, with the public key only.
+        String archiveCommand = "test ! -f " + archive + "/%f.age && age --encrypt --recipients-file " + publicKey(key)
+                + " --output " + archive + "/%f.age %p";
         DrillServer primary = closing(DrillServer.primary(root.resolve("primary"), archiveCommand));
         JeexDatabase db = closing(JeexDatabase.create(JeexDbConfig.builder(primary.jdbcUrl()).name("drill")
                 .user("postgres").poolSize(4).maxOverflow(0).monitorInterval(Duration.ZERO).build()));
         db.migrate();
         try (Connection c = primary.connect(); Statement s = c.createStatement()) {
-            // some data before the backup: 2,000 users with a few KB of documents each
+            // some data before the backup: 2,000 users with a 2 KB profile each
             s.execute("insert into users (email, name, profile_data) select 'before-' || i || '@example.com', 'User ' || i, "
                     + "jsonb_build_object('bio', repeat('x', 2000)) from generate_series(1, 2000) i");
         }
-
-        List<String> backupArgs = new ArrayList<>(List.of("backup", "--to", root.resolve("backups").toString(),
-                "--wal-archive", archive.toString(), "--pgdata", primary.dataDirectory().toString(), "--json"));
-        if (encrypted) {
-            backupArgs.addAll(List.of("--key-file", key.toString()));
+        Map<Boolean, Run> backups = new HashMap<>();
+        for (boolean encrypted : List.of(false, true)) {
+            List<String> args = new ArrayList<>(List.of("backup", "--to", root.resolve(encrypted ? "sealed" : "plain")
+                    .toString(), "--wal-archive", archive.toString(), "--pgdata", primary.dataDirectory().toString(),
+                    "--json"));
+            if (encrypted) {
+                args.addAll(List.of("--key-file", key.toString()));
+            }
+            Run backup = CliProcess.run(env(primary), args.toArray(String[]::new));
+            assertThat(backup.status()).as("%s", backup).isZero();
+            JsonNode b = backup.json();
+            assertThat(b.get("encrypted").asBoolean()).isEqualTo(encrypted);
+            assertThat(b.get("verified").asText()).contains("checksums of every file and of the")
+                    .contains("base archive");
+            assertThat(Path.of(b.get("dir").asText()).resolve(encrypted ? "base.tar.age" : "base.tar")).isRegularFile();
+            backups.put(encrypted, backup);
         }
-        Run backup = CliProcess.run(env(primary), backupArgs.toArray(String[]::new));
-        assertThat(backup.status()).as("%s", backup).isZero();
-        JsonNode b = backup.json();
-        assertThat(b.get("encrypted").asBoolean()).isEqualTo(encrypted);
-        assertThat(b.get("verified").asText()).contains("checksums of every file and of the").contains("base archive");
-        Path backupDir = Path.of(b.get("dir").asText());
-        assertThat(backupDir.resolve(encrypted ? "base.tar.age" : "base.tar")).isRegularFile();
 
         // the workload: two writers; every acknowledged commit recorded with its start and acknowledgement
         List<Commit> commits = Collections.synchronizedList(new ArrayList<>());
@@ -156,47 +157,49 @@ class RecoveryDrillProcessTest {
         writers.shutdown();
         assertThat(writers.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
         primary.archiveCurrentWal();
+        List<Commit> before = commits.stream().filter(x -> x.acknowledged().isBefore(target)).toList();
+        List<Commit> after = commits.stream().filter(x -> x.started().isAfter(target)).toList();
+        assertThat(before).as("acknowledged before the target").hasSizeGreaterThanOrEqualTo(100);
+        assertThat(after).as("started after the target").hasSizeGreaterThanOrEqualTo(200);
 
-        Path restored = root.resolve("restored");
-        List<String> restoreArgs = new ArrayList<>(List.of("restore", "--from", backupDir.toString(), "--pgdata",
-                restored.toString(), "--wal-archive", archive.toString(), "--target-time", target.toString()));
-        if (encrypted) {
-            restoreArgs.addAll(List.of("--key-file", key.toString()));
-        }
-        Run restore = CliProcess.run(Map.of(), restoreArgs.toArray(String[]::new));
-        assertThat(restore.status()).as("%s", restore).isZero();
-        assertThat(restore.out()).contains("recovery: recovery_target_time = '").contains("next: start PostgreSQL 18");
+        for (boolean encrypted : List.of(false, true)) {
+            JsonNode b = backups.get(encrypted).json();
+            Path restored = root.resolve(encrypted ? "restored-sealed" : "restored-plain");
+            // the key decrypts the encrypted archive for both, and the encrypted backup itself
+            Run restore = CliProcess.run(Map.of(), "restore", "--from", b.get("dir").asText(), "--pgdata",
+                    restored.toString(), "--wal-archive", archive.toString(), "--target-time", target.toString(),
+                    "--key-file", key.toString());
+            assertThat(restore.status()).as("%s", restore).isZero();
+            assertThat(restore.out()).contains("recovery: recovery_target_time = '").contains("next: start PostgreSQL 18");
 
-        long startedRecovery = System.nanoTime();
-        DrillServer copy = closing(DrillServer.restored(restored));
-        try (Connection c = copy.connect()) {
-            awaitPromoted(c);
-            Duration recovery = Duration.ofNanos(System.nanoTime() - startedRecovery);
-            Set<String> present = new HashSet<>();
-            try (Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("select email from users where email like 'drill-%'")) {
-                while (rs.next()) {
-                    present.add(rs.getString(1));
+            long startedRecovery = System.nanoTime();
+            try (DrillServer copy = DrillServer.restored(restored); Connection c = copy.connect()) {
+                awaitPromoted(c);
+                Duration recovery = Duration.ofNanos(System.nanoTime() - startedRecovery);
+                Set<String> present = new HashSet<>();
+                try (Statement s = c.createStatement();
+                     ResultSet rs = s.executeQuery("select email from users where email like 'drill-%'")) {
+                    while (rs.next()) {
+                        present.add(rs.getString(1));
+                    }
                 }
+                assertThat(before).as("acknowledged before the target, restored from the %s backup",
+                        encrypted ? "encrypted" : "plain").allMatch(x -> present.contains(x.email()));
+                assertThat(after).as("started after the target").noneMatch(x -> present.contains(x.email()));
+                try (Statement s = c.createStatement();
+                     ResultSet rs = s.executeQuery("select count(*) from users where email like 'before-%'")) {
+                    rs.next();
+                    assertThat(rs.getLong(1)).as("the data of the backup").isEqualTo(2000);
+                }
+                System.out.printf(Locale.ROOT, "recovery drill (%s backup): backup of %d files, %.1f MB, in %.1f s; "
+                                + "restore command %.1f s (process included), recovery to the target %.1f s; %d "
+                                + "commits acknowledged before the target all present, %d started after it all absent, "
+                                + "%d in flight at the target%n", encrypted ? "encrypted" : "plain",
+                        b.get("files").asInt(), b.get("bytes").asLong() / 1e6,
+                        backups.get(encrypted).took().toMillis() / 1000.0, restore.took().toMillis() / 1000.0,
+                        recovery.toMillis() / 1000.0, before.size(), after.size(),
+                        commits.size() - before.size() - after.size());
             }
-            List<Commit> before = commits.stream().filter(x -> x.acknowledged().isBefore(target)).toList();
-            List<Commit> after = commits.stream().filter(x -> x.started().isAfter(target)).toList();
-            long inFlight = commits.size() - before.size() - after.size();
-            assertThat(before).as("acknowledged before the target").isNotEmpty()
-                    .allMatch(x -> present.contains(x.email()));
-            assertThat(after).as("started after the target").hasSizeGreaterThanOrEqualTo(200)
-                    .noneMatch(x -> present.contains(x.email()));
-            try (Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("select count(*) from users where email like 'before-%'")) {
-                rs.next();
-                assertThat(rs.getLong(1)).as("the data of the backup").isEqualTo(2000);
-            }
-            System.out.printf(Locale.ROOT, "recovery drill (encrypted=%s): backup of %d files, %.1f MB, in %.1f s; "
-                            + "restore command %.1f s (process included), recovery to the target %.1f s; %d commits "
-                            + "acknowledged before the target all present, %d started after it all absent, %d in flight "
-                            + "at the target%n", encrypted, b.get("files").asInt(), b.get("bytes").asLong() / 1e6,
-                    backup.took().toMillis() / 1000.0, restore.took().toMillis() / 1000.0,
-                    recovery.toMillis() / 1000.0, before.size(), after.size(), inFlight);
         }
     }
 
