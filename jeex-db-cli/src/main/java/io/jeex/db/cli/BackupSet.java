@@ -59,7 +59,7 @@ final class BackupSet {
     static BackupSet open(Path dir) {
         Path file = dir.resolve(PROPERTIES);
         if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("--from must be a backup directory of jeex-db backup (with "
+            throw new IllegalArgumentException("--from must be a backup folder made by jeex-db backup (holding "
                     + PROPERTIES + "), but " + dir + " is not");
         }
         Properties p = new Properties();

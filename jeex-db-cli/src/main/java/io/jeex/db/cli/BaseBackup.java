@@ -58,7 +58,7 @@ final class BaseBackup {
      * @param walArchive where {@code archive_command} puts the WAL
      * @param root the folder of backups; this one goes into a new folder in it
      * @param keyFile an age key file to encrypt with, or null
-     * @param label the backup's label, shown in {@code pg_stat_progress_basebackup}-like views and backup_label
+     * @param label the backup's label, written into its backup_label
      */
     record Request(Path pgdata, Path walArchive, Path root, Path keyFile, String label) {
     }
