@@ -49,6 +49,12 @@ ALTER DEFAULT PRIVILEGES FOR ROLE jeex_owner IN SCHEMA public
 ALTER DEFAULT PRIVILEGES FOR ROLE jeex_owner IN SCHEMA public
     GRANT EXECUTE ON FUNCTIONS TO jeex_user;
 
+-- Every migration and rollback starts with a named restore point (JeexDbConfig.migrationRestorePoint,
+-- default required), so that the database can be restored to the moment before it
+-- (docs/operations.md, "Restore to a restore point"). Creating one is a superuser's right unless
+-- granted: the migration role gets this one function, nothing else of the backup API.
+GRANT EXECUTE ON FUNCTION pg_create_restore_point(text) TO jeex_owner;
+
 -- Flyway's history table (public.jeex_schema_history, created by the first migration as
 -- jeex_owner) is written by migrations only: an application role that could write it could make
 -- Flyway skip or repeat migrations. The default privileges above would give jeex_user INSERT,

@@ -10,6 +10,7 @@ import io.jeex.db.internal.health.HealthMonitor;
 import io.jeex.db.internal.tx.RetryPolicy;
 import io.jeex.db.internal.tx.Transactions;
 import io.jeex.db.internal.migration.Migrations;
+import io.jeex.db.internal.migration.Rollbacks;
 import io.jeex.db.repository.AgentExecutionRepository;
 import io.jeex.db.repository.DocumentRepository;
 import io.jeex.db.repository.ExportRepository;
@@ -195,27 +196,43 @@ public final class JeexDatabase implements AutoCloseable {
      * checked: PostgreSQL 18 or newer with {@code uuidv7()}. Safe to call from several instances at
      * once: Flyway locks.
      *
-     * @return what was applied and the version now
+     * <p>When something is pending, a named restore point is created first and logged with its LSN
+     * ({@link JeexDbConfig#migrationRestorePoint()}, default required: if the server refuses it,
+     * nothing is applied). Every statement runs with {@link JeexDbConfig#migrationLockTimeout()}
+     * as its {@code lock_timeout} (default 5 s), so a migration never waits long for a lock while
+     * the application's queries queue behind it; a migration that failed on it was rolled back by
+     * PostgreSQL and is tried again, up to {@link JeexDbConfig#migrationLockRetries()} more times.
+     *
+     * @return what was applied, the version now and the restore point
      * @throws io.jeex.db.error.DatabaseUnavailableException if the server cannot be reached within
      *     the connect timeout; the message gives the cause and the setting to change
      * @throws io.jeex.db.error.AuthenticationFailedException if the server refuses the login
      * @throws io.jeex.db.error.UnsupportedServerException if the server is older than PostgreSQL 18
      *     or lacks {@code uuidv7()}
      * @throws MigrationException if a migration fails (the message names the script, the line, the
-     *     statement's first line, the SQLSTATE and the server's message) or an applied one was
-     *     changed
+     *     statement's first line, the SQLSTATE and the server's message), still waited for a lock
+     *     after the retries, an applied one was changed, or the required restore point was refused
      * @throws io.jeex.db.error.DatabaseClosedException if this handle is closed
      */
     public MigrationResult migrate() {
         ensureOpen();
         MigrationResult jeex = migrations.run("migrating the JEEX schema", flyway -> {
             migrations.checkApplied(flyway);
-            return applied(flyway.migrate(), flyway, "schema");
+            RestorePoint point = migrations.restorePointBefore(flyway);
+            MigrationResult result = applied(migrations.retryingOnLockTimeout("migrating the JEEX schema",
+                    flyway::migrate), flyway, "schema");
+            return new MigrationResult(result.migrationsApplied(), result.previousVersion(),
+                    result.currentVersion(), point, null);
         });
         return migrations.runService("migrating the migrations of " + runtime.config().serviceMigrations()
                 .map(ServiceMigrations::name).orElse(""), flyway -> {
                     migrations.checkServiceApplied(flyway);
-                    return applied(flyway.migrate(), flyway, runtime.config().serviceMigrations().get().name());
+                    String name = runtime.config().serviceMigrations().get().name();
+                    RestorePoint point = jeex.restorePoint() == null ? migrations.restorePointBefore(flyway) : null;
+                    MigrationResult result = applied(migrations.retryingOnLockTimeout("migrating the migrations of "
+                            + name, flyway::migrate), flyway, name);
+                    return new MigrationResult(result.migrationsApplied(), result.previousVersion(),
+                            result.currentVersion(), point, null);
                 }).map(jeex::withService).orElse(jeex);
     }
 
@@ -227,6 +244,35 @@ public final class JeexDatabase implements AutoCloseable {
         LOG.info("{}: migrations: {} applied, {} version {} -> {}", runtime.config().name(),
                 result.migrationsExecuted, what, previous, version);
         return new MigrationResult(result.migrationsExecuted, previous, version);
+    }
+
+    /**
+     * Rolls the JEEX schema back to an earlier version: applies the rollback scripts
+     * ({@code db/rollback/jeex/}, one per migration from V2 on, named like it) of every applied
+     * migration above {@code toVersion}, newest first, each in its own transaction together with the
+     * removal of its row from the history table, over the direct migration connections (with the
+     * same server check, lock timeout and retries as {@link #migrate()}). Before the first, a named
+     * restore point is created as for {@link #migrate()}. Nothing is changed when a rollback
+     * script is missing or the target is ahead of the schema. Stop the services that migrate at
+     * start-up first: one that starts meanwhile applies the migrations again.
+     *
+     * @param toVersion the version to go back to, for example {@code 1}; the current version does
+     *     nothing
+     * @return what was rolled back
+     * @throws NullPointerException if {@code toVersion} is null
+     * @throws IllegalArgumentException if {@code toVersion} is not a version
+     * @throws io.jeex.db.error.DatabaseUnavailableException if the server cannot be reached (an
+     *     {@link io.jeex.db.error.AuthenticationFailedException} if it refuses the login)
+     * @throws io.jeex.db.error.UnsupportedServerException if the server cannot hold the schema
+     * @throws MigrationException if a rollback script is missing, the target is ahead of the schema,
+     *     the history holds a failed migration, a script fails (its transaction is rolled back; the
+     *     versions above it stay rolled back), or the required restore point was refused
+     * @throws io.jeex.db.error.DatabaseClosedException if this handle is closed
+     */
+    public RollbackResult rollback(String toVersion) {
+        requireNonNull(toVersion, "toVersion");
+        ensureOpen();
+        return new Rollbacks(migrations).rollback(toVersion);
     }
 
     /**
@@ -408,6 +454,19 @@ public final class JeexDatabase implements AutoCloseable {
     /** @return the exports repository */
     public ExportRepository exports() {
         return exports;
+    }
+
+    /**
+     * Direct, unpooled connections to {@link JeexDbConfig#migrationUrl()} as
+     * {@link JeexDbConfig#migrationUser()} (never through PgBouncer), the connect and login of each
+     * bounded by {@link JeexDbConfig#connectTimeout()}: for operator work on the server itself, such
+     * as a base backup, that must not go through the pool or a pooler. Nothing of the library
+     * (retries, breaker, error translation) applies to them; close each connection when done.
+     *
+     * @return a data source opening a new connection per call
+     */
+    public DataSource migrationDataSource() {
+        return runtime.migrationDataSource();
     }
 
     /**

@@ -101,6 +101,12 @@ public final class JeexDbConfig {
     public static final Duration DEFAULT_REPLICA_WAIT_TIMEOUT = Duration.ofMillis(100);
     /** Default {@link #drainTimeout()}: {@code close()} lets running work finish for up to 10 s. */
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
+    /** Default {@link #migrationLockTimeout()}: a migration waits at most 5 s for each lock. */
+    public static final Duration DEFAULT_MIGRATION_LOCK_TIMEOUT = Duration.ofSeconds(5);
+    /** Default {@link #migrationLockRetries()}: a migration that timed out on a lock is tried {@value} more times. */
+    public static final int DEFAULT_MIGRATION_LOCK_RETRIES = 3;
+    /** Default {@link #migrationRestorePoint()}: no migration without a restore point before it. */
+    public static final RestorePointMode DEFAULT_MIGRATION_RESTORE_POINT = RestorePointMode.REQUIRED;
 
     /** PostgreSQL's default {@code max_connections}; a larger pool draws a WARN. */
     static final int SERVER_DEFAULT_MAX_CONNECTIONS = 100;
@@ -148,6 +154,9 @@ public final class JeexDbConfig {
     private final ServiceMigrations serviceMigrations;
     private final Settings jooqSettings;
     private final List<ExecuteListenerProvider> executeListeners;
+    private final Duration migrationLockTimeout;
+    private final int migrationLockRetries;
+    private final RestorePointMode migrationRestorePoint;
 
     private JeexDbConfig(Builder b) {
         name = b.name;
@@ -189,6 +198,9 @@ public final class JeexDbConfig {
         serviceMigrations = b.serviceMigrations;
         jooqSettings = b.jooqSettings == null ? null : (Settings) b.jooqSettings.clone();
         executeListeners = List.copyOf(b.executeListeners);
+        migrationLockTimeout = b.migrationLockTimeout;
+        migrationLockRetries = b.migrationLockRetries;
+        migrationRestorePoint = b.migrationRestorePoint;
     }
 
     /**
@@ -272,6 +284,10 @@ public final class JeexDbConfig {
      *   <tr><td>JEEX_DB_SERVICE_SCHEMA</td><td>their schema (default {@code public})</td></tr>
      *   <tr><td>JEEX_DB_SERVICE_HISTORY_TABLE</td><td>their history table (default
      *       {@code <name>_schema_history})</td></tr>
+     *   <tr><td>JEEX_DB_MIGRATION_LOCK_TIMEOUT</td><td>{@link #migrationLockTimeout()}</td></tr>
+     *   <tr><td>JEEX_DB_MIGRATION_LOCK_RETRIES</td><td>{@link #migrationLockRetries()}</td></tr>
+     *   <tr><td>JEEX_DB_MIGRATION_RESTORE_POINT</td><td>{@link #migrationRestorePoint()}
+     *       ({@code required}, {@code if_permitted} or {@code off})</td></tr>
      * </table>
      *
      * @param env the variables, usually {@link System#getenv()}
@@ -344,6 +360,9 @@ public final class JeexDbConfig {
         ENV.put("JEEX_DB_REPLICA_READ_CONSISTENCY", (b, v) -> b.replicaReadConsistency(parseConsistency(v)));
         ENV.put("JEEX_DB_REPLICA_WAIT_TIMEOUT", (b, v) -> b.replicaWaitTimeout(parseDuration(v)));
         ENV.put("JEEX_DB_DRAIN_TIMEOUT", (b, v) -> b.drainTimeout(parseDuration(v)));
+        ENV.put("JEEX_DB_MIGRATION_LOCK_TIMEOUT", (b, v) -> b.migrationLockTimeout(parseDuration(v)));
+        ENV.put("JEEX_DB_MIGRATION_LOCK_RETRIES", (b, v) -> b.migrationLockRetries(parseInt(v)));
+        ENV.put("JEEX_DB_MIGRATION_RESTORE_POINT", (b, v) -> b.migrationRestorePoint(parseRestorePoint(v)));
     }
 
     /** A value that could not be parsed at all; the message is the rule ("an integer"). */
@@ -429,6 +448,14 @@ public final class JeexDbConfig {
             return ReadConsistency.valueOf(v.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new Unparsable("read_your_writes or replica");
+        }
+    }
+
+    private static RestorePointMode parseRestorePoint(String v) {
+        try {
+            return RestorePointMode.valueOf(v.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new Unparsable("required, if_permitted or off");
         }
     }
 
@@ -728,6 +755,38 @@ public final class JeexDbConfig {
         return executeListeners;
     }
 
+    /**
+     * @return the {@code lock_timeout} of every migration connection (set for the session right
+     *     after the login, so it holds for every statement of a migration and of a rollback): a migration statement that
+     *     waits longer for a lock fails with SQLSTATE 55P03 instead of queueing, while it waits,
+     *     every query of the application behind the lock it asked for; the migration is then
+     *     rolled back and tried again ({@link #migrationLockRetries()}). Default 5 s
+     */
+    public Duration migrationLockTimeout() {
+        return migrationLockTimeout;
+    }
+
+    /**
+     * @return how many more times {@link JeexDatabase#migrate()} tries a migration that failed on
+     *     the {@link #migrationLockTimeout()}, waiting the lock timeout, then twice, four times that
+     *     between tries (so a long transaction can end while the application's queries flow);
+     *     0 fails at the first lock timeout; default {@value #DEFAULT_MIGRATION_LOCK_RETRIES}
+     */
+    public int migrationLockRetries() {
+        return migrationLockRetries;
+    }
+
+    /**
+     * @return whether {@link JeexDatabase#migrate()} (and {@link JeexDatabase#rollback(String)})
+     *     creates a named restore point ({@code pg_create_restore_point}) before it changes the
+     *     schema; {@code pg_create_restore_point} needs a superuser or an explicit
+     *     {@code GRANT EXECUTE}, and {@code wal_level} replica or logical. Default
+     *     {@link RestorePointMode#REQUIRED}
+     */
+    public RestorePointMode migrationRestorePoint() {
+        return migrationRestorePoint;
+    }
+
     /** @return a builder holding this configuration's values, to derive a changed copy */
     public Builder toBuilder() {
         return new Builder(this);
@@ -759,7 +818,10 @@ public final class JeexDbConfig {
                 + ", drainTimeout=" + drainTimeout
                 + ", serviceMigrations=" + serviceMigrations().map(ServiceMigrations::name).orElse("<none>")
                 + ", jooqSettings=" + (jooqSettings == null ? "<default>" : "<service's>")
-                + ", executeListeners=" + executeListeners.size() + "]";
+                + ", executeListeners=" + executeListeners.size()
+                + ", migrationLockTimeout=" + migrationLockTimeout
+                + ", migrationLockRetries=" + migrationLockRetries + ", migrationRestorePoint=" + migrationRestorePoint
+                + "]";
     }
 
     /**
@@ -807,6 +869,9 @@ public final class JeexDbConfig {
         private ServiceMigrations serviceMigrations;
         private Settings jooqSettings;
         private List<ExecuteListenerProvider> executeListeners = List.of();
+        private Duration migrationLockTimeout = DEFAULT_MIGRATION_LOCK_TIMEOUT;
+        private int migrationLockRetries = DEFAULT_MIGRATION_LOCK_RETRIES;
+        private RestorePointMode migrationRestorePoint = DEFAULT_MIGRATION_RESTORE_POINT;
 
         private Builder() {
         }
@@ -851,6 +916,9 @@ public final class JeexDbConfig {
             serviceMigrations = c.serviceMigrations;
             jooqSettings = c.jooqSettings;
             executeListeners = c.executeListeners;
+            migrationLockTimeout = c.migrationLockTimeout;
+            migrationLockRetries = c.migrationLockRetries;
+            migrationRestorePoint = c.migrationRestorePoint;
         }
 
         /**
@@ -1246,11 +1314,36 @@ public final class JeexDbConfig {
         }
 
         /**
+         * @param migrationLockTimeout see {@link JeexDbConfig#migrationLockTimeout()}
+         * @return this builder
+         * @throws IllegalArgumentException if below 1 ms (0 would mean no limit: waiting without end)
+         */
+        public Builder migrationLockTimeout(Duration migrationLockTimeout) {
+            this.migrationLockTimeout = atLeast("migrationLockTimeout", migrationLockTimeout, Duration.ofMillis(1));
+            return this;
+        }
+
+        /**
          * @param jooqSettings see {@link JeexDbConfig#jooqSettings()}; copied; null for jOOQ's defaults
          * @return this builder
          */
         public Builder jooqSettings(Settings jooqSettings) {
             this.jooqSettings = jooqSettings == null ? null : (Settings) jooqSettings.clone();
+            return this;
+        }
+
+        /**
+         * @param migrationLockRetries see {@link JeexDbConfig#migrationLockRetries()}; 0 for none
+         * @return this builder
+         * @throws IllegalArgumentException if negative or above 10
+         */
+        public Builder migrationLockRetries(int migrationLockRetries) {
+            atLeast("migrationLockRetries", migrationLockRetries, 0);
+            if (migrationLockRetries > 10) {
+                throw new IllegalArgumentException("migrationLockRetries must be at most 10, but was "
+                        + migrationLockRetries);
+            }
+            this.migrationLockRetries = migrationLockRetries;
             return this;
         }
 
@@ -1261,6 +1354,16 @@ public final class JeexDbConfig {
          */
         public Builder executeListeners(ExecuteListenerProvider... listeners) {
             this.executeListeners = List.of(listeners);
+            return this;
+        }
+
+        /**
+         * @param migrationRestorePoint see {@link JeexDbConfig#migrationRestorePoint()}
+         * @return this builder
+         * @throws NullPointerException if null
+         */
+        public Builder migrationRestorePoint(RestorePointMode migrationRestorePoint) {
+            this.migrationRestorePoint = requireNonNull(migrationRestorePoint, "migrationRestorePoint");
             return this;
         }
 

@@ -97,6 +97,34 @@ class JeexDbConfigTest {
     }
 
     @Test
+    void migrationLockTimeoutRetriesAndRestorePointHaveDocumentedDefaultsAndEnvironmentVariables() {
+        JeexDbConfig defaults = JeexDbConfig.builder(URL).build();
+        assertThat(defaults.migrationLockTimeout()).isEqualTo(JeexDbConfig.DEFAULT_MIGRATION_LOCK_TIMEOUT)
+                .isEqualTo(Duration.ofSeconds(5));
+        assertThat(defaults.migrationLockRetries()).isEqualTo(3);
+        assertThat(defaults.migrationRestorePoint()).isEqualTo(RestorePointMode.REQUIRED);
+
+        JeexDbConfig config = JeexDbConfig.fromEnvironment(Map.of("JEEX_DB_URL", URL,
+                "JEEX_DB_MIGRATION_LOCK_TIMEOUT", "750ms", "JEEX_DB_MIGRATION_LOCK_RETRIES", "0",
+                "JEEX_DB_MIGRATION_RESTORE_POINT", "if_permitted"));
+        assertThat(config.migrationLockTimeout()).isEqualTo(Duration.ofMillis(750));
+        assertThat(config.migrationLockRetries()).isZero();
+        assertThat(config.migrationRestorePoint()).isEqualTo(RestorePointMode.IF_PERMITTED);
+        assertThat(config.toString()).contains("migrationLockTimeout=PT0.75S", "migrationRestorePoint=IF_PERMITTED");
+
+        assertThatThrownBy(() -> JeexDbConfig.builder(URL).migrationLockTimeout(Duration.ZERO))
+                .hasMessage("migrationLockTimeout must be at least 1 ms, but was 0 ms");
+        assertThatThrownBy(() -> JeexDbConfig.builder(URL).migrationLockRetries(11))
+                .hasMessage("migrationLockRetries must be at most 10, but was 11");
+        assertThatThrownBy(() -> JeexDbConfig.fromEnvironment(Map.of("JEEX_DB_URL", URL,
+                "JEEX_DB_MIGRATION_RESTORE_POINT", "maybe")))
+                .hasMessage("JEEX_DB_MIGRATION_RESTORE_POINT must be required, if_permitted or off, but was 'maybe'");
+        assertThatThrownBy(() -> JeexDbConfig.fromEnvironment(Map.of("JEEX_DB_URL", URL,
+                "JEEX_DB_MIGRATION_LOCK_TIMEOUT", "5")))
+                .hasMessageStartingWith("JEEX_DB_MIGRATION_LOCK_TIMEOUT must be a duration with a unit");
+    }
+
+    @Test
     void environmentErrorsNameTheVariable() {
         assertThatThrownBy(() -> JeexDbConfig.fromEnvironment(Map.of()))
                 .hasMessageStartingWith("JEEX_DB_URL must be set");

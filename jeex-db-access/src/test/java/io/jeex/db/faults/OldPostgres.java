@@ -42,6 +42,14 @@ public final class OldPostgres implements AutoCloseable {
 
     /** @return a started PostgreSQL 15; fails with the install command when it is missing */
     public static OldPostgres start() {
+        return start(List.of());
+    }
+
+    /**
+     * @param settings more server settings, {@code name=value} each (passed as {@code -c})
+     * @return a started PostgreSQL 15; fails with the install command when it is missing
+     */
+    public static OldPostgres start(List<String> settings) {
         Path bin = Path.of(BIN);
         if (!Files.isExecutable(bin.resolve("postgres")) || !Files.isExecutable(bin.resolve("initdb"))) {
             String message = "PostgreSQL 15 is not installed in " + BIN + ", but these tests run a real one: install "
@@ -60,9 +68,11 @@ public final class OldPostgres implements AutoCloseable {
             run(command(bin.resolve("initdb").toString(), "-D", data.toString(), "-A", "trust", "-U", "postgres",
                     "-E", "UTF-8", "--no-sync"), log);
             int port = Ports.closed();
-            Process p = new ProcessBuilder(command(bin.resolve("postgres").toString(), "-D", data.toString(),
+            List<String> postgres = command(bin.resolve("postgres").toString(), "-D", data.toString(),
                     "-p", Integer.toString(port), "-k", dir.toString(), "-c", "listen_addresses=127.0.0.1",
-                    "-c", "fsync=off")).redirectErrorStream(true)
+                    "-c", "fsync=off");
+            settings.forEach(setting -> postgres.addAll(List.of("-c", setting)));
+            Process p = new ProcessBuilder(postgres).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
             OldPostgres server = new OldPostgres(p, dir, port);
             server.awaitReady(log);
@@ -123,6 +133,16 @@ public final class OldPostgres implements AutoCloseable {
      */
     public String jdbcUrl(String database) {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
+    }
+
+    /** @return the port it listens on, on 127.0.0.1 */
+    public int port() {
+        return port;
+    }
+
+    /** @return its data directory */
+    public Path dataDirectory() {
+        return dir.resolve("data");
     }
 
     @Override

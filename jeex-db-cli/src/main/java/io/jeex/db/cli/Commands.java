@@ -3,6 +3,8 @@ package io.jeex.db.cli;
 import io.jeex.db.JeexDatabase;
 import io.jeex.db.MigrationEntry;
 import io.jeex.db.MigrationResult;
+import io.jeex.db.RestorePoint;
+import io.jeex.db.internal.migration.Catalog;
 import io.jeex.db.health.HealthReport;
 import io.jeex.db.health.HealthStatus;
 import java.io.IOException;
@@ -22,6 +24,24 @@ import picocli.CommandLine.ParentCommand;
 final class Commands {
 
     private Commands() {
+    }
+
+    /** The line of a restore point, before the line of the change it precedes. */
+    static String restorePointLine(RestorePoint p) {
+        return "restore point: " + p.name() + " at LSN " + p.lsn() + " (jeex-db restore --target-name " + p.name() + ")";
+    }
+
+    /** The {@code restorePoint} field: an object, or null. */
+    static void restorePoint(com.fasterxml.jackson.core.JsonGenerator g, RestorePoint p) throws IOException {
+        if (p == null) {
+            g.writeNullField("restorePoint");
+            return;
+        }
+        g.writeObjectFieldStart("restorePoint");
+        g.writeStringField("name", p.name());
+        g.writeStringField("lsn", p.lsn());
+        g.writeStringField("createdAt", p.createdAt().toString());
+        g.writeEndObject();
     }
 
     /** What the commands on a database share: the parent, {@code --json}. */
@@ -52,8 +72,11 @@ final class Commands {
     @Command(name = "migrate", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"Applies the pending migrations of the JEEX schema, over a direct connection to "
                     + "JEEX_DB_MIGRATION_URL (default JEEX_DB_URL) as JEEX_DB_MIGRATION_USER, after checking the "
-                    + "server (PostgreSQL 18 or newer, uuidv7()).",
-                    "Prints: database: <which>, then migrate: <n> applied, schema version <before> -> <after>",
+                    + "server (PostgreSQL 18 or newer, uuidv7()). Before applying anything it creates a named restore "
+                    + "point (JEEX_DB_MIGRATION_RESTORE_POINT); every statement runs with JEEX_DB_MIGRATION_LOCK_TIMEOUT "
+                    + "and a migration that timed out on a lock is tried again (JEEX_DB_MIGRATION_LOCK_RETRIES).",
+                    "Prints: database: <which>, restore point: <name> at LSN <lsn> (when something was pending), then "
+                            + "migrate: <n> applied, schema version <before> -> <after>",
                     "and, for a service's own migrations (JEEX_DB_SERVICE_*), a second such line with its name."},
             exitCodeListHeading = "%nExit status:%n",
             exitCodeList = {"0:applied, or nothing was pending", "1:failed (the reason is on stderr)",
@@ -65,6 +88,11 @@ final class Commands {
             return root.onDatabase("migrate", json, false, (db, target) -> {
                 database(target);
                 MigrationResult r = db.migrate();
+                if (!json) {
+                    r.restorePointBefore().ifPresent(p -> out().println(restorePointLine(p)));
+                    r.serviceResult().flatMap(MigrationResult::restorePointBefore)
+                            .ifPresent(p -> out().println(restorePointLine(p)));
+                }
                 out().println(json ? JsonOut.object("migrate", true, g -> {
                     g.writeStringField("database", target.description());
                     g.writeNumberField("applied", r.migrationsApplied());
@@ -76,8 +104,10 @@ final class Commands {
                         g.writeNumberField("applied", r.service().migrationsApplied());
                         g.writeStringField("previousVersion", r.service().previousVersion());
                         g.writeStringField("currentVersion", r.service().currentVersion());
+                        restorePoint(g, r.service().restorePoint());
                         g.writeEndObject();
                     }
+                    restorePoint(g, r.restorePoint());
                 }) : migrateLine(r) + (r.service() == null ? "" : System.lineSeparator() + "migrate: "
                         + r.service().migrationsApplied() + " applied, "
                         + db.config().serviceMigrations().orElseThrow().name() + " version "
@@ -144,24 +174,90 @@ final class Commands {
 
     @Command(name = "validate", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"Checks that the applied migrations match the scripts (checksums, nothing missing) "
-                    + "and that none is pending.",
-                    "Prints: database: <which>, then validate: applied migrations match the scripts, none pending"},
+                    + "and that none is pending; then that the live catalog is what the migrations make (drift): "
+                    + "it applies them to a scratch database on a throw-away embedded PostgreSQL 18 and compares "
+                    + "tables, columns, types, defaults, constraints, indexes, policies, triggers, functions, "
+                    + "sequences and comments, object by object (not owners or privileges).",
+                    "Prints: database: <which>, validate: applied migrations match the scripts, none pending, then "
+                            + "drift: none, or drift: <n> differences and one line per object."},
             exitCodeListHeading = "%nExit status:%n",
-            exitCodeList = {"0:valid", "1:not valid, or failed (what differs is on stderr)",
-                    "2:bad usage or configuration"},
+            exitCodeList = {"0:valid, no drift", "1:not valid (what differs is on stderr), drift (the "
+                    + "differences are on stdout), or failed", "2:bad usage or configuration"},
             footerHeading = "%nEnvironment:%n", footer = {Help.ENVIRONMENT})
     static final class Validate extends OnDatabase {
+        @Option(names = "--skip-drift", description = "Check the migration history only, not the catalog.")
+        boolean skipDrift;
+
         @Override
         public Integer call() {
             return root.onDatabase("validate", json, false, (db, target) -> {
                 database(target);
                 db.validateMigrations();
-                out().println(json ? JsonOut.object("validate", true,
-                        g -> g.writeStringField("database", target.description()))
-                        : "validate: applied migrations match the scripts, none pending");
+                List<MigrationEntry> entries = db.migrations();
+                String version = entries.stream().filter(e -> e.applied() && e.owner().equals(MigrationEntry.JEEX))
+                        .reduce((a, b) -> b).map(MigrationEntry::version).orElse(null);
+                String serviceVersion = entries.stream()
+                        .filter(e -> e.applied() && !e.owner().equals(MigrationEntry.JEEX))
+                        .reduce((a, b) -> b).map(e -> e.version().substring(e.version().indexOf(':') + 1))
+                        .orElse(null);
+                Drift.Report drift;
+                try {
+                    drift = skipDrift || version == null ? null : Drift.compare(db, version, serviceVersion);
+                } catch (java.sql.SQLException e) {
+                    throw new IllegalStateException("the catalog could not be read for the drift check (SQLSTATE "
+                            + e.getSQLState() + ", " + e.getMessage().lines().findFirst().orElse("") + ")", e);
+                }
+                List<Catalog.Difference> differences = drift == null ? List.of() : drift.differences();
+                if (json) {
+                    out().println(JsonOut.object("validate", differences.isEmpty(), g -> {
+                        g.writeStringField("database", target.description());
+                        g.writeBooleanField("migrationsValid", true);
+                        if (drift != null) {
+                            g.writeStringField("driftComparedAtVersion", drift.version());
+                            g.writeArrayFieldStart("drift");
+                            for (Catalog.Difference d : differences) {
+                                g.writeStartObject();
+                                g.writeStringField("kind", d.kind());
+                                g.writeStringField("name", d.name());
+                                g.writeStringField("difference", d.description());
+                                g.writeEndObject();
+                            }
+                            g.writeEndArray();
+                        }
+                        if (!differences.isEmpty()) {
+                            g.writeObjectFieldStart("error");
+                            g.writeStringField("type", "Drift");
+                            g.writeNullField("sqlState");
+                            g.writeNumberField("exitCode", JeexDbCli.EXIT_FAILED);
+                            g.writeStringField("message", driftMessage(differences));
+                            g.writeEndObject();
+                        }
+                    }));
+                } else {
+                    out().println("validate: applied migrations match the scripts, none pending");
+                    if (drift == null) {
+                        out().println("drift: not checked" + (skipDrift ? " (--skip-drift)" : " (nothing applied)"));
+                    } else if (differences.isEmpty()) {
+                        out().println("drift: none (the catalog is what the migrations make at version "
+                                + drift.version() + ")");
+                    } else {
+                        out().println("drift: " + differences.size() + " differences from what the migrations make at "
+                                + "version " + drift.version() + ":");
+                        differences.forEach(d -> out().println("  " + d));
+                    }
+                }
+                if (!differences.isEmpty()) {
+                    root.err.println("jeex-db validate: " + driftMessage(differences));
+                    return JeexDbCli.EXIT_FAILED;
+                }
                 return JeexDbCli.EXIT_OK;
             });
         }
+    }
+
+    static String driftMessage(List<Catalog.Difference> differences) {
+        return "the database differs from what the migrations make: " + differences.size() + " differences (listed on "
+                + "stdout); put each change into a migration, or undo it";
     }
 
     @Command(name = "health", mixinStandardHelpOptions = true, sortOptions = false,

@@ -59,35 +59,82 @@ final class CliProcess {
     }
 
     static Run run(Map<String, String> env, String... args) {
+        return start(env, null, args).await();
+    }
+
+    /** A running process of the tool. */
+    static final class Started {
+        private final Process process;
+        private final Path dir;
+        private final long start;
+        private final String[] args;
+
+        private Started(Process process, Path dir, long start, String[] args) {
+            this.process = process;
+            this.dir = dir;
+            this.start = start;
+            this.args = args;
+        }
+
+        /** @return what it wrote to stderr so far */
+        String errSoFar() {
+            try {
+                return Files.readString(dir.resolve("stderr"), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** @return the run, once it ended (at most 180 s) */
+        Run await() {
+            try {
+                if (!process.waitFor(180, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    throw new AssertionError("jeex-db " + String.join(" ", args) + " did not end within 180 s");
+                }
+                Duration took = Duration.ofNanos(System.nanoTime() - start);
+                Path out = dir.resolve("stdout");
+                Path err = dir.resolve("stderr");
+                Run run = new Run(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                        Files.readString(err, StandardCharsets.UTF_8), took);
+                Files.delete(out);
+                Files.delete(err);
+                Files.delete(dir);
+                return run;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    /**
+     * Starts the tool.
+     *
+     * @param env its environment (no other JEEX_DB_* variable)
+     * @param extraClassPath a folder put on the class path after the jar (for example one holding
+     *     a migration a newer jeex-db would ship), or null to run {@code java -jar}
+     * @param args the command line
+     * @return the running process
+     */
+    static Started start(Map<String, String> env, Path extraClassPath, String... args) {
         Path jar = jar();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-jar", jar.toString()));
+        String javaCommand = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(extraClassPath == null ? List.of(javaCommand, "-jar", jar.toString())
+                : List.of(javaCommand, "-cp", jar + java.io.File.pathSeparator + extraClassPath, JeexDbCli.class.getName()));
         command.addAll(List.of(args));
         try {
             Path dir = Files.createTempDirectory("jeex-cli-run-");
-            Path out = dir.resolve("stdout");
-            Path err = dir.resolve("stderr");
-            ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+            ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(dir.resolve("stdout").toFile())
+                    .redirectError(dir.resolve("stderr").toFile());
             pb.environment().keySet().removeIf(k -> k.startsWith("JEEX_DB_"));
             pb.environment().putAll(env);
             long start = System.nanoTime();
-            Process p = pb.start();
-            if (!p.waitFor(180, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new AssertionError("jeex-db " + String.join(" ", args) + " did not end within 180 s");
-            }
-            Duration took = Duration.ofNanos(System.nanoTime() - start);
-            Run run = new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                    Files.readString(err, StandardCharsets.UTF_8), took);
-            Files.delete(out);
-            Files.delete(err);
-            Files.delete(dir);
-            return run;
+            return new Started(pb.start(), dir, start, args);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
         }
     }
 }

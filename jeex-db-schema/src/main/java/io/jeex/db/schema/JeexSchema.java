@@ -10,6 +10,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
@@ -36,6 +37,13 @@ public final class JeexSchema {
 
     /** The class-path folder of the migrations (the {@link #LOCATION} without its prefix). */
     public static final String RESOURCE_FOLDER = "db/migration/jeex";
+
+    /**
+     * The class-path folder of the rollback scripts: one per versioned migration from V2 on, named
+     * exactly like the migration it undoes ({@code V2__acting_user_function.sql} undoes
+     * {@code db/migration/jeex/V2__acting_user_function.sql}). Flyway never reads it.
+     */
+    public static final String ROLLBACK_FOLDER = "db/rollback/jeex";
 
     /** The table in which Flyway records applied migrations. */
     public static final String HISTORY_TABLE = "jeex_schema_history";
@@ -100,6 +108,31 @@ public final class JeexSchema {
      */
     public static List<String> migrationScripts() {
         return List.copyOf(MigrationScripts.read().keySet());
+    }
+
+    /**
+     * Lists the rollback scripts of this schema (in {@value #ROLLBACK_FOLDER}), sorted by file name.
+     *
+     * @return file names (without folder), each that of the migration it undoes
+     * @throws UncheckedIOException if the class path cannot be read
+     */
+    public static List<String> rollbackScripts() {
+        return List.copyOf(MigrationScripts.read(ROLLBACK_FOLDER).keySet());
+    }
+
+    /**
+     * Returns the rollback script of a migration: the file of the same name in
+     * {@value #ROLLBACK_FOLDER}.
+     *
+     * @param migrationScript the migration's file name, for example {@code V2__acting_user_function.sql}
+     * @return its SQL (UTF-8), or empty when there is none
+     * @throws NullPointerException if {@code migrationScript} is null
+     * @throws UncheckedIOException if the class path cannot be read
+     */
+    public static Optional<String> rollbackScript(String migrationScript) {
+        requireNonNull(migrationScript, "migrationScript");
+        byte[] sql = MigrationScripts.read(ROLLBACK_FOLDER).get(migrationScript);
+        return sql == null ? Optional.empty() : Optional.of(new String(sql, StandardCharsets.UTF_8));
     }
 
     /**

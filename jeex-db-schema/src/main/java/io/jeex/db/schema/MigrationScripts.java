@@ -15,15 +15,23 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
 
-/** Reads migration scripts from the class path (a folder or a jar) or a file-system folder. */
+/** Reads migration (or rollback) scripts from the class path (a folder or a jar) or a file-system folder. */
 final class MigrationScripts {
 
     private MigrationScripts() {
     }
 
-    /** Returns file name to content, sorted by name; only {@code .sql} files directly in the folder. */
+    /** Returns file name to content of the migrations, sorted by name; only {@code .sql} files directly in the folder. */
     static Map<String, byte[]> read() {
-        return readClassPath(JeexSchema.class.getClassLoader(), JeexSchema.RESOURCE_FOLDER, true);
+        return read(JeexSchema.RESOURCE_FOLDER);
+    }
+
+    /**
+     * @param folder a class-path folder of jeex-db, for example {@value JeexSchema#ROLLBACK_FOLDER}
+     * @return file name to content, sorted by name; only {@code .sql} files directly in the folder
+     */
+    static Map<String, byte[]> read(String folder) {
+        return readClassPath(JeexSchema.class.getClassLoader(), folder, true);
     }
 
     /**

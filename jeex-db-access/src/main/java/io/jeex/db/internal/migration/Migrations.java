@@ -1,6 +1,8 @@
 package io.jeex.db.internal.migration;
 
 import io.jeex.db.JeexDbConfig;
+import io.jeex.db.RestorePoint;
+import io.jeex.db.RestorePointMode;
 import io.jeex.db.error.AuthenticationFailedException;
 import io.jeex.db.error.DatabaseUnavailableException;
 import io.jeex.db.error.ErrorContext;
@@ -17,15 +19,20 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Instant;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.CoreErrorCode;
 import org.flywaydb.core.api.ErrorCode;
 import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.output.ValidateOutput;
 import org.flywaydb.core.api.output.ValidateResult;
 import org.flywaydb.core.internal.sqlscript.FlywaySqlScriptException;
 import org.postgresql.util.ServerErrorMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs the schema's Flyway operations for {@code JeexDatabase} over direct connections (a new
@@ -38,11 +45,19 @@ import org.postgresql.util.ServerErrorMessage;
  * library's message (script, line, the statement's first line, SQLSTATE and the server's message;
  * no hints for Flyway's command line, no vendor links, no class-path locations). Flyway's exception
  * remains the cause, for a stack trace.
+ *
+ * <p>Every connection runs with {@link JeexDbConfig#migrationLockTimeout()} as its
+ * {@code lock_timeout} (set for the session right after the login); a change that fails on it is tried again
+ * ({@link LockRetry}). Before the schema changes, a named restore point is created
+ * ({@link #restorePointBefore(Flyway)}, as {@link JeexDbConfig#migrationRestorePoint()} says).
  */
 public final class Migrations {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
+
     private final JeexDbConfig config;
     private final DirectDataSource dataSource;
+    private final LockRetry lockRetry;
 
     /**
      * @param config the configuration
@@ -50,7 +65,91 @@ public final class Migrations {
      */
     public Migrations(JeexDbConfig config, DirectDataSource dataSource) {
         this.config = config;
-        this.dataSource = dataSource;
+        this.dataSource = dataSource.withSessionSetting("lock_timeout", config.migrationLockTimeout().toMillis() + "ms");
+        this.lockRetry = new LockRetry(config.name(), config.migrationLockTimeout(), config.migrationLockRetries());
+    }
+
+    /**
+     * Runs one schema change (a Flyway migrate, one rollback step) and tries it again when it failed
+     * on the migration lock timeout, up to {@link JeexDbConfig#migrationLockRetries()} more times.
+     *
+     * @param <T> the result type
+     * @param what the change, for the log
+     * @param change one try
+     * @return its result
+     * @throws RuntimeException the change's failure (the last lock timeout, or any other at once)
+     */
+    public <T> T retryingOnLockTimeout(String what, Supplier<T> change) {
+        return lockRetry.run(what, change);
+    }
+
+    /**
+     * Creates the restore point before migrating, when something is pending and
+     * {@link JeexDbConfig#migrationRestorePoint()} is not off; logs its name and LSN.
+     *
+     * @param flyway the schema's Flyway
+     * @return the restore point, or null when none was created
+     * @throws MigrationException if it is required and the server refuses it
+     * @throws DatabaseUnavailableException if the server cannot be reached
+     */
+    public RestorePoint restorePointBefore(Flyway flyway) {
+        MigrationInfo[] pending = flyway.info().pending();
+        if (pending.length == 0) {
+            return null;
+        }
+        MigrationInfo current = flyway.info().current();
+        String from = current == null || current.getVersion() == null ? null : current.getVersion().getVersion();
+        String to = pending[pending.length - 1].getVersion() == null ? "repeatable"
+                : pending[pending.length - 1].getVersion().getVersion();
+        return restorePoint("migrate", from, to);
+    }
+
+    /**
+     * Creates a restore point as {@link JeexDbConfig#migrationRestorePoint()} says.
+     *
+     * @param kind {@code migrate} or {@code rollback}
+     * @param from the version before
+     * @param to the version after
+     * @return the restore point, or null when off or refused (and only allowed)
+     * @throws MigrationException if it is required and the server refuses it
+     * @throws DatabaseUnavailableException if the server cannot be reached
+     */
+    RestorePoint restorePoint(String kind, String from, String to) {
+        RestorePointMode mode = config.migrationRestorePoint();
+        if (mode == RestorePointMode.OFF) {
+            return null;
+        }
+        String name = RestorePoints.name(kind, from, to, Instant.now());
+        try (Connection c = dataSource.getConnection()) {
+            RestorePoint point = RestorePoints.create(c, name);
+            LOG.info("{}: restore point {} at LSN {} before {} {} -> {}", config.name(), point.name(), point.lsn(),
+                    kind.equals("migrate") ? "migrating" : "rolling back", from == null ? "<empty>" : from, to);
+            return point;
+        } catch (SQLException e) {
+            String refusal = RestorePoints.refusal(e, dataSource.user());
+            if (refusal == null) {
+                throw unavailable(e);
+            }
+            if (mode == RestorePointMode.REQUIRED) {
+                throw new MigrationException(config.name() + ": no restore point could be created before "
+                        + (kind.equals("migrate") ? "migrating" : "rolling back") + ", so the schema was not changed: "
+                        + refusal + "; or set migrationRestorePoint (JEEX_DB_MIGRATION_RESTORE_POINT) to if_permitted "
+                        + "or off", context(e.getSQLState()), e);
+            }
+            LOG.warn("{}: {} without a restore point: {} (migrationRestorePoint is if_permitted)", config.name(),
+                    kind.equals("migrate") ? "migrating" : "rolling back", refusal);
+            return null;
+        }
+    }
+
+    /** @return the configuration */
+    JeexDbConfig config() {
+        return config;
+    }
+
+    /** @return the direct connections, with the migration lock timeout */
+    DirectDataSource dataSource() {
+        return dataSource;
     }
 
     /**
@@ -203,7 +302,7 @@ public final class Migrations {
         }
     }
 
-    private JeexDbException unavailable(Throwable e) {
+    JeexDbException unavailable(Throwable e) {
         ConnectFailures.Described d = ConnectFailures.describe(e, ConnectFailures.Settings.MIGRATION,
                 dataSource.timeoutSeconds());
         String message = config.name() + ": " + d.message();
@@ -228,7 +327,8 @@ public final class Migrations {
                 m.append(" (").append(statement).append(")");
             }
             m.append(": ").append(serverText(sql, state));
-            m.append(". PostgreSQL rolled the migration back; fix the cause and migrate again");
+            m.append(LockRetry.LOCK_NOT_AVAILABLE.equals(state) ? lockAdvice()
+                    : ". PostgreSQL rolled the migration back; fix the cause and migrate again");
         } else if (e.getErrorCode() == CoreErrorCode.NON_EMPTY_SCHEMA_WITHOUT_SCHEMA_HISTORY_TABLE) {
             m.append("the database already holds tables but no migration history (").append(historyTable)
                     .append("): point JEEX_DB_MIGRATION_URL (or JEEX_DB_URL) at an empty database or at one "
@@ -241,8 +341,16 @@ public final class Migrations {
         return new MigrationException(m.toString(), context(state), e);
     }
 
+    /** What to do after the last lock timeout: the holder, and the settings. */
+    String lockAdvice() {
+        return ". PostgreSQL rolled it back, " + lockRetry.attempts() + " times, each after waiting the migration lock "
+                + "timeout (" + io.jeex.db.internal.Durations.ms(config.migrationLockTimeout()) + "): a long transaction "
+                + "holds a lock the migration needs; find it (pg_locks, pg_stat_activity), let it end or end it, and "
+                + "migrate again, or raise JEEX_DB_MIGRATION_LOCK_TIMEOUT or JEEX_DB_MIGRATION_LOCK_RETRIES";
+    }
+
     /** SQLSTATE and the server's message (without DETAIL unless configured). */
-    private String serverText(SQLException sql, String state) {
+    String serverText(SQLException sql, String state) {
         if (sql == null) {
             return "the statement failed";
         }
@@ -254,7 +362,7 @@ public final class Migrations {
         return (state == null ? "" : "SQLSTATE " + state + ", ") + text;
     }
 
-    private static ErrorContext context(String state) {
+    static ErrorContext context(String state) {
         return new ErrorContext(state, null, null, null, 1);
     }
 

@@ -25,6 +25,8 @@ public final class DirectDataSource implements DataSource {
     private final int timeoutSeconds;
     private final int socketTimeoutSeconds;
     private final boolean logServerErrorDetail;
+    private final String sessionSetting;
+    private final String sessionValue;
 
     /**
      * @param url the JDBC URL
@@ -37,6 +39,12 @@ public final class DirectDataSource implements DataSource {
      */
     public DirectDataSource(String url, String user, String password, String applicationName, Duration timeout,
                             Duration socketTimeout, boolean logServerErrorDetail) {
+        this(url, user, password, applicationName, timeout, socketTimeout, logServerErrorDetail, null, null);
+    }
+
+    private DirectDataSource(String url, String user, String password, String applicationName, Duration timeout,
+                             Duration socketTimeout, boolean logServerErrorDetail, String sessionSetting,
+                             String sessionValue) {
         this.url = url;
         this.user = user;
         this.password = password;
@@ -44,6 +52,8 @@ public final class DirectDataSource implements DataSource {
         this.timeoutSeconds = seconds(timeout);
         this.socketTimeoutSeconds = socketTimeout.isZero() ? 0 : seconds(socketTimeout);
         this.logServerErrorDetail = logServerErrorDetail;
+        this.sessionSetting = sessionSetting;
+        this.sessionValue = sessionValue;
     }
 
     private static int seconds(Duration d) {
@@ -60,7 +70,24 @@ public final class DirectDataSource implements DataSource {
      * @return a new data source
      */
     public DirectDataSource with(String name, Duration timeout, Duration socket) {
-        return new DirectDataSource(url, user, password, name, timeout, socket, logServerErrorDetail);
+        return new DirectDataSource(url, user, password, name, timeout, socket, logServerErrorDetail, sessionSetting,
+                sessionValue);
+    }
+
+    /**
+     * The same data source whose connections set a session setting right after the login, for
+     * example {@code lock_timeout} for migrations ({@code set_config(name, value, false)}: one
+     * round trip; not a start-up parameter, which a pooler wrongly in the way would refuse before
+     * the login could say what is wrong).
+     *
+     * @param setting the setting's name
+     * @param value its value
+     * @return a new data source
+     */
+    public DirectDataSource withSessionSetting(String setting, String value) {
+        return new DirectDataSource(url, user, password, applicationName, Duration.ofSeconds(timeoutSeconds),
+                socketTimeoutSeconds == 0 ? Duration.ZERO : Duration.ofSeconds(socketTimeoutSeconds),
+                logServerErrorDetail, setting, value);
     }
 
     /** @return the JDBC URL */
@@ -102,7 +129,18 @@ public final class DirectDataSource implements DataSource {
         ds.setSocketTimeout(socketTimeoutSeconds);
         ds.setApplicationName(applicationName);
         ds.setLogServerErrorDetail(logServerErrorDetail);
-        return ds.getConnection();
+        Connection c = ds.getConnection();
+        if (sessionSetting != null) {
+            try (java.sql.PreparedStatement ps = c.prepareStatement("select set_config(?, ?, false)")) {
+                ps.setString(1, sessionSetting);
+                ps.setString(2, sessionValue);
+                ps.execute();
+            } catch (SQLException e) {
+                c.close();
+                throw e;
+            }
+        }
+        return c;
     }
 
     @Override

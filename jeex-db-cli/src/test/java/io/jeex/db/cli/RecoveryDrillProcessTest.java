@@ -1,0 +1,312 @@
+package io.jeex.db.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.jeex.db.JeexDatabase;
+import io.jeex.db.JeexDbConfig;
+import io.jeex.db.cli.CliProcess.Run;
+import io.jeex.db.internal.migration.Catalog;
+import io.jeex.db.schema.JeexSchema;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * Recovery drills as an operator runs them, with {@code java -jar jeex-db.jar backup} and
+ * {@code restore} against a durable PostgreSQL 18 (fsync on) that archives its WAL:
+ * <ul>
+ *   <li>point in time: a base backup, then a workload whose every acknowledged commit is recorded
+ *       with the time it started and the time it was acknowledged; restored to a target time in the
+ *       middle of it into a new data directory and started: every commit acknowledged before the
+ *       target is there, none that started after it (a commit in flight at the target may go either
+ *       way, as in PostgreSQL); restored from a plain and from an encrypted backup (age), the WAL
+ *       archive encrypted by archive_command;</li>
+ *   <li>restore point: a backup of a database at V1 with data, {@code migrate} (which creates the
+ *       restore point and prints it), more writes; restored to the restore point: the catalog and
+ *       the data are exactly those before the migration.</li>
+ * </ul>
+ * Each prints the restore time for its data size.
+ */
+class RecoveryDrillProcessTest {
+
+    private final Path root = Path.of(System.getProperty("java.io.tmpdir"), "jeex-drill-" + System.nanoTime());
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        Collections.reverse(open);
+        for (AutoCloseable c : open) {
+            c.close();
+        }
+        Restore.deleteTree(root);
+    }
+
+    private <T extends AutoCloseable> T closing(T resource) {
+        open.add(resource);
+        return resource;
+    }
+
+    private static Map<String, String> env(DrillServer server) {
+        return new HashMap<>(server.env());
+    }
+
+    /** A commit of the workload: which row, when its transaction began, when COMMIT was acknowledged. */
+    private record Commit(String email, Instant started, Instant acknowledged) {
+    }
+
+    private static Path ageKey(Path dir) throws Exception {
+        Path key = dir.resolve("backup-key.txt");
+        Process p = new ProcessBuilder("age-keygen", "-o", key.toString()).redirectErrorStream(true).start();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("age-keygen (apt-get install age; .ci/run installs it)").isZero();
+        return key;
+    }
+
+    private static Path publicKey(Path key) throws Exception {
+        Path pub = key.resolveSibling("backup-key.pub");
+        Process p = new ProcessBuilder("age-keygen", "-y", "-o", pub.toString(), key.toString()).start();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isZero();
+        return pub;
+    }
+
+    @Test
+    void restoreToATimeKeepsEveryCommitAcknowledgedBeforeItAndNoneStartedAfterFromAPlainAndAnEncryptedBackup()
+            throws Exception {
+        Path archive = Files.createDirectories(root.resolve("archive"));
+        Path key = ageKey(Files.createDirectories(root.resolve("keys")));
+        // The WAL archive is encrypted by archive_command, with the public key only.
+        String archiveCommand = "test ! -f " + archive + "/%f.age && age --encrypt --recipients-file " + publicKey(key)
+                + " --output " + archive + "/%f.age %p";
+        DrillServer primary = closing(DrillServer.primary(root.resolve("primary"), archiveCommand));
+        JeexDatabase db = closing(JeexDatabase.create(JeexDbConfig.builder(primary.jdbcUrl()).name("drill")
+                .user("postgres").poolSize(4).maxOverflow(0).monitorInterval(Duration.ZERO).build()));
+        db.migrate();
+        try (Connection c = primary.connect(); Statement s = c.createStatement()) {
+            // some data before the backup: 2,000 users with a 2 KB profile each
+            s.execute("insert into users (email, name, profile_data) select 'before-' || i || '@example.com', 'User ' || i, "
+                    + "jsonb_build_object('bio', repeat('x', 2000)) from generate_series(1, 2000) i");
+        }
+        Map<Boolean, Run> backups = new HashMap<>();
+        for (boolean encrypted : List.of(false, true)) {
+            List<String> args = new ArrayList<>(List.of("backup", "--to", root.resolve(encrypted ? "sealed" : "plain")
+                    .toString(), "--wal-archive", archive.toString(), "--pgdata", primary.dataDirectory().toString(),
+                    "--json"));
+            if (encrypted) {
+                args.addAll(List.of("--key-file", key.toString()));
+            }
+            Run backup = CliProcess.run(env(primary), args.toArray(String[]::new));
+            assertThat(backup.status()).as("%s", backup).isZero();
+            JsonNode b = backup.json();
+            assertThat(b.get("encrypted").asBoolean()).isEqualTo(encrypted);
+            assertThat(b.get("verified").asText()).contains("checksums of every file and of the")
+                    .contains("base archive");
+            assertThat(Path.of(b.get("dir").asText()).resolve(encrypted ? "base.tar.age" : "base.tar")).isRegularFile();
+            backups.put(encrypted, backup);
+        }
+
+        // the workload: two writers; every acknowledged commit recorded with its start and acknowledgement
+        List<Commit> commits = Collections.synchronizedList(new ArrayList<>());
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger n = new AtomicInteger();
+        ExecutorService writers = Executors.newFixedThreadPool(2);
+        for (int w = 0; w < 2; w++) {
+            writers.submit(() -> {
+                while (!stop.get()) {
+                    String email = "drill-" + n.incrementAndGet() + "@example.com";
+                    Instant started = Instant.now();
+                    db.users().create(email, "Drill");
+                    commits.add(new Commit(email, started, Instant.now()));
+                }
+                return null;
+            });
+        }
+        await("200 commits", () -> commits.size() >= 200);
+        Instant target;
+        try (Connection c = primary.connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("select clock_timestamp()")) {
+            rs.next();
+            target = rs.getTimestamp(1).toInstant();
+        }
+        await("200 commits started after the target", () -> countStartedAfter(commits, target) >= 200);
+        stop.set(true);
+        writers.shutdown();
+        assertThat(writers.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+        primary.archiveCurrentWal();
+        List<Commit> before = commits.stream().filter(x -> x.acknowledged().isBefore(target)).toList();
+        List<Commit> after = commits.stream().filter(x -> x.started().isAfter(target)).toList();
+        assertThat(before).as("acknowledged before the target").hasSizeGreaterThanOrEqualTo(100);
+        assertThat(after).as("started after the target").hasSizeGreaterThanOrEqualTo(200);
+
+        for (boolean encrypted : List.of(false, true)) {
+            JsonNode b = backups.get(encrypted).json();
+            Path restored = root.resolve(encrypted ? "restored-sealed" : "restored-plain");
+            // the key decrypts the encrypted archive for both, and the encrypted backup itself
+            Run restore = CliProcess.run(Map.of(), "restore", "--from", b.get("dir").asText(), "--pgdata",
+                    restored.toString(), "--wal-archive", archive.toString(), "--target-time", target.toString(),
+                    "--key-file", key.toString());
+            assertThat(restore.status()).as("%s", restore).isZero();
+            assertThat(restore.out()).contains("recovery: recovery_target_time = '").contains("next: start PostgreSQL 18");
+
+            long startedRecovery = System.nanoTime();
+            try (DrillServer copy = DrillServer.restored(restored); Connection c = copy.connect()) {
+                awaitPromoted(c);
+                Duration recovery = Duration.ofNanos(System.nanoTime() - startedRecovery);
+                Set<String> present = new HashSet<>();
+                try (Statement s = c.createStatement();
+                     ResultSet rs = s.executeQuery("select email from users where email like 'drill-%'")) {
+                    while (rs.next()) {
+                        present.add(rs.getString(1));
+                    }
+                }
+                assertThat(before).as("acknowledged before the target, restored from the %s backup",
+                        encrypted ? "encrypted" : "plain").allMatch(x -> present.contains(x.email()));
+                assertThat(after).as("started after the target").noneMatch(x -> present.contains(x.email()));
+                try (Statement s = c.createStatement();
+                     ResultSet rs = s.executeQuery("select count(*) from users where email like 'before-%'")) {
+                    rs.next();
+                    assertThat(rs.getLong(1)).as("the data of the backup").isEqualTo(2000);
+                }
+                System.out.printf(Locale.ROOT, "recovery drill (%s backup): backup of %d files, %.1f MB, in %.1f s; "
+                                + "restore command %.1f s (process included), recovery to the target %.1f s; %d "
+                                + "commits acknowledged before the target all present, %d started after it all absent, "
+                                + "%d in flight at the target%n", encrypted ? "encrypted" : "plain",
+                        b.get("files").asInt(), b.get("bytes").asLong() / 1e6,
+                        backups.get(encrypted).took().toMillis() / 1000.0, restore.took().toMillis() / 1000.0,
+                        recovery.toMillis() / 1000.0, before.size(), after.size(),
+                        commits.size() - before.size() - after.size());
+            }
+        }
+    }
+
+    @Test
+    void restoreToTheRestorePointOfAMigrationGivesTheSchemaAndDataOfBefore() throws Exception {
+        Path archive = Files.createDirectories(root.resolve("archive"));
+        DrillServer primary = closing(DrillServer.primary(root.resolve("primary"), "test ! -f " + archive
+                + "/%f && cp %p " + archive + "/%f"));
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setURL(primary.jdbcUrl());
+        ds.setUser("postgres");
+        // a database that an older jeex-db migrated to V1, with data
+        JeexSchema.flywayConfiguration(ds).target("1").load().migrate();
+        try (Connection c = primary.connect(); Statement s = c.createStatement()) {
+            s.execute("insert into users (email, name) select 'u' || i || '@example.com', 'User' from "
+                    + "generate_series(1, 300) i");
+            s.execute("insert into projects (name, created_by) select 'Project', id from users");
+        }
+        Run backup = CliProcess.run(env(primary), "backup", "--to", root.resolve("backups").toString(),
+                "--wal-archive", archive.toString(), "--pgdata", primary.dataDirectory().toString(), "--json");
+        assertThat(backup.status()).as("%s", backup).isZero();
+        try (Connection c = primary.connect(); Statement s = c.createStatement()) {
+            s.execute("insert into users (email, name) values ('after-backup@example.com', 'Late')");
+        }
+        Catalog before;
+        List<String> dataBefore;
+        try (Connection c = primary.connect()) {
+            before = Catalog.read(c);
+            dataBefore = data(c);
+        }
+
+        Run migrate = CliProcess.run(env(primary), "migrate");
+        assertThat(migrate.status()).as("%s", migrate).isZero();
+        String line = migrate.out().lines().filter(l -> l.startsWith("restore point: ")).findFirst().orElseThrow();
+        String name = line.substring("restore point: ".length(), line.indexOf(" at LSN "));
+        assertThat(name).startsWith("jeex-migrate-1-to-" + JeexSchema.latestVersion() + "-");
+        try (Connection c = primary.connect(); Statement s = c.createStatement()) {
+            s.execute("insert into users (email, name) values ('after-migration@example.com', 'Later')");
+            s.execute("update projects set name = 'Renamed'");
+        }
+        primary.archiveCurrentWal();
+
+        Path restored = root.resolve("restored");
+        Run restore = CliProcess.run(Map.of(), "restore", "--from", backup.json().get("dir").asText(), "--pgdata",
+                restored.toString(), "--wal-archive", archive.toString(), "--target-name", name);
+        assertThat(restore.status()).as("%s", restore).isZero();
+        long started = System.nanoTime();
+        DrillServer copy = closing(DrillServer.restored(restored));
+        try (Connection c = copy.connect()) {
+            awaitPromoted(c);
+            System.out.printf(Locale.ROOT, "restore-point drill: restore command %.1f s, recovery to %s %.1f s%n",
+                    restore.took().toMillis() / 1000.0, name, (System.nanoTime() - started) / 1e9);
+            assertThat(before.differencesTo(Catalog.read(c))).as("the catalog before the migration").isEmpty();
+            assertThat(data(c)).as("the data before the migration").isEqualTo(dataBefore);
+        }
+    }
+
+    private static List<String> data(Connection c) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        for (String query : List.of("select email || '|' || name from users order by email",
+                "select p.name || '|' || u.email from projects p join users u on u.id = p.created_by order by 1",
+                "select version || '|' || script from " + JeexSchema.HISTORY_TABLE + " order by installed_rank")) {
+            try (PreparedStatement ps = c.prepareStatement(query); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(rs.getString(1));
+                }
+            }
+        }
+        return rows;
+    }
+
+    private static long countStartedAfter(List<Commit> commits, Instant target) {
+        synchronized (commits) {
+            return commits.stream().filter(c -> c.started().isAfter(target)).count();
+        }
+    }
+
+    /** Waits until recovery reached the target and the server was promoted (read-write). */
+    private static void awaitPromoted(Connection c) throws SQLException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        try (Statement s = c.createStatement()) {
+            while (true) {
+                try (ResultSet rs = s.executeQuery("select pg_is_in_recovery()")) {
+                    rs.next();
+                    if (!rs.getBoolean(1)) {
+                        return;
+                    }
+                }
+                assertThat(System.nanoTime()).as("promoted within 120 s").isLessThan(deadline);
+                try (ResultSet rs = s.executeQuery("select pg_sleep(0.05)")) {
+                    rs.next();
+                }
+            }
+        }
+    }
+
+    private static void await(String what, java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as(what + " within 120 s").isLessThan(deadline);
+            Thread.onSpinWait();
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+}
