@@ -149,6 +149,9 @@ class HealthTest {
                         gauge(registry, "degraded") == 1.0);
                 assertThat(registry.get("jeex.db.migrations.pending").gauge().value())
                         .isEqualTo(JeexSchema.migrationScripts().size());
+                // the gauge is set before the change is logged: wait for the line too
+                Eventually.await("the monitor logs the first status", Duration.ofSeconds(20), () ->
+                        count(captured, "monitored: health DEGRADED") == 1);
                 // several more ticks with the same status: each records a report with a new start time
                 int linesAfterFirstState = lines(captured);
                 List<java.time.Instant> ticks = new ArrayList<>();
@@ -167,6 +170,8 @@ class HealthTest {
                         gauge(registry, "up") == 1.0);
                 assertThat(gauge(registry, "degraded")).isZero();
                 assertThat(registry.get("jeex.db.health.latency").gauge().value()).isPositive();
+                Eventually.await("the monitor logs the change", Duration.ofSeconds(20), () ->
+                        count(captured, "monitored: health changed DEGRADED -> UP") == 1);
                 // and quiet again while UP: db.health() calls too
                 int linesWhileUp = lines(captured);
                 for (int i = 0; i < 3; i++) {

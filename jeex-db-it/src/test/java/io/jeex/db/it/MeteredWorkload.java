@@ -50,7 +50,7 @@ final class MeteredWorkload {
     /** Statements of the workload that take longer than {@link #SLOW}. */
     static final int SLOW_STATEMENTS = 2;
     /** The slow-query threshold of both instances. */
-    static final Duration SLOW = Duration.ofMillis(200);
+    static final Duration SLOW = Duration.ofSeconds(1);
 
     /** The job (and endpoint path) under which the real Prometheus scrapes {@link #atStart}. */
     static final String START_JOB = "start";
@@ -147,7 +147,7 @@ final class MeteredWorkload {
                 .isInstanceOf(UniqueViolationException.class);
         writeSkew(db);
         for (int i = 0; i < SLOW_STATEMENTS; i++) {
-            double seconds = SLOW.multipliedBy(3).toMillis() / 1000.0;
+            double seconds = SLOW.multipliedBy(6).dividedBy(5).toMillis() / 1000.0;
             db.transaction(TxOptions.named("slow"), tx -> tx.dsl().fetch("select pg_sleep(" + seconds + ")"));
         }
         // The "replica" is the primary itself (a real standby is not needed for the meters):
