@@ -101,6 +101,19 @@ public final class JeexSchema {
     }
 
     /**
+     * Resolves this schema's versioned migrations with Flyway, once, for comparisons with the
+     * history table that need no Flyway call each time (health checks).
+     *
+     * @param dataSource a connection to the database (its history table is read once)
+     * @return the migrations by ascending version, with Flyway's checksums
+     * @throws NullPointerException if {@code dataSource} is null
+     * @throws org.flywaydb.core.api.FlywayException if Flyway cannot read the scripts or the database
+     */
+    public static List<ResolvedMigration> resolvedMigrations(DataSource dataSource) {
+        return ResolvedMigration.resolve(flywayConfiguration(dataSource));
+    }
+
+    /**
      * Lists the migration scripts of this schema, sorted by file name.
      *
      * @return file names (without folder), for example {@code V1__initial_schema.sql}

@@ -146,6 +146,20 @@ public record ServiceMigrations(String name, List<String> locations, String sche
     }
 
     /**
+     * Resolves these versioned migrations with Flyway, once (see
+     * {@link JeexSchema#resolvedMigrations(DataSource)}).
+     *
+     * @param dataSource a connection to the database
+     * @param loader the class loader that holds {@code classpath:} locations
+     * @return the migrations by ascending version, with Flyway's checksums
+     * @throws NullPointerException if an argument is null
+     * @throws org.flywaydb.core.api.FlywayException if Flyway cannot read the scripts or the database
+     */
+    public List<ResolvedMigration> resolvedMigrations(DataSource dataSource, ClassLoader loader) {
+        return ResolvedMigration.resolve(flywayConfiguration(dataSource, loader));
+    }
+
+    /**
      * @param loader the class loader that holds {@code classpath:} locations
      * @return the names of the service's scripts, with their locations, sorted
      * @throws java.io.UncheckedIOException if a location cannot be read
