@@ -2,12 +2,19 @@ package io.jeex.db.health;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * What one health check of a {@link io.jeex.db.JeexDatabase} found. Immutable. The round trip
@@ -35,6 +42,8 @@ import java.util.Optional;
 public record HealthReport(String name, HealthStatus status, List<String> reasons, boolean live, boolean ready,
                            Instant checkedAt, Duration latency, String serverVersion, List<PoolState> pools,
                            MigrationState migrations, Map<String, String> breakers, ReplicaState replica) {
+
+    private static final JsonFactory JSON = JsonFactory.builder().build();
 
     /**
      * Copies the collections; checks the non-null parts.
@@ -148,100 +157,76 @@ public record HealthReport(String name, HealthStatus status, List<String> reason
      *     {@code pools}, {@code migrations}, {@code breakers}, {@code replica} (null fields as {@code null})
      */
     public String toJson() {
-        StringBuilder j = new StringBuilder(512);
-        j.append('{');
-        field(j, "name").append(string(name)).append(',');
-        field(j, "status").append(string(status.name())).append(',');
-        field(j, "live").append(live).append(',');
-        field(j, "ready").append(ready).append(',');
-        field(j, "reasons").append('[');
-        for (int i = 0; i < reasons.size(); i++) {
-            j.append(i == 0 ? "" : ",").append(string(reasons.get(i)));
-        }
-        j.append("],");
-        field(j, "checkedAt").append(string(checkedAt.toString())).append(',');
-        field(j, "latencyMs").append(latency == null ? "null" : millis(latency)).append(',');
-        field(j, "serverVersion").append(serverVersion == null ? "null" : string(serverVersion)).append(',');
-        field(j, "pools").append('[');
-        for (int i = 0; i < pools.size(); i++) {
-            PoolState p = pools.get(i);
-            j.append(i == 0 ? "{" : ",{");
-            field(j, "name").append(string(p.name())).append(',');
-            field(j, "active").append(p.active()).append(',');
-            field(j, "idle").append(p.idle()).append(',');
-            field(j, "pending").append(p.pending()).append(',');
-            field(j, "max").append(p.max()).append('}');
-        }
-        j.append("],");
-        field(j, "migrations");
-        if (migrations == null) {
-            j.append("null");
-        } else {
-            j.append('{');
-            field(j, "currentVersion").append(migrations.currentVersion() == null ? "null"
-                    : string(migrations.currentVersion())).append(',');
-            field(j, "applied").append(migrations.applied()).append(',');
-            field(j, "pending").append(strings(migrations.pending())).append(',');
-            field(j, "failed").append(strings(migrations.failed())).append(',');
-            field(j, "changed").append(strings(migrations.changed())).append('}');
-        }
-        j.append(',');
-        field(j, "breakers").append('{');
-        boolean first = true;
-        for (Map.Entry<String, String> e : new java.util.TreeMap<>(breakers).entrySet()) {
-            j.append(first ? "" : ",").append(string(e.getKey())).append(':').append(string(e.getValue()));
-            first = false;
-        }
-        j.append("},");
-        field(j, "replica");
-        if (replica == null) {
-            j.append("null");
-        } else {
-            j.append('{');
-            field(j, "reachable").append(replica.reachable()).append(',');
-            field(j, "inRecovery").append(replica.inRecovery()).append(',');
-            field(j, "lagMs").append(replica.lag() == null ? "null" : millis(replica.lag())).append('}');
-        }
-        return j.append('}').toString();
-    }
-
-    private static StringBuilder field(StringBuilder j, String name) {
-        return j.append('"').append(name).append("\":");
-    }
-
-    private static String millis(Duration d) {
-        return String.format(Locale.ROOT, "%.3f", d.toNanos() / 1_000_000.0);
-    }
-
-    private static String strings(List<String> values) {
-        StringBuilder s = new StringBuilder("[");
-        for (int i = 0; i < values.size(); i++) {
-            s.append(i == 0 ? "" : ",").append(string(values.get(i)));
-        }
-        return s.append(']').toString();
-    }
-
-    /** A JSON string literal (RFC 8259 escaping). */
-    static String string(String value) {
-        StringBuilder s = new StringBuilder(value.length() + 2).append('"');
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '"' -> s.append("\\\"");
-                case '\\' -> s.append("\\\\");
-                case '\n' -> s.append("\\n");
-                case '\r' -> s.append("\\r");
-                case '\t' -> s.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        s.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                    } else {
-                        s.append(c);
-                    }
-                }
+        StringWriter out = new StringWriter(512);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("name", name);
+            g.writeStringField("status", status.name());
+            g.writeBooleanField("live", live);
+            g.writeBooleanField("ready", ready);
+            strings(g, "reasons", reasons);
+            g.writeStringField("checkedAt", checkedAt.toString());
+            millis(g, "latencyMs", latency);
+            g.writeStringField("serverVersion", serverVersion);
+            g.writeArrayFieldStart("pools");
+            for (PoolState p : pools) {
+                g.writeStartObject();
+                g.writeStringField("name", p.name());
+                g.writeNumberField("active", p.active());
+                g.writeNumberField("idle", p.idle());
+                g.writeNumberField("pending", p.pending());
+                g.writeNumberField("max", p.max());
+                g.writeEndObject();
             }
+            g.writeEndArray();
+            if (migrations == null) {
+                g.writeNullField("migrations");
+            } else {
+                g.writeObjectFieldStart("migrations");
+                g.writeStringField("currentVersion", migrations.currentVersion());
+                g.writeNumberField("applied", migrations.applied());
+                strings(g, "pending", migrations.pending());
+                strings(g, "failed", migrations.failed());
+                strings(g, "changed", migrations.changed());
+                g.writeEndObject();
+            }
+            g.writeObjectFieldStart("breakers");
+            for (Map.Entry<String, String> e : new TreeMap<>(breakers).entrySet()) {
+                g.writeStringField(e.getKey(), e.getValue());
+            }
+            g.writeEndObject();
+            if (replica == null) {
+                g.writeNullField("replica");
+            } else {
+                g.writeObjectFieldStart("replica");
+                g.writeBooleanField("reachable", replica.reachable());
+                g.writeBooleanField("inRecovery", replica.inRecovery());
+                millis(g, "lagMs", replica.lag());
+                g.writeEndObject();
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot happen: writing to a string", e);
         }
-        return s.append('"').toString();
+        return out.toString();
+    }
+
+    private static void strings(JsonGenerator g, String field, List<String> values) throws IOException {
+        g.writeArrayFieldStart(field);
+        for (String v : values) {
+            g.writeString(v);
+        }
+        g.writeEndArray();
+    }
+
+    /** Milliseconds with three decimals, or null. */
+    private static void millis(JsonGenerator g, String field, Duration d) throws IOException {
+        g.writeFieldName(field);
+        if (d == null) {
+            g.writeNull();
+        } else {
+            g.writeNumber(BigDecimal.valueOf(d.toNanos()).movePointLeft(6).setScale(3, RoundingMode.HALF_UP));
+        }
     }
 
     /** @return a one-line summary: status and reasons */
