@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.jeex.db.error.MigrationException;
-import io.jeex.db.internal.migration.Catalog;
+import io.jeex.db.schema.Catalog;
 import io.jeex.db.schema.JeexSchema;
 import io.jeex.db.testkit.JeexPostgres;
 import io.jeex.db.testkit.TestDatabase;

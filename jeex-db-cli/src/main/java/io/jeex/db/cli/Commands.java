@@ -4,7 +4,7 @@ import io.jeex.db.JeexDatabase;
 import io.jeex.db.MigrationEntry;
 import io.jeex.db.MigrationResult;
 import io.jeex.db.RestorePoint;
-import io.jeex.db.internal.migration.Catalog;
+import io.jeex.db.schema.Catalog;
 import io.jeex.db.health.HealthReport;
 import io.jeex.db.health.HealthStatus;
 import java.io.IOException;

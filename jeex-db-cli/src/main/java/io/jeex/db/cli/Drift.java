@@ -1,7 +1,7 @@
 package io.jeex.db.cli;
 
 import io.jeex.db.JeexDatabase;
-import io.jeex.db.internal.migration.Catalog;
+import io.jeex.db.schema.Catalog;
 import io.jeex.db.schema.JeexSchema;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

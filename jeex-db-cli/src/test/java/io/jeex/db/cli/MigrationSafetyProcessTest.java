@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.jeex.db.JeexDatabase;
 import io.jeex.db.JeexDbConfig;
 import io.jeex.db.cli.CliProcess.Run;
-import io.jeex.db.internal.migration.Catalog;
+import io.jeex.db.schema.Catalog;
 import io.jeex.db.schema.JeexSchema;
 import io.jeex.db.testkit.JeexPostgres;
 import io.jeex.db.testkit.TestDatabase;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.jeex.db.JeexDatabase;
 import io.jeex.db.JeexDbConfig;
 import io.jeex.db.cli.CliProcess.Run;
-import io.jeex.db.internal.migration.Catalog;
+import io.jeex.db.schema.Catalog;
 import io.jeex.db.schema.JeexSchema;
 import java.io.IOException;
 import java.nio.file.Files;

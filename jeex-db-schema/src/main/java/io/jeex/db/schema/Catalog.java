@@ -1,8 +1,7 @@
-package io.jeex.db.internal.migration;
+package io.jeex.db.schema;
 
 import static java.util.Objects.requireNonNull;
 
-import io.jeex.db.schema.JeexSchema;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
