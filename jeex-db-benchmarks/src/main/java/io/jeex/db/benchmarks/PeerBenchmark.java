@@ -5,16 +5,11 @@ import io.jeex.db.benchmarks.peers.Workload;
 import io.jeex.db.repository.AgentExecution;
 import io.jeex.db.repository.DocumentVersion;
 import io.jeex.db.repository.Json;
-import io.jeex.db.repository.NewAgentExecution;
 import io.jeex.db.repository.Project;
-import io.jeex.db.repository.ProjectStatus;
 import io.jeex.db.repository.User;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -56,22 +51,12 @@ public class PeerBenchmark {
 
     BenchDatabase bench;
     Workload workload;
-    private final AtomicLong emails = new AtomicLong();
-    private List<UUID> users;
-    private UUID pageOwner;
-    private Workload.PageKey secondPage;
-    private List<NewAgentExecution> batch;
+    private SharedFixture shared;
 
     @Setup(Level.Trial)
     public void setUp() {
         bench = new BenchDatabase(8);
-        Fixtures fixtures = new Fixtures(bench.db);
-        users = fixtures.users(1000);
-        pageOwner = fixtures.user("owner");
-        secondPage = fixtures.secondPage(pageOwner, 200);
-        batch = fixtures.runningExecutions(fixtures.project(fixtures.user("batch")), BatchInsertBenchmark.ROWS,
-                UUID.randomUUID(), true);
-        fixtures.analyze();
+        shared = new SharedFixture(bench.db);
         workload = Library.of(library).on(bench.db);
     }
 
@@ -82,110 +67,67 @@ public class PeerBenchmark {
 
     @Benchmark
     public User createUser() {
-        return workload.createUser("bench" + emails.incrementAndGet() + "@example.com", "Bench User");
+        return workload.createUser(shared.nextEmail(), "Bench User");
     }
 
     @Benchmark
     public Optional<User> lookupUser() {
-        return workload.userById(users.get(ThreadLocalRandom.current().nextInt(users.size())));
+        return workload.userById(shared.anyUser());
     }
 
     @Benchmark
-    public DocumentVersion appendVersion(AppendState s) {
-        return workload.appendVersion(s.project, "spec", s.content, Json.EMPTY, s.author);
+    public DocumentVersion appendVersion(PerThread t) {
+        return workload.appendVersion(t.own.appendProject, "spec", ThreadFixture.CONTENT, Json.EMPTY, t.own.author);
     }
 
     @Benchmark
     public List<Project> projectPage() {
-        return workload.projectPage(pageOwner, secondPage);
+        return workload.projectPage(shared.pageOwner, shared.secondPage);
     }
 
     @Benchmark
-    public Project changeStatus(StatusState s) {
-        s.next = s.next == ProjectStatus.COMPLETED ? ProjectStatus.IN_PROGRESS : ProjectStatus.COMPLETED;
-        return workload.changeStatus(s.project, s.next);
+    public Project changeStatus(PerThread t) {
+        return workload.changeStatus(t.own.statusProject, t.own.nextStatus());
     }
 
     @Benchmark
-    public AgentExecution completeExecution(CompleteState s) {
-        return workload.completeExecution(s.next(), s.output);
+    public AgentExecution completeExecution(PerThread t) {
+        return workload.completeExecution(t.own.nextExecution(), ThreadFixture.OUTPUT);
     }
 
     /** Scores are rows per second. */
     @Benchmark
     @OperationsPerInvocation(BatchInsertBenchmark.ROWS)
     public int insertBatch() {
-        return workload.insertExecutions(batch);
+        return workload.insertExecutions(shared.batch);
     }
 
-    /** A thread's own document to append to (no thread waits for another's advisory lock). */
+    /**
+     * A thread's own rows ({@link ThreadFixture}); its executions are re-armed before each
+     * iteration, outside the measurement. The ring holds more than a thread completes in one
+     * iteration of 2 s; if it is used up anyway, it is re-armed inside the measurement and the
+     * trial says so at its end.
+     */
     @State(Scope.Thread)
-    public static class AppendState {
-        UUID author;
-        UUID project;
-        final String content = "A paragraph of the document, about two hundred characters long, as a step of the "
-                + "wizard stores it: what the idea is, who it is for, what it needs, and what comes next in it.";
-
-        @Setup(Level.Trial)
-        public void setUp(PeerBenchmark b) {
-            Fixtures fixtures = new Fixtures(b.bench.db);
-            author = fixtures.user("author");
-            project = fixtures.project(author);
-        }
-    }
-
-    /** A thread's own project, toggled between in_progress and completed. */
-    @State(Scope.Thread)
-    public static class StatusState {
-        UUID project;
-        ProjectStatus next = ProjectStatus.IN_PROGRESS;
-
-        @Setup(Level.Trial)
-        public void setUp(PeerBenchmark b) {
-            Fixtures fixtures = new Fixtures(b.bench.db);
-            project = fixtures.project(fixtures.user("status"));
-            b.bench.db.projects().changeStatus(project, ProjectStatus.IN_PROGRESS);
-        }
-    }
-
-    /** A thread's own running agent executions, handed out in turn and re-armed before each iteration. */
-    @State(Scope.Thread)
-    public static class CompleteState {
+    public static class PerThread {
         static final int RING = 40_000;
-        final Json output = Json.of("{\"ok\": true, \"tokens\": 1234}");
-        private Fixtures fixtures;
-        private UUID[] ring;
-        private int used;
-        int wraps;
+        ThreadFixture own;
 
         @Setup(Level.Trial)
         public void setUp(PeerBenchmark b) {
-            fixtures = new Fixtures(b.bench.db);
-            ring = fixtures.runningExecutionIds(fixtures.project(fixtures.user("complete")), RING);
-            fixtures.analyze();
+            own = new ThreadFixture(b.bench.db, RING);
         }
 
         @Setup(Level.Iteration)
         public void rearm() {
-            fixtures.rearm(ring, used);
-            used = 0;
-        }
-
-        UUID next() {
-            if (used == ring.length) {
-                // more calls in one iteration than the ring holds: re-armed here, inside the measurement
-                fixtures.rearm(ring, used);
-                used = 0;
-                wraps++;
-            }
-            return ring[used++];
+            own.rearm();
         }
 
         @TearDown(Level.Trial)
         public void report() {
-            if (wraps > 0) {
-                System.out.println("CompleteState: the ring of " + RING + " executions wrapped " + wraps
-                        + " time(s) inside measured iterations; raise RING or shorten iterations");
+            if (own.wraps() > 0) {
+                System.out.println("PeerBenchmark: a thread used up its " + RING + " running executions "
+                        + own.wraps() + " time(s) inside measured iterations; raise RING or shorten the iterations");
             }
         }
     }
