@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.openjdk.jmh.results.BenchmarkResult;
 import org.openjdk.jmh.results.IterationResult;
-import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
@@ -50,7 +49,8 @@ import org.openjdk.jmh.util.ListStatistics;
  */
 public final class Compare {
 
-    private static final String GC_NORM = "·gc.alloc.rate.norm";
+    /** The gc profiler's allocation per operation (its label has carried a "·" prefix in older JMH versions). */
+    private static final String GC_NORM = "gc.alloc.rate.norm";
 
     private Compare() {
     }
@@ -153,8 +153,9 @@ public final class Compare {
                 if (gc) {
                     double bytes = 0;
                     for (BenchmarkResult fork : forks) {
-                        Result<?> norm = fork.getSecondaryResults().get(GC_NORM);
-                        bytes += norm == null ? Double.NaN : norm.getScore();
+                        bytes += fork.getSecondaryResults().entrySet().stream()
+                                .filter(r -> r.getKey().endsWith(GC_NORM)).mapToDouble(r -> r.getValue().getScore())
+                                .findFirst().orElse(Double.NaN);
                     }
                     out.append(String.format(Locale.ROOT, " %,.0f |", bytes / forks.size()));
                 }

@@ -19,7 +19,6 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Collectors;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
-import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordingFile;
 
 /**
@@ -85,7 +84,7 @@ public final class VirtualThreadRun {
                 }
                 for (RecordedEvent e : RecordingFile.readAllEvents(jfr)) {
                     pinnedTotal++;
-                    pinnedBy.merge(owner(e), 1L, Long::sum);
+                    pinnedBy.merge(Owners.innermost(e.getStackTrace()), 1L, Long::sum);
                     pinnedStacks.merge(stack(e), 1L, Long::sum);
                 }
                 Files.deleteIfExists(jfr);
@@ -137,26 +136,6 @@ public final class VirtualThreadRun {
             throw new IllegalStateException(failures.size() + " workers failed; first: " + failures.peek(), failures.peek());
         }
         return calls.sum() / (double) measuredSeconds;
-    }
-
-    private static final List<String> OWNERS = List.of("io.jeex.db.benchmarks.", "benchmark harness",
-            "io.jeex.db.", "jeex-db", "com.zaxxer.hikari.", "HikariCP", "org.postgresql.", "pgjdbc",
-            "org.jooq.", "jOOQ", "io.github.resilience4j.", "Resilience4j", "io.micrometer.", "Micrometer");
-
-    /** Who pinned: the first library frame from the top of the stack, else the JDK. */
-    static String owner(RecordedEvent e) {
-        if (e.getStackTrace() == null) {
-            return "no stack";
-        }
-        for (RecordedFrame f : e.getStackTrace().getFrames()) {
-            String type = f.getMethod().getType().getName();
-            for (int i = 0; i < OWNERS.size(); i += 2) {
-                if (type.startsWith(OWNERS.get(i))) {
-                    return OWNERS.get(i + 1);
-                }
-            }
-        }
-        return "JDK";
     }
 
     private static String stack(RecordedEvent e) {
