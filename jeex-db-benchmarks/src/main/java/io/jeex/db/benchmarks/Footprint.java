@@ -57,7 +57,8 @@ public final class Footprint {
         if (args.length == 3 && args[0].equals("child")) {
             long started = System.nanoTime();
             startAndCommit(args[1], args[2]).close();
-            System.out.println("COLD_MS " + (System.nanoTime() - started) / 1e6);
+            System.out.println("COLD_MS " + (System.nanoTime() - started) / 1e6 + " "
+                    + ManagementFactory.getClassLoadingMXBean().getLoadedClassCount());
             return;
         }
         int samples = args.length > 0 ? Integer.parseInt(args[0]) : 5;
@@ -70,8 +71,11 @@ public final class Footprint {
                     JeexDbConfig.DEFAULT_POOL_SIZE, JeexDbConfig.DEFAULT_MAX_OVERFLOW, postgres.serverVersion()));
             for (String side : List.of("bare", "jeex")) {
                 double[] cold = new double[samples];
+                long classes = 0;
                 for (int i = 0; i < samples; i++) {
-                    cold[i] = child(side, url);
+                    String[] out = child(side, url);
+                    cold[i] = Double.parseDouble(out[0]);
+                    classes = Long.parseLong(out[1]);
                 }
                 for (int i = 0; i < 20; i++) {
                     startAndCommit(side, url).close();
@@ -94,9 +98,10 @@ public final class Footprint {
                 for (AutoCloseable handle : open) {
                     handle.close();
                 }
-                report.append(String.format(Locale.ROOT, "%-5s cold start to first commit: median %.0f ms (%s); "
-                        + "warm: median %.1f ms; retained heap per instance: %,d KiB%n", side, median(cold),
-                        Arrays.toString(Arrays.stream(cold).mapToLong(Math::round).toArray()), median(warm),
+                report.append(String.format(Locale.ROOT, "%-5s cold start to first commit: median %.0f ms (%s), "
+                        + "%,d classes loaded by then; warm: median %.1f ms; retained heap per instance: %,d KiB%n", side,
+                        median(cold), Arrays.toString(Arrays.stream(cold).mapToLong(Math::round).toArray()), classes,
+                        median(warm),
                         (after - before) / INSTANCES / 1024));
             }
             System.out.println();
@@ -152,8 +157,8 @@ public final class Footprint {
         return last;
     }
 
-    /** Runs {@code main child side url} in a fresh JVM on this class path; returns its COLD_MS. */
-    private static double child(String side, String url) throws IOException, InterruptedException {
+    /** Runs {@code main child side url} in a fresh JVM on this class path; returns its milliseconds and class count. */
+    private static String[] child(String side, String url) throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Footprint.class.getName(),
                 "child", side, url).redirectErrorStream(true).start();
@@ -163,7 +168,7 @@ public final class Footprint {
         }
         for (String line : out.split("\n")) {
             if (line.startsWith("COLD_MS ")) {
-                return Double.parseDouble(line.substring(8).trim());
+                return line.substring(8).trim().split(" ");
             }
         }
         throw new IllegalStateException("no COLD_MS from the " + side + " child:\n" + out);
