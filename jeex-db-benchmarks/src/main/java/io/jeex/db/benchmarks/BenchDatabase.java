@@ -71,6 +71,17 @@ final class BenchDatabase implements AutoCloseable {
         return new BenchDatabase(poolSize, serverConnections);
     }
 
+    /**
+     * Straight to the server, but configured as behind PgBouncer ({@code pgBouncer(true)}: no
+     * server-side prepared statements, statement timeouts per transaction or per statement).
+     */
+    static BenchDatabase directInPgBouncerMode(int poolSize) {
+        return new BenchDatabase(poolSize, b -> {
+            String direct = b.build().url();
+            return b.pgBouncer(true).migrationUrl(direct);
+        });
+    }
+
     private static JeexDbConfig.Builder builder(String url) {
         // The periodic health check is a background cost, not a per-call one: off, so that its
         // runs (every 30 s by default) do not land in random measurement iterations.

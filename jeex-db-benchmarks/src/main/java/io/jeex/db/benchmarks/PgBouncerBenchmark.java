@@ -24,8 +24,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@value #THREADS} connections, either straight to PostgreSQL ({@code direct}) or to the shipped
  * PgBouncer in transaction mode with {@value #SERVER_CONNECTIONS} server connections
  * ({@code pgbouncer}; the library's {@code pgBouncer} switch on: no server-side prepared
- * statements, statement timeouts set per transaction). Throughput in calls per second, and
- * {@code Mode.SampleTime} for the latency percentiles of one call.
+ * statements, statement timeouts set per transaction). A third route, {@code direct-bouncer-mode},
+ * runs straight to PostgreSQL with that switch on: it separates what the switch costs from what
+ * the pooler costs. Throughput in calls per millisecond, and {@code Mode.SampleTime} for the
+ * latency percentiles of one call.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode({Mode.Throughput, Mode.SampleTime})
@@ -39,8 +41,8 @@ public class PgBouncerBenchmark {
     static final int SERVER_CONNECTIONS = 2;
     static final int THREADS = 4 * SERVER_CONNECTIONS;
 
-    /** {@code direct} or {@code pgbouncer}. */
-    @Param({"direct", "pgbouncer"})
+    /** {@code direct}, {@code pgbouncer} or {@code direct-bouncer-mode}. */
+    @Param({"direct", "pgbouncer", "direct-bouncer-mode"})
     public String route;
 
     BenchDatabase bench;
@@ -49,8 +51,11 @@ public class PgBouncerBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        bench = route.equals("pgbouncer") ? BenchDatabase.throughPgBouncer(THREADS, SERVER_CONNECTIONS)
-                : new BenchDatabase(THREADS);
+        bench = switch (route) {
+            case "pgbouncer" -> BenchDatabase.throughPgBouncer(THREADS, SERVER_CONNECTIONS);
+            case "direct-bouncer-mode" -> BenchDatabase.directInPgBouncerMode(THREADS);
+            default -> new BenchDatabase(THREADS);
+        };
         shared = new SharedFixture(bench.db);
         workload = new JeexWorkload(bench.db);
     }
