@@ -97,10 +97,12 @@ public final class TestDatabaseWaits {
                     }
                 }
             }
-            for (boolean writer : new boolean[] {false, true}) {
-                String name = "recycled clone (TRUNCATE at hand-out)" + (writer ? ", concurrent writer" : "");
-                if (name.matches(only)) {
-                    results.add(recycled(name, admin, template, tests, writer));
+            for (String reset : List.of("TRUNCATE", "DELETE")) {
+                for (boolean writer : new boolean[] {false, true}) {
+                    String name = "recycled clone (" + reset + " at hand-out)" + (writer ? ", concurrent writer" : "");
+                    if (name.matches(only)) {
+                        results.add(recycled(name, admin, template, reset, tests, writer));
+                    }
                 }
             }
             if ("zonky prefetching".matches(only)) {
@@ -183,12 +185,14 @@ public final class TestDatabaseWaits {
     }
 
     /**
-     * One clone handed out again and again: before each test, its data tables are emptied with one
-     * {@code TRUNCATE ... CASCADE} over a connection kept to it (the schema stays; Flyway's history
-     * table is kept), which is the wait. A prototype of recycling clones instead of dropping them:
-     * no {@code DROP DATABASE}, so no checkpoint per test.
+     * One clone handed out again and again: before each test, its data tables are emptied over a
+     * connection kept to it (the schema stays; Flyway's history table is kept), which is the wait:
+     * {@code TRUNCATE ... RESTART IDENTITY CASCADE} (new files for every table and index) or one
+     * {@code DELETE} per table (cheap for the few rows a short test leaves). A prototype of
+     * recycling clones instead of dropping them: no {@code DROP DATABASE}, so no checkpoint per test.
      */
-    static Figures recycled(String name, String adminUrl, String template, int tests, boolean writer) throws Exception {
+    static Figures recycled(String name, String adminUrl, String template, String reset, int tests, boolean writer)
+            throws Exception {
         String db = "jeex_wait_recycled_" + HexFormat.of().formatHex(bytes(6));
         String url = adminUrl.substring(0, adminUrl.lastIndexOf('/') + 1) + db;
         try (Writer load = writer ? new Writer(adminUrl) : null; Connection admin = connect(adminUrl)) {
@@ -201,7 +205,9 @@ public final class TestDatabaseWaits {
                         tables.add(rs.getString(1));
                     }
                 }
-                String truncate = "TRUNCATE " + String.join(", ", tables) + " RESTART IDENTITY CASCADE";
+                String truncate = reset.equals("TRUNCATE")
+                        ? "TRUNCATE " + String.join(", ", tables) + " RESTART IDENTITY CASCADE"
+                        : tables.stream().map(t -> "DELETE FROM " + t).collect(java.util.stream.Collectors.joining("; "));
                 long checkpoints = checkpointsRequested(adminUrl);
                 double[] waits = new double[tests];
                 long suite = System.nanoTime();

@@ -44,14 +44,19 @@ final class ThreadFixture {
     /** @return a running execution of this worker's ring */
     UUID nextExecution() {
         if (ring == null) {
-            ring = fixtures.runningExecutionIds(fixtures.project(author), ringSize);
-            fixtures.analyze();
+            makeRing();
+            fixtures.analyze(); // made during the warm-up: the planner must know the rows before the measurement
         }
         if (used == ring.length) {
             rearm();
             wraps++;
         }
         return ring[used++];
+    }
+
+    /** Makes the ring of running executions now (the caller refreshes the planner's statistics once for all). */
+    void makeRing() {
+        ring = fixtures.runningExecutionIds(fixtures.project(author), ringSize);
     }
 
     /** Sets the executions handed out so far back to running. */

@@ -61,8 +61,7 @@ public final class VirtualThreadRun {
             List<ThreadFixture> fixtures = new ArrayList<>();
             for (int i = 0; i < VIRTUAL; i++) {
                 ThreadFixture own = new ThreadFixture(bench.db, RING);
-                own.nextExecution(); // makes its ring now, not in the measurement
-                own.rearm();
+                own.makeRing(); // now, not in the measurement
                 fixtures.add(own);
             }
             new Fixtures(bench.db).analyze();
