@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /** The circuit breaker, with "the server" behind a TCP proxy that a test can take down and bring back. */
@@ -97,13 +98,15 @@ class CircuitBreakerTest {
             failUntilOpen(db, breaker);
 
             proxy.up();
-            Eventually.await("a transaction succeeds after the server is back", Duration.ofSeconds(30), () -> {
-                try {
-                    return db.transaction(tx -> tx.dsl().selectOne().fetchOne(0, int.class)) == 1;
-                } catch (DatabaseUnavailableException stillOpen) {
-                    return false;
-                }
-            });
+            Awaitility.await("a transaction succeeds after the server is back")
+                    .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> {
+                        try {
+                            return db.transaction(tx -> tx.dsl().selectOne().fetchOne(0, int.class)) == 1;
+                        } catch (DatabaseUnavailableException stillOpen) {
+                            return false;
+                        }
+                    });
             assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
             assertThat(transitions).containsSubsequence("CLOSED_TO_OPEN", "OPEN_TO_HALF_OPEN", "HALF_OPEN_TO_CLOSED");
         }

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -129,8 +130,9 @@ class ConnectionFailureRetryTest {
     private static Thread killWhenActive(TestDatabase testDb, String applicationName) {
         Thread killer = new Thread(() -> {
             try (Connection admin = testDb.dataSource().getConnection()) {
-                Eventually.await("a statement running on the pool's backend", Duration.ofSeconds(20),
-                        () -> count(admin, "select count(*) from pg_stat_activity where application_name = ? "
+                Awaitility.await("a statement running on the pool's backend")
+                        .atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(10))
+                        .until(() -> count(admin, "select count(*) from pg_stat_activity where application_name = ? "
                                 + "and state = 'active' and query like '%pg_sleep%'", applicationName) == 1);
                 terminateBackendOf(testDb, applicationName);
             } catch (SQLException e) {
@@ -168,8 +170,9 @@ class ConnectionFailureRetryTest {
                 s.setInt(1, pid);
                 s.execute();
             }
-            Eventually.await("backend " + pid + " gone", Duration.ofSeconds(10),
-                    () -> count(admin, "select count(*) from pg_stat_activity where pid = ?", pid) == 0);
+            Awaitility.await("backend " + pid + " gone")
+                    .atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> count(admin, "select count(*) from pg_stat_activity where pid = ?", pid) == 0);
         }
     }
 

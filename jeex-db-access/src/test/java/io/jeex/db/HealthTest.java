@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 @JeexDbTest
@@ -84,8 +85,9 @@ class HealthTest {
                 held.add(db.dataSource().getConnection());
             }
             Future<?> queued = waiter.submit(() -> db.dsl().fetchValue("select 1"));
-            Eventually.await("a thread waits for a connection", Duration.ofSeconds(10), () ->
-                    db.runtime().primaryPool().getHikariPoolMXBean().getThreadsAwaitingConnection() > 0);
+            Awaitility.await("a thread waits for a connection")
+                    .atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> db.runtime().primaryPool().getHikariPoolMXBean().getThreadsAwaitingConnection() > 0);
 
             long start = System.nanoTime();
             HealthReport report = db.health();
@@ -145,47 +147,56 @@ class HealthTest {
             JeexDatabase db = JeexDatabase.create(TestConfigs.forDatabase(empty).name("monitored")
                     .healthTimeout(Duration.ofSeconds(10)).monitorInterval(Duration.ofMillis(50)).build(), registry);
             try {
-                Eventually.await("the monitor reports the pending migration", Duration.ofSeconds(20), () ->
-                        gauge(registry, "degraded") == 1.0);
+                Awaitility.await("the monitor reports the pending migration")
+                        .atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(10))
+                        .until(() -> gauge(registry, "degraded") == 1.0);
                 assertThat(registry.get("jeex.db.migrations.pending").gauge().value())
                         .isEqualTo(JeexSchema.migrationScripts().size());
                 // the gauge is set before the change is logged: wait for the line too
-                Eventually.await("the monitor logs the first status", Duration.ofSeconds(20), () ->
-                        count(captured, "monitored: health DEGRADED") == 1);
+                Awaitility.await("the monitor logs the first status")
+                        .atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(10))
+                        .until(() -> count(captured, "monitored: health DEGRADED") == 1);
                 // several more ticks with the same status: each records a report with a new start time
                 int linesAfterFirstState = lines(captured);
                 List<java.time.Instant> ticks = new ArrayList<>();
-                Eventually.await("five more checks ran", Duration.ofSeconds(20), () -> {
-                    java.time.Instant at = db.healthChecker().last().checkedAt();
-                    if (ticks.isEmpty() || !ticks.get(ticks.size() - 1).equals(at)) {
-                        ticks.add(at);
-                    }
-                    return ticks.size() > 5;
-                });
+                Awaitility.await("five more checks ran")
+                        .atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(10))
+                        .until(() -> {
+                            java.time.Instant at = db.healthChecker().last().checkedAt();
+                            if (ticks.isEmpty() || !ticks.get(ticks.size() - 1).equals(at)) {
+                                ticks.add(at);
+                            }
+                            return ticks.size() > 5;
+                        });
                 assertThat(gauge(registry, "degraded")).isEqualTo(1.0);
                 assertThat(lines(captured)).as("no log line while the status holds:%n%s",
                         captured.toString(StandardCharsets.UTF_8)).isEqualTo(linesAfterFirstState);
                 db.migrate();
-                Eventually.await("the monitor sees the schema current", Duration.ofSeconds(20), () ->
-                        gauge(registry, "up") == 1.0);
+                Awaitility.await("the monitor sees the schema current")
+                        .atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(10))
+                        .until(() -> gauge(registry, "up") == 1.0);
                 assertThat(gauge(registry, "degraded")).isZero();
                 assertThat(registry.get("jeex.db.health.latency").gauge().value()).isPositive();
-                Eventually.await("the monitor logs the change", Duration.ofSeconds(20), () ->
-                        count(captured, "monitored: health changed DEGRADED -> UP") == 1);
+                Awaitility.await("the monitor logs the change")
+                        .atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(10))
+                        .until(() -> count(captured, "monitored: health changed DEGRADED -> UP") == 1);
                 // and quiet again while UP: db.health() calls too
                 int linesWhileUp = lines(captured);
                 for (int i = 0; i < 3; i++) {
                     assertThat(db.health().status()).isEqualTo(HealthStatus.UP);
                 }
                 java.time.Instant seen = db.healthChecker().last().checkedAt();
-                Eventually.await("a monitor check after those", Duration.ofSeconds(20),
-                        () -> !db.healthChecker().last().checkedAt().equals(seen));
+                Awaitility.await("a monitor check after those")
+                        .atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(10))
+                        .until(() -> !db.healthChecker().last().checkedAt().equals(seen));
                 assertThat(lines(captured)).as("no log line while UP:%n%s", captured.toString(StandardCharsets.UTF_8))
                         .isEqualTo(linesWhileUp);
             } finally {
                 db.close();
             }
-            Eventually.await("the monitor thread ends", Duration.ofSeconds(10), () -> Thread.getAllStackTraces()
+            Awaitility.await("the monitor thread ends")
+                    .atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> Thread.getAllStackTraces()
                     .keySet().stream().noneMatch(t -> t.getName().equals("jeex-db-monitor-monitored") && t.isAlive()));
             assertThat(registry.find("jeex.db.health.status").gauges()).as("gauges removed at close").isEmpty();
         } finally {

@@ -18,6 +18,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -81,8 +82,9 @@ class ServerFaultHealthTest {
             System.out.println("health turned DOWN in " + toDown.toMillis() + " ms after the server stopped");
 
             pg = start(dir, port);
-            Eventually.await("UP after the restart", Duration.ofSeconds(30),
-                    () -> db.health().status() == HealthStatus.UP);
+            Awaitility.await("UP after the restart")
+                    .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> db.health().status() == HealthStatus.UP);
             assertThat(db.users().byEmail("ada@example.com")).isPresent();
         } finally {
             pg.close();
@@ -111,8 +113,9 @@ class ServerFaultHealthTest {
                     .replicaUrl("jdbc:postgresql://localhost:" + replicaPort + "/postgres").build())) {
                 db.migrate();
                 db.users().create("ada@example.com", "Ada");
-                Eventually.await("the replica replays the primary's writes", Duration.ofSeconds(30),
-                        () -> replicated(db));
+                Awaitility.await("the replica replays the primary's writes")
+                        .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
+                        .until(() -> replicated(db));
 
                 HealthReport report = db.health();
 
@@ -133,16 +136,20 @@ class ServerFaultHealthTest {
                      java.sql.Statement s = c.createStatement()) {
                     s.execute("select pg_wal_replay_pause()");
                     db.users().create("bob@example.com", "Bob");
-                    Eventually.await("a lag shows while replay is paused", Duration.ofSeconds(30), () -> {
-                        HealthReport r = db.health();
-                        return r.replica().lag() != null && r.replica().lag().compareTo(Duration.ofMillis(200)) > 0;
-                    });
+                    Awaitility.await("a lag shows while replay is paused")
+                            .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
+                            .until(() -> {
+                                HealthReport r = db.health();
+                                return r.replica().lag() != null
+                                        && r.replica().lag().compareTo(Duration.ofMillis(200)) > 0;
+                            });
                     Duration lag = db.health().replica().lag();
                     System.out.println("replica lag reported (replay paused): " + lag.toMillis() + " ms");
                     s.execute("select pg_wal_replay_resume()");
                 }
-                Eventually.await("the lag is gone after replay resumes", Duration.ofSeconds(30),
-                        () -> Duration.ZERO.equals(db.health().replica().lag()));
+                Awaitility.await("the lag is gone after replay resumes")
+                        .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
+                        .until(() -> Duration.ZERO.equals(db.health().replica().lag()));
 
                 replica.close();
                 replica = null;

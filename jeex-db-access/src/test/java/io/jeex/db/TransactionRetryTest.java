@@ -13,6 +13,7 @@ import io.jeex.db.tx.IsolationLevel;
 import io.jeex.db.tx.Transaction;
 import io.jeex.db.tx.TxOptions;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -24,6 +25,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -80,14 +82,17 @@ class TransactionRetryTest {
 
     /** Waits for both futures; whichever finishes first opens the latch for the other's retry. */
     private static void waitAndSignal(Future<?> first, Future<?> second, CountDownLatch firstCommitted) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!(first.isDone() && second.isDone())) {
-            if (first.isDone() || second.isDone()) {
-                firstCommitted.countDown();
-            }
-            assertThat(System.nanoTime()).as("both transactions finish").isLessThan(deadline);
-            Thread.sleep(5);
-        }
+        Awaitility.await("both transactions finish")
+                .atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(5))
+                .until(() -> {
+                    if (first.isDone() && second.isDone()) {
+                        return true;
+                    }
+                    if (first.isDone() || second.isDone()) {
+                        firstCommitted.countDown();
+                    }
+                    return false;
+                });
         first.get();
         second.get();
     }

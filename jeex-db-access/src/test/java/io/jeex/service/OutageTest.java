@@ -73,6 +73,8 @@ class OutageTest {
 
             server.startAgain();
             Duration toRecover = null;
+            // A measurement, not a wait: calls back to back so that toRecover is the time of the first
+            // success, not of the next poll of an Awaitility interval.
             while (toRecover == null) {
                 assertThat(Duration.ofNanos(System.nanoTime() - opened)).as("time to the first success")
                         .isLessThan(OPEN_WAIT.plusSeconds(30));

@@ -9,11 +9,15 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -108,22 +112,20 @@ public final class OldPostgres implements AutoCloseable {
     }
 
     private void awaitReady(Path log) throws IOException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), "postgres", "")) {
-                return;
-            } catch (SQLException e) {
-                if (!process.isAlive() || System.nanoTime() > deadline) {
-                    close();
-                    throw new IllegalStateException("PostgreSQL 15 did not start: " + Files.readString(log), e);
-                }
-            }
-            try {
-                process.waitFor(100, TimeUnit.MILLISECONDS); // returns early if it dies
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+        try {
+            Awaitility.await("PostgreSQL 15 accepts connections")
+                    .atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                    .failFast("the PostgreSQL 15 process exited", () -> !process.isAlive())
+                    .ignoreExceptionsInstanceOf(SQLException.class)
+                    .until(() -> {
+                        try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), "postgres", "")) {
+                            return true;
+                        }
+                    });
+        } catch (ConditionTimeoutException | TerminalFailureException e) {
+            String serverLog = Files.readString(log); // before close(), which deletes the directory it is in
+            close();
+            throw new IllegalStateException("PostgreSQL 15 did not start: " + serverLog, e);
         }
     }
 

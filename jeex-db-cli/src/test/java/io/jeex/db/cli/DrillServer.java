@@ -15,6 +15,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
+import org.awaitility.Awaitility;
 
 /**
  * A PostgreSQL 18 of a recovery drill (the embedded binaries): durable as a production server
@@ -116,24 +117,21 @@ final class DrillServer implements AutoCloseable {
                 rs.next();
                 segment = rs.getString(1);
             }
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (true) {
-                try (ResultSet rs = s.executeQuery("select coalesce(last_archived_wal, '') >= '" + segment
-                        + "', failed_count from pg_stat_archiver")) {
-                    rs.next();
-                    if (rs.getBoolean(1)) {
-                        return;
-                    }
-                    if (System.nanoTime() > deadline) {
-                        throw new AssertionError("the archive did not get " + segment + " within 60 s (failed "
-                                + rs.getLong(2) + " times)");
-                    }
-                }
-                try (ResultSet rs = s.executeQuery("select pg_sleep(0.05)")) {
-                    rs.next();
-                }
-            }
+            // on a timeout, Awaitility's message shows the archiver's failure count read last
+            Awaitility.await("the archive gets " + segment)
+                    .atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> {
+                        try (ResultSet rs = s.executeQuery("select coalesce(last_archived_wal, '') >= '" + segment
+                                + "', failed_count from pg_stat_archiver")) {
+                            rs.next();
+                            return new Archived(rs.getBoolean(1), rs.getLong(2));
+                        }
+                    }, Archived::done);
         }
+    }
+
+    /** A look at pg_stat_archiver: whether the segment is archived, and how often archiving failed. */
+    private record Archived(boolean done, long failedCount) {
     }
 
     @Override

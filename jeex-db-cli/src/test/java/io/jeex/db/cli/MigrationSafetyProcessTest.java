@@ -24,6 +24,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -142,12 +143,10 @@ class MigrationSafetyProcessTest {
             });
             CliProcess.Started migrate = CliProcess.start(Map.of("JEEX_DB_URL", db.jdbcUrl(), "JEEX_DB_USER", db.user(),
                     "JEEX_DB_MIGRATION_LOCK_TIMEOUT", "1s", "JEEX_DB_MIGRATION_LOCK_RETRIES", "5"), newer, "migrate");
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (!migrate.errSoFar().contains("(try 2 of 6)")) {
-                assertThat(System.nanoTime()).as("a lock timeout within 60 s: %s", migrate.errSoFar())
-                        .isLessThan(deadline);
-                Thread.sleep(20);
-            }
+            // on a timeout, Awaitility's message shows the stderr read last
+            Awaitility.await("a lock timeout")
+                    .atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                    .until(migrate::errSoFar, err -> err.contains("(try 2 of 6)"));
             long whileLocked = queries.get();
             Duration slowestWhileLocked = Duration.ofNanos(slowest.get());
             holder.rollback();

@@ -31,6 +31,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -145,14 +146,18 @@ class RecoveryDrillProcessTest {
                 return null;
             });
         }
-        await("200 commits", () -> commits.size() >= 200);
+        Awaitility.await("200 commits")
+                .atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(10))
+                .until(() -> commits.size() >= 200);
         Instant target;
         try (Connection c = primary.connect(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("select clock_timestamp()")) {
             rs.next();
             target = rs.getTimestamp(1).toInstant();
         }
-        await("200 commits started after the target", () -> countStartedAfter(commits, target) >= 200);
+        Awaitility.await("200 commits started after the target")
+                .atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(10))
+                .until(() -> countStartedAfter(commits, target) >= 200);
         stop.set(true);
         writers.shutdown();
         assertThat(writers.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
@@ -278,35 +283,15 @@ class RecoveryDrillProcessTest {
     }
 
     /** Waits until recovery reached the target and the server was promoted (read-write). */
-    private static void awaitPromoted(Connection c) throws SQLException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        try (Statement s = c.createStatement()) {
-            while (true) {
-                try (ResultSet rs = s.executeQuery("select pg_is_in_recovery()")) {
-                    rs.next();
-                    if (!rs.getBoolean(1)) {
-                        return;
+    private static void awaitPromoted(Connection c) {
+        Awaitility.await("promoted (recovery reached the target)")
+                .atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50))
+                .until(() -> {
+                    try (Statement s = c.createStatement();
+                         ResultSet rs = s.executeQuery("select pg_is_in_recovery()")) {
+                        rs.next();
+                        return !rs.getBoolean(1);
                     }
-                }
-                assertThat(System.nanoTime()).as("promoted within 120 s").isLessThan(deadline);
-                try (ResultSet rs = s.executeQuery("select pg_sleep(0.05)")) {
-                    rs.next();
-                }
-            }
-        }
-    }
-
-    private static void await(String what, java.util.function.BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as(what + " within 120 s").isLessThan(deadline);
-            Thread.onSpinWait();
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+                });
     }
 }

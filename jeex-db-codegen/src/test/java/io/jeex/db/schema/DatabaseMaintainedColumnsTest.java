@@ -5,11 +5,13 @@ import static io.jeex.db.codegen.Tables.USERS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jeex.db.testkit.junit.JeexDbTest;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
+import org.awaitility.Awaitility;
 import org.jooq.DSLContext;
 import org.junit.jupiter.api.Test;
 
@@ -71,14 +73,9 @@ class DatabaseMaintainedColumnsTest {
 
     /** Waits (polling the server's clock) until it has moved past the given instant. */
     private static void waitForClockToPass(DSLContext dsl, Instant instant) {
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            Instant now = dsl.select(org.jooq.impl.DSL.field("clock_timestamp()", Instant.class)).fetchOne().value1();
-            if (now.isAfter(instant)) {
-                return;
-            }
-            Thread.onSpinWait();
-        }
-        throw new AssertionError("server clock did not pass " + instant);
+        Awaitility.await("server clock passes " + instant)
+                .atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(1))
+                .until(() -> dsl.select(org.jooq.impl.DSL.field("clock_timestamp()", Instant.class)).fetchOne().value1()
+                        .isAfter(instant));
     }
 }

@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
@@ -134,8 +135,9 @@ class AlertRulesTest {
         Prometheus prometheus = MeteredWorkload.prometheus();
         Set<String> expected = Set.of("JeexDbNotReady start svc", "JeexDbNotReady start outage",
                 "JeexDbNotReady after outage", "JeexDbHealthDown after outage", "JeexDbCircuitBreakerOpen after outage");
-        Prometheus.await("the rules raise " + expected, Duration.ofSeconds(30),
-                () -> raised(prometheus).equals(expected));
+        Awaitility.await("the rules raise " + expected)
+                .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> raised(prometheus).equals(expected));
         assertThat(raised(prometheus)).isEqualTo(new TreeSet<>(expected));
     }
 

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
 
 /**
  * A dedicated embedded PostgreSQL 18 for one test class: its own {@code pg_hba.conf}, settings
@@ -318,22 +319,10 @@ final class ItServer implements AutoCloseable {
     String serverLogUpToNow() {
         String marker = "jeex-it log marker " + java.util.UUID.randomUUID();
         execute("postgres", "DO $$BEGIN RAISE LOG '" + marker + "'; END$$");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            String log = serverLog();
-            if (log.contains(marker)) {
-                return log;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the server log did not show a marker within 30 s:\n" + log);
-            }
-            try {
-                Thread.sleep(50); // poll interval while the logging collector writes
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
-            }
-        }
+        // on a timeout, Awaitility's message shows the log read last
+        return Awaitility.await("the server log shows the marker " + marker)
+                .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                .until(this::serverLog, log -> log.contains(marker));
     }
 
     int port() {

@@ -25,6 +25,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -204,33 +206,29 @@ final class PgBouncer implements AutoCloseable {
     }
 
     private void awaitReady(String user, String password, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        SQLException last = null;
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("pgbouncer exited with " + process.exitValue() + ":\n" + output()
-                        + "\nwith the configuration:\n" + ini());
-            }
-            Properties p = new Properties();
-            p.setProperty("user", user);
-            p.setProperty("password", password);
-            p.setProperty("prepareThreshold", "0");
-            p.setProperty("connectTimeout", "2");
-            try (Connection c = DriverManager.getConnection(url(), p)) {
-                c.createStatement().execute("SELECT 1");
-                return;
-            } catch (SQLException e) {
-                last = e;
-            }
-            try {
-                process.waitFor(100, TimeUnit.MILLISECONDS); // poll interval; returns early if it dies
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
-            }
+        Properties p = new Properties();
+        p.setProperty("user", user);
+        p.setProperty("password", password);
+        p.setProperty("prepareThreshold", "0");
+        p.setProperty("connectTimeout", "2");
+        try {
+            Awaitility.await("pgbouncer accepts connections").atMost(timeout).pollInterval(Duration.ofMillis(100))
+                    .ignoreExceptionsInstanceOf(SQLException.class)
+                    .until(() -> {
+                        if (!process.isAlive()) {
+                            throw new IllegalStateException("pgbouncer exited with " + process.exitValue() + ":\n"
+                                    + output() + "\nwith the configuration:\n" + ini());
+                        }
+                        try (Connection c = DriverManager.getConnection(url(), p)) {
+                            c.createStatement().execute("SELECT 1");
+                            return true;
+                        }
+                    });
+        } catch (ConditionTimeoutException e) {
+            // its cause is the last SQLException ignored while waiting, if any
+            throw new IllegalStateException("pgbouncer did not accept connections within " + timeout + " (last error: "
+                    + (e.getCause() == null ? "none" : e.getCause().getMessage()) + "):\n" + output(), e);
         }
-        throw new IllegalStateException("pgbouncer did not accept connections within " + timeout + " (last error: "
-                + (last == null ? "none" : last.getMessage()) + "):\n" + output());
     }
 
     /** @return the JDBC URL of {@link ItServer#DATABASE} through this PgBouncer */

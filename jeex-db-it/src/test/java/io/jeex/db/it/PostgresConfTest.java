@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -139,16 +141,10 @@ class PostgresConfTest {
         server.execute("postgres", "CREATE TABLE IF NOT EXISTS wal_probe AS SELECT generate_series(1, 1000) AS n");
         server.execute("postgres", "SELECT pg_switch_wal()");
 
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        String archived = "0";
-        while (System.nanoTime() < deadline) {
-            archived = server.queryString("postgres", "SELECT archived_count FROM pg_stat_archiver");
-            if (!"0".equals(archived)) {
-                break;
-            }
-            Thread.sleep(100); // poll interval while waiting for the archiver
-        }
-        assertThat(archived).as("WAL segments archived").isNotEqualTo("0");
+        Awaitility.await("WAL segments archived")
+                .atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> !"0".equals(server.queryString("postgres",
+                        "SELECT archived_count FROM pg_stat_archiver")));
         assertThat(server.queryString("postgres", "SELECT failed_count FROM pg_stat_archiver")).isEqualTo("0");
         try (var files = Files.list(archive)) {
             assertThat(files.map(p -> p.getFileName().toString())).anyMatch(n -> n.matches("[0-9A-F]{24}"));

@@ -24,8 +24,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -179,43 +179,30 @@ final class Prometheus implements AutoCloseable {
 
     private void awaitReady(Iterable<String> jobs) {
         Duration timeout = Duration.ofSeconds(60);
-        await("the server answers", timeout, () -> {
-            if (!process.isAlive()) {
-                throw new AssertionError("prometheus exited: " + log());
-            }
-            try {
-                return get("/-/ready", Map.of()).statusCode() == 200;
-            } catch (UncheckedIOException e) {
-                return false;
-            }
-        });
+        Awaitility.await("the server answers").atMost(timeout).pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    if (!process.isAlive()) {
+                        throw new AssertionError("prometheus exited: " + log());
+                    }
+                    try {
+                        return get("/-/ready", Map.of()).statusCode() == 200;
+                    } catch (UncheckedIOException e) {
+                        return false;
+                    }
+                });
         for (String job : jobs) {
-            await("job " + job + " scraped", timeout, () -> query("up{job=\"" + job + "\"} == 1").size() == 1);
+            Awaitility.await("job " + job + " scraped").atMost(timeout).pollInterval(Duration.ofMillis(100))
+                    .until(() -> query("up{job=\"" + job + "\"} == 1").size() == 1);
         }
-        await("every rule group evaluated", timeout, () -> {
-            for (JsonNode group : api("/api/v1/rules", Map.of()).path("groups")) {
-                if (group.path("lastEvaluation").asText().startsWith("0001-")) {
-                    return false;
-                }
-            }
-            return true;
-        });
-    }
-
-    /** Polls {@code condition} until it holds; fails after {@code timeout}. */
-    static void await(String what, Duration timeout, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout + " waiting for: " + what);
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted waiting for: " + what, e);
-            }
-        }
+        Awaitility.await("every rule group evaluated").atMost(timeout).pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    for (JsonNode group : api("/api/v1/rules", Map.of()).path("groups")) {
+                        if (group.path("lastEvaluation").asText().startsWith("0001-")) {
+                            return false;
+                        }
+                    }
+                    return true;
+                });
     }
 
     /** @return the {@code data} of an API answer; fails on an error answer, with its message */

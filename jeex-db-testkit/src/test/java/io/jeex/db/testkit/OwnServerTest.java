@@ -8,7 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.Test;
 /** Instances of the testkit's own, beside the shared one: prefetching, stopping, closing while stopping. */
 class OwnServerTest {
 
-    private static final long DEADLINE_NANOS = 60_000_000_000L;
+    private static final Duration DEADLINE = Duration.ofSeconds(60);
     private static final Pattern PORT = Pattern.compile("^jdbc:postgresql://localhost:(\\d+)/");
 
     @Test
@@ -61,11 +62,9 @@ class OwnServerTest {
         } finally {
             own.shutdown();
         }
-        long deadline = System.nanoTime() + DEADLINE_NANOS;
-        while (accepts(port)) {
-            assertThat(System.nanoTime()).as("port %d refuses connections after shutdown()", port).isLessThan(deadline);
-            Thread.sleep(50); // polling for the server to go away
-        }
+        Awaitility.await("port " + port + " refuses connections after shutdown()")
+                .atMost(DEADLINE).pollInterval(Duration.ofMillis(50))
+                .until(() -> !accepts(port));
     }
 
     /**
@@ -115,26 +114,19 @@ class OwnServerTest {
         }
     }
 
-    private static List<String> awaitClones(DSLContext dsl, String except, int count) throws InterruptedException {
-        long deadline = System.nanoTime() + DEADLINE_NANOS;
-        while (true) {
-            List<String> clones = dsl.fetchValues("""
-                    select datname from pg_database where datname like 'jeex\\_test\\_%' and datname <> ?
-                    """, except).stream().map(Object::toString).toList();
-            if (clones.size() >= count) {
-                return clones;
-            }
-            assertThat(System.nanoTime()).as("%d clones prepared in time, found %s", count, clones).isLessThan(deadline);
-            Thread.sleep(20); // polling for the background thread
-        }
+    /** @return the clones found once there are {@code count} (the timeout message shows those found last) */
+    private static List<String> awaitClones(DSLContext dsl, String except, int count) {
+        return Awaitility.await(count + " clones prepared in time")
+                .atMost(DEADLINE).pollInterval(Duration.ofMillis(20))
+                .until(() -> dsl.fetchValues("""
+                        select datname from pg_database where datname like 'jeex\\_test\\_%' and datname <> ?
+                        """, except).stream().map(Object::toString).toList(), clones -> clones.size() >= count);
     }
 
-    private static void awaitGone(DSLContext dsl, String name) throws InterruptedException, SQLException {
-        long deadline = System.nanoTime() + DEADLINE_NANOS;
-        while (dsl.fetchExists(DSL.selectOne().from("pg_database").where("datname = ?", name))) {
-            assertThat(System.nanoTime()).as("database %s dropped in time", name).isLessThan(deadline);
-            Thread.sleep(20); // polling for the background drop
-        }
+    private static void awaitGone(DSLContext dsl, String name) {
+        Awaitility.await("database " + name + " dropped in time")
+                .atMost(DEADLINE).pollInterval(Duration.ofMillis(20))
+                .until(() -> !dsl.fetchExists(DSL.selectOne().from("pg_database").where("datname = ?", name)));
     }
 
     private static boolean accepts(int port) throws IOException {

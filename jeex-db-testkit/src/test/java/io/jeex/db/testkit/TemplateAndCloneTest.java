@@ -6,9 +6,11 @@ import io.jeex.db.schema.JeexSchema;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.awaitility.Awaitility;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
@@ -84,11 +86,9 @@ class TemplateAndCloneTest {
 
             db.close();
 
-            long deadline = System.nanoTime() + 20_000_000_000L;
-            while (exists(adminDsl, name) && System.nanoTime() < deadline) {
-                Thread.sleep(20); // polling for a background drop, not waiting a fixed time
-            }
-            assertThat(exists(adminDsl, name)).as("database %s dropped", name).isFalse();
+            Awaitility.await("database " + name + " dropped")
+                    .atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> !exists(adminDsl, name));
             assertThat(leftOpen.isValid(2)).as("the stray connection was terminated").isFalse();
         } finally {
             leftOpen.close();

@@ -12,9 +12,11 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.Awaitility;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
@@ -99,12 +101,10 @@ class KeepOnFailureTest {
         }
     }
 
-    private static void awaitGone(DSLContext dsl, String name) throws InterruptedException {
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (exists(dsl, name)) {
-            assertThat(System.nanoTime()).as("database %s dropped in time", name).isLessThan(deadline);
-            Thread.sleep(20); // polling for the background drop
-        }
+    private static void awaitGone(DSLContext dsl, String name) {
+        Awaitility.await("database " + name + " dropped in time")
+                .atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+                .until(() -> !exists(dsl, name));
     }
 
     private static boolean exists(DSLContext dsl, String name) {
