@@ -63,6 +63,9 @@ public final class JeexPostgres {
     private final AtomicReference<Throwable> prefetchFailure = new AtomicReference<>();
     private final ExecutorService dropper = Executors.newSingleThreadExecutor(r -> daemon(r, "jeex-db-testkit-drop"));
     private volatile boolean closing;
+    private final Object appRoleLock = new Object();
+    private volatile String appPassword;
+    private volatile TestkitException appRoleFailure;
 
     private JeexPostgres(PostgresServer server, ProviderSelection selection, int prefetch) {
         this.server = server;
@@ -234,6 +237,7 @@ public final class JeexPostgres {
             try {
                 TestDatabase db = new TestDatabase(building, server.jdbcUrl(building), server.user(), server.password(), null);
                 JeexSchema.flyway(db.dataSource()).migrate();
+                grantAppRole(building);
                 Admin.terminateConnections(c, building);
                 // Renamed only once complete: a template under its final name is always fully migrated,
                 // also when several JVMs share an external server.
@@ -256,6 +260,58 @@ public final class JeexPostgres {
                     + e.getMessage() + ". Fix the migration in jeex-db-schema; the template is rebuilt when the "
                     + "migrations change.", e);
         }
+    }
+
+    /** Grants the application role row access in the template, when the role could be created. */
+    private void grantAppRole(String database) throws SQLException {
+        if (appPassword() == null) {
+            return; // appUser() reports why
+        }
+        try (Connection c = admin.connect(database)) {
+            AppRole.grant(c, JeexSchema.HISTORY_TABLE);
+        }
+    }
+
+    /**
+     * The application role's password, creating the role on first use; null when the admin user
+     * may not create roles (the failure is kept for {@link #appPassword()}'s callers).
+     */
+    private String appPassword() {
+        String pw = appPassword;
+        if (pw != null || appRoleFailure != null) {
+            return pw;
+        }
+        synchronized (appRoleLock) {
+            if (appPassword == null && appRoleFailure == null) {
+                String derived = AppRole.password(server.password());
+                try (Connection c = admin.connect()) {
+                    AppRole.ensure(c, derived);
+                    appPassword = derived;
+                } catch (SQLException e) {
+                    appRoleFailure = new TestkitException("jeex-db testkit: cannot create the application role "
+                            + AppRole.NAME + " on " + server.description() + " (" + e.getMessage() + "); the user "
+                            + server.user() + " needs CREATEROLE for TestDatabase.appUser(), or create the role "
+                            + "yourself (LOGIN NOSUPERUSER NOBYPASSRLS)", e);
+                    LOG.warn(appRoleFailure.getMessage());
+                }
+            }
+            return appPassword;
+        }
+    }
+
+    /**
+     * The application role: {@value AppRole#NAME}, no superuser, no BYPASSRLS, row access on the
+     * migrated tables of every database from {@link #newDatabase()}.
+     *
+     * @return its password
+     * @throws TestkitException if the admin user may not create it
+     */
+    String appRolePassword() {
+        String pw = appPassword();
+        if (pw == null) {
+            throw new TestkitException(appRoleFailure.getMessage(), appRoleFailure.getCause());
+        }
+        return pw;
     }
 
     /**
