@@ -63,7 +63,7 @@ class ServerFaultHealthTest {
         EmbeddedPostgres pg = start(dir, port);
         try (JeexDatabase db = JeexDatabase.create(config(port).build())) {
             db.migrate();
-            db.users().create("ada@example.com", "Ada");
+            db.actingAsNewUser().users().create("ada@example.com", "Ada");
             assertThat(db.health().status()).isEqualTo(HealthStatus.UP);
 
             pg.close();
@@ -83,7 +83,7 @@ class ServerFaultHealthTest {
             pg = start(dir, port);
             Eventually.await("UP after the restart", Duration.ofSeconds(30),
                     () -> db.health().status() == HealthStatus.UP);
-            assertThat(db.users().byEmail("ada@example.com")).isPresent();
+            assertThat(db.system().users().byEmail("ada@example.com")).isPresent();
         } finally {
             pg.close();
         }
@@ -110,7 +110,7 @@ class ServerFaultHealthTest {
             try (JeexDatabase db = JeexDatabase.create(config(primaryPort)
                     .replicaUrl("jdbc:postgresql://localhost:" + replicaPort + "/postgres").build())) {
                 db.migrate();
-                db.users().create("ada@example.com", "Ada");
+                db.actingAsNewUser().users().create("ada@example.com", "Ada");
                 Eventually.await("the replica replays the primary's writes", Duration.ofSeconds(30),
                         () -> replicated(db));
 
@@ -132,7 +132,7 @@ class ServerFaultHealthTest {
                 try (java.sql.Connection c = java.sql.DriverManager.getConnection(replicaUrl, "postgres", "");
                      java.sql.Statement s = c.createStatement()) {
                     s.execute("select pg_wal_replay_pause()");
-                    db.users().create("bob@example.com", "Bob");
+                    db.actingAsNewUser().users().create("bob@example.com", "Bob");
                     Eventually.await("a lag shows while replay is paused", Duration.ofSeconds(30), () -> {
                         HealthReport r = db.health();
                         return r.replica().lag() != null && r.replica().lag().compareTo(Duration.ofMillis(200)) > 0;

@@ -5,6 +5,7 @@ import io.jeex.db.JeexDbConfig;
 import io.jeex.db.repository.DocumentVersion;
 import io.jeex.db.repository.Json;
 import io.jeex.db.repository.Project;
+import io.jeex.db.repository.Repositories;
 import io.jeex.db.repository.User;
 import java.util.Objects;
 
@@ -38,10 +39,11 @@ public final class IdeaService implements AutoCloseable {
      */
     public Project signUpWithIdea(String email, String name, String idea) {
         // README: service-work
+        Repositories newcomer = db.actingAsNewUser();          // every call acts as the new user
         return db.transaction(tx -> {
-            User user = db.users().create(email, name);
-            Project project = db.projects().create(user.id(), "My idea", "en");
-            db.documents().append(project.id(), "about", idea, Json.EMPTY, user.id());
+            User user = newcomer.users().create(email, name);
+            Project project = newcomer.projects().create(user.id(), "My idea", "en");
+            newcomer.documents().append(project.id(), "about", idea, Json.EMPTY, user.id());
             return project;
         });
         // README: end
@@ -55,7 +57,8 @@ public final class IdeaService implements AutoCloseable {
      * @return the new version
      */
     public DocumentVersion reviseIdea(Project project, String idea) {
-        return db.documents().append(project.id(), "about", idea, Json.EMPTY, project.ownerId());
+        return db.actingAs(project.ownerId()).documents().append(project.id(), "about", idea, Json.EMPTY,
+                project.ownerId());
     }
 
     /** @return the database, for the parts of the service not shown here */

@@ -30,9 +30,11 @@ class IdeaServiceTest {
     // README: service-test
     @BeforeEach
     void start() {
-        database = JeexPostgres.shared().newEmptyDatabase();      // a real PostgreSQL 18, nothing migrated
+        database = JeexPostgres.shared().newDatabase();           // a real PostgreSQL 18, migrated
         service = new IdeaService(JeexDbConfig.builder(database.jdbcUrl())
-                .user(database.user()).password(database.password()).poolSize(4).build());
+                .user(database.appUser()).password(database.appPassword())           // under row-level security
+                .migrationUser(database.user()).migrationPassword(database.password()) // migrations, system mode
+                .poolSize(4).build());
     }
 
     @AfterEach
@@ -45,8 +47,11 @@ class IdeaServiceTest {
     @Test
     void signUpMigratesAndStoresTheUserProjectAndIdea() {
         Project project = service.signUpWithIdea("ada@example.com", "Ada", "An engine that computes.");
-        assertThat(service.database().documents().latest(project.id(), "about").orElseThrow().version()).isOne();
-        assertThat(service.database().users().byEmail("ADA@example.com")).isPresent();
+        assertThat(service.database().actingAs(project.ownerId()).documents().latest(project.id(), "about")
+                .orElseThrow().version()).isOne();
+        assertThat(service.database().system().users().byEmail("ADA@example.com")).isPresent();
+        // another user reaches none of it
+        assertThat(service.database().actingAsNewUser().projects().byId(project.id())).isEmpty();
     }
 
     // README: service-duplicate

@@ -13,7 +13,9 @@ import io.github.resilience4j.retry.RetryRegistry;
 import io.jeex.db.internal.metrics.QueryMetricsListener;
 import io.jeex.db.JeexDbConfig;
 import io.jeex.db.internal.error.ErrorTranslator;
+import io.jeex.db.internal.metrics.PurgeMetrics;
 import io.jeex.db.internal.pool.Acquirer;
+import io.jeex.db.internal.pool.ConnectionSource;
 import io.jeex.db.internal.pool.DirectDataSource;
 import io.jeex.db.internal.pool.PoolFactory;
 import io.jeex.db.internal.tx.Lifecycle;
@@ -56,6 +58,7 @@ public final class DatabaseRuntime implements AutoCloseable {
     private final MeterRegistry registry;
     private final Lifecycle lifecycle;
     private final TransactionRunner runner;
+    private final PurgeMetrics purges;
     private final DSLContext dsl;
 
     private DatabaseRuntime(JeexDbConfig config, String password, String migrationPassword, MeterRegistry registry) {
@@ -93,10 +96,17 @@ public final class DatabaseRuntime implements AutoCloseable {
         this.migrationDataSource = PoolFactory.migrationDataSource(config, migrationPassword);
         TaggedRetryMetrics.ofRetryRegistry(retries).bindTo(registry);
         TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(registry);
-        TransactionRunner.Route primaryRoute = route(config.name(), primary, primaryBreaker, false);
+        TransactionRunner.Route primaryRoute = route(config.name(), primary, primaryBreaker, false, false);
+        // System mode: a new direct connection per attempt, as the migration role, never pooled (no
+        // privileged connection waits idle in a pool) and never through PgBouncer.
+        DirectDataSource systemConnections = migrationDataSource.with(config.applicationName() + "-system",
+                config.connectTimeout(), Duration.ZERO);
         this.runner = new TransactionRunner(config, primaryRoute,
-                replicaPool == null ? null : route(config.name() + "-replica", replicaPool, replicaCb, true),
+                replicaPool == null ? null : route(config.name() + "-replica", replicaPool, replicaCb, true, false),
+                () -> route(systemName(config), systemConnections::getConnection,
+                        breakers.circuitBreaker(systemName(config)), false, true),
                 retry, translator, lifecycle);
+        this.purges = new PurgeMetrics(registry, config.name());
         QueryMetricsListener queries = (QueryMetricsListener) primaryRoute.observer();
         this.dsl = DSL.using(new DefaultConfiguration()
                 .set(SQLDialect.POSTGRES)
@@ -115,15 +125,21 @@ public final class DatabaseRuntime implements AutoCloseable {
                 }))));
     }
 
-    /** A route: its pool, breaker, transaction meters and statement meters, all tagged with its name. */
-    private TransactionRunner.Route route(String name, Acquirer acquirer, CircuitBreaker breaker, boolean isReplica) {
+    /** The name of the system mode's route: its {@code pool} tag and circuit breaker. */
+    static String systemName(JeexDbConfig config) {
+        return config.name() + "-system";
+    }
+
+    /** A route: its connections, breaker, transaction meters and statement meters, all tagged with its name. */
+    private TransactionRunner.Route route(String name, ConnectionSource acquirer, CircuitBreaker breaker,
+                                          boolean isReplica, boolean isSystem) {
         QueryMetricsListener queries = new QueryMetricsListener(registry, name, config.slowQueryThreshold());
         // executeLogging off: jOOQ's logging listener would run on every statement, to log at DEBUG.
         Configuration jooq = new DefaultConfiguration().set(SQLDialect.POSTGRES)
                 .set(new Settings().withExecuteLogging(false))
                 .set(new DefaultExecuteListenerProvider(queries));
         return new TransactionRunner.Route(name, acquirer, breaker, new TransactionMetrics(registry, name), jooq,
-                queries, isReplica);
+                queries, isReplica, isSystem);
     }
 
     /**
@@ -235,6 +251,11 @@ public final class DatabaseRuntime implements AutoCloseable {
         return runner;
     }
 
+    /** @return the meters and log lines of the retention purges */
+    public PurgeMetrics purges() {
+        return purges;
+    }
+
     /** @return the jOOQ context on the primary pool, translating errors */
     public DSLContext dsl() {
         return dsl;
@@ -291,6 +312,7 @@ public final class DatabaseRuntime implements AutoCloseable {
         }
         java.util.Set<String> pools = new java.util.HashSet<>();
         pools.add(primary.pool().getPoolName());
+        pools.add(systemName(config));
         if (replica != null) {
             pools.add(replica.pool().getPoolName());
         }
