@@ -20,10 +20,11 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "jeex-db", mixinStandardHelpOptions = true, versionProvider = Version.class,
         sortOptions = false, usageHelpAutoWidth = true,
-        description = {"The jeex-db operator tool: the JEEX schema's migrations and the database's health.",
+        description = {"The jeex-db operator tool: the JEEX schema's migrations, the database's health, and "
+                + "masked copies for non-production use.",
                 "Works on JEEX_DB_URL; without it, on a persistent embedded PostgreSQL 18 (see embedded)."},
         subcommands = {Commands.Migrate.class, Commands.Info.class, Commands.Validate.class, Commands.Health.class,
-                Commands.Demo.class, Commands.Embedded.class},
+                Commands.Mask.class, Commands.Demo.class, Commands.Embedded.class},
         commandListHeading = "%nCommands:%n",
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {JeexDbCli.EXIT_OK + ":success; health: UP",
@@ -137,8 +138,13 @@ public final class JeexDbCli implements Callable<Integer> {
         }
     }
 
-    private int fail(String command, boolean json, int status, String type, String sqlState, String message,
-                     String instance) {
+    /**
+     * Reports a failed command: one line on stderr and, with {@code --json}, one document on stdout.
+     *
+     * @return {@code status}
+     */
+    int fail(String command, boolean json, int status, String type, String sqlState, String message,
+             String instance) {
         String text = instance != null && message.startsWith(instance + ": ")
                 ? message.substring(instance.length() + 2) : message;
         err.println("jeex-db " + command + ": " + text);

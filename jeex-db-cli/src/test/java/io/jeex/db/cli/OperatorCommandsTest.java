@@ -78,8 +78,9 @@ class OperatorCommandsTest {
             Run validate = run(env, "validate");
             assertThat(validate.status()).isOne();
             assertThat(validate.out()).startsWith("database: ");
-            assertThat(validate.err()).isEqualTo("jeex-db validate: the JEEX schema does not validate: migration 1 "
-                    + "(initial schema) is not applied yet: migrate first\n");
+            // (how many of the pending migrations Flyway lists depends on how many there are)
+            assertThat(validate.err()).startsWith("jeex-db validate: the JEEX schema does not validate: migration 1 "
+                    + "(initial schema) is not applied yet: migrate first").endsWith("migrate first\n");
             Run validateJson = run(env, "validate", "--json");
             assertThat(validateJson.status()).isOne();
             assertThat(validateJson.json().get("ok").asBoolean()).isFalse();

@@ -232,7 +232,7 @@ class PrometheusExpositionTest {
         for (Category c : Category.values()) {
             categories.add(c.tag());
         }
-        String pools = "(svc|outage)(-replica|-migration)?";
+        String pools = "(svc|outage)(-replica|-migration|-system)?";
         Map<String, Pattern> allowed = new HashMap<>();
         allowed.put("pool", Pattern.compile(pools));
         allowed.put("name", Pattern.compile(pools + "|[a-z][A-Za-z]*(\\.[a-z][A-Za-z]*)?|[a-z]+(_[a-z]+)*"));
