@@ -68,6 +68,15 @@ import org.slf4j.LoggerFactory;
  * nor counted by the circuit breaker, and reaches the caller unchanged (checked exceptions in
  * {@link io.jeex.db.error.TransactionWorkException}).
  *
+ * <h2>Row-level security</h2>
+ * The schema's policies let a transaction reach only the rows of its acting user (their user row,
+ * the projects they own and everything in them), and none without one. The repositories take the
+ * acting user as a parameter of every call, given once: {@link #actingAs(UUID)},
+ * {@link #actingAsNewUser()} for a sign-up; work that crosses users runs in system mode,
+ * {@link #system()} or {@link TxOptions#asSystem()}, as the migration role on connections of its own.
+ * A row a policy refuses is a {@link io.jeex.db.error.RowSecurityException}; a call in the wrong
+ * scope a {@link io.jeex.db.error.WrongScopeException}.
+ *
  * <p>While the server cannot be reached (the latest attempt to open a connection failed), calls
  * fail within the connect timeout instead of waiting out the acquire timeout. With a read
  * replica, read-only work never sees data older than this instance's committed writes

@@ -36,6 +36,8 @@ import org.jooq.impl.DSL;
 public final class ProjectRepository {
 
     private static final String TABLE = "projects";
+    private static final Prepared<Project> SELECT_BY_ID = Prepared.of(DSL.selectFrom(PROJECTS)
+            .where(PROJECTS.ID.eq(DSL.param("id", PROJECTS.ID.getDataType()))), ProjectRepository::map);
     private final Transactions engine;
 
     private final Scope scope;
@@ -70,7 +72,7 @@ public final class ProjectRepository {
     }
 
     /**
-     * Finds a project.
+     * Finds a project. One round trip: the acting user travels with the SELECT.
      *
      * @param id the id
      * @return the project, or empty
@@ -78,8 +80,8 @@ public final class ProjectRepository {
      */
     public Optional<Project> byId(UUID id) {
         UUID key = Check.id(TABLE, "id", id);
-        return engine.run(scope.apply(Tx.read("projects.byId")), LIBRARY_READ, tx -> tx.dsl().selectFrom(PROJECTS)
-                .where(PROJECTS.ID.eq(key)).fetchOptional().map(ProjectRepository::map));
+        return engine.run(scope.apply(Tx.read("projects.byId")), LIBRARY_READ,
+                tx -> SELECT_BY_ID.optional(tx, ps -> ps.setObject(1, key)));
     }
 
     /**
@@ -251,6 +253,12 @@ public final class ProjectRepository {
 
     private static Optional<ProjectsRecord> currentRow(DSLContext dsl, UUID id) {
         return dsl.selectFrom(PROJECTS).where(PROJECTS.ID.eq(id)).fetchOptional();
+    }
+
+    static Project map(java.sql.ResultSet row) throws java.sql.SQLException {
+        return new Project(Prepared.uuid(row, "id"), row.getString("name"), ProjectStatus.fromDb(row.getString("status")),
+                row.getInt("current_step"), row.getString("language"), Prepared.uuid(row, "created_by"),
+                Prepared.instant(row, "created_at"), Prepared.instant(row, "updated_at"));
     }
 
     static Project map(ProjectsRecord r) {
