@@ -127,6 +127,11 @@ public final class JeexDatabase implements AutoCloseable {
      *   <li>{@code db.client.operation.duration} (timer per statement; tags
      *       {@code db.operation.name}, {@code db.collection.name}, {@code error.type} = SQLSTATE
      *       class or {@code none}, {@code pool}, {@code db.system.name}; never SQL or values);</li>
+     *   <li>{@code jeex.db.purge.rows} (counter; tags {@code pool}, {@code table} = exports |
+     *       agent_executions): rows deleted by the retention purges, per committed batch;</li>
+     *   <li>system mode's own {@code jeex.db.transaction}, {@code jeex.db.transaction.retries},
+     *       {@code db.client.operation.duration} and breaker meters, tagged {@code <name>-system},
+     *       from its first use;</li>
      *   <li>{@code jeex.db.health.status}, {@code jeex.db.health.latency},
      *       {@code jeex.db.migrations.pending}, {@code jeex.db.replica.lag} (gauges of the last
      *       health check, kept current by the monitor, see {@link JeexDbConfig#monitorInterval()}).</li>

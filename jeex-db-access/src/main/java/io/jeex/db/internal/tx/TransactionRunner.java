@@ -47,7 +47,15 @@ import org.slf4j.LoggerFactory;
  *   <li>Resilience4j's {@link Retry} runs the attempts, waiting what the runner chose
  *       (exponential backoff with full jitter, within the deadline).</li>
  * </ol>
- * Only the outermost call on a thread does this; a nested call joins the running transaction.
+ * Only the outermost call on a thread does this; a nested call joins the running transaction, if
+ * it is in the same mode (system or not) and acts as the same user, or the transaction has none yet.
+ *
+ * <p>Routes: the primary pool, the read replica for read-only work, and system mode
+ * ({@link TxOptions#system()}): a new direct connection per attempt as the migration role, checked
+ * once to bypass row-level security, with its own breaker and meters ({@code <name>-system}), built
+ * on first use. The acting user is set inside the transaction ({@code SET LOCAL}); the library's own
+ * single statements run auto-committed with it in the same round trip ({@link Jdbc#query}), or
+ * become a transaction right before a statement that cannot carry it.
  */
 public final class TransactionRunner implements Transactions {
 
