@@ -47,7 +47,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *       trip) and {@code agentExecutions().start} (WITH CHECK: an EXISTS probe of the project's
  *       owner; a transaction of its own).</li>
  * </ul>
- * {@code java -jar jeex-db-benchmarks/target/benchmarks.jar RowLevelSecurityBenchmark}
+ *
+ * <p>The group {@code actingUserCost} measures the acting user itself, with plain JDBC (see there).
+ *
+ * <p>{@code java -jar jeex-db-benchmarks/target/benchmarks.jar RowLevelSecurityBenchmark}
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -134,6 +137,65 @@ public class RowLevelSecurityBenchmark {
     private static AgentExecution executionInsert(Side side) {
         Project p = side.projects.get(any(side));
         return side.db.actingAs(p.ownerId()).agentExecutions().start(p.id(), "writer", UUID.randomUUID(), null);
+    }
+
+    /*
+     * What it costs to act as a user, with plain JDBC on the policy-free database, three ways at
+     * once: no acting user; the acting user in the same round trip as the statement (what the
+     * repositories' one-statement operations do); BEGIN + SET LOCAL + the statement + COMMIT.
+     */
+
+    private static final String LOOKUP = "SELECT id, email, name FROM users WHERE id = ?";
+
+    @Benchmark
+    @Group("actingUserCost")
+    public boolean lookupWithoutActingUser() throws java.sql.SQLException {
+        UUID id = off.users.get(any(off)).id();
+        try (java.sql.Connection c = off.db.dataSource().getConnection();
+             java.sql.PreparedStatement ps = c.prepareStatement(LOOKUP)) {
+            ps.setObject(1, id);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    @Benchmark
+    @Group("actingUserCost")
+    public boolean lookupActingInTheSameRoundTrip() throws java.sql.SQLException {
+        UUID id = off.users.get(any(off)).id();
+        try (java.sql.Connection c = off.db.dataSource().getConnection();
+             java.sql.PreparedStatement ps = c.prepareStatement(
+                     "SELECT set_config('jeex.acting_user_id', ?, true); " + LOOKUP)) {
+            ps.setString(1, id.toString());
+            ps.setObject(2, id);
+            ps.execute();
+            ps.getMoreResults();
+            try (java.sql.ResultSet rs = ps.getResultSet()) {
+                return rs.next();
+            }
+        }
+    }
+
+    @Benchmark
+    @Group("actingUserCost")
+    public boolean lookupActingInATransaction() throws java.sql.SQLException {
+        UUID id = off.users.get(any(off)).id();
+        try (java.sql.Connection c = off.db.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            try (java.sql.Statement s = c.createStatement()) {
+                s.execute("SET LOCAL jeex.acting_user_id = '" + id + "'");
+            }
+            boolean found;
+            try (java.sql.PreparedStatement ps = c.prepareStatement(LOOKUP)) {
+                ps.setObject(1, id);
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    found = rs.next();
+                }
+            }
+            c.commit();
+            return found;
+        }
     }
 
     @Benchmark

@@ -54,10 +54,43 @@ public final class Jdbc {
     @FunctionalInterface
     public interface Binder {
         /**
-         * @param statement the statement to bind
+         * @param parameters the statement's parameters, numbered from 1 as in its SQL
          * @throws SQLException from the driver
          */
-        void bind(PreparedStatement statement) throws SQLException;
+        void bind(Parameters parameters) throws SQLException;
+    }
+
+    /**
+     * The parameters of one statement, numbered from 1 as in its SQL, whatever the library sends
+     * before it in the same round trip (the acting user, which takes a parameter of its own, so
+     * that the text of the whole stays the same for every user and its plan is prepared once).
+     */
+    public static final class Parameters {
+        private final PreparedStatement statement;
+        private final int offset;
+
+        Parameters(PreparedStatement statement, int offset) {
+            this.statement = statement;
+            this.offset = offset;
+        }
+
+        /**
+         * @param index the parameter's number in the statement's SQL, from 1
+         * @param value its value
+         * @throws SQLException from the driver
+         */
+        public void setObject(int index, Object value) throws SQLException {
+            statement.setObject(index + offset, value);
+        }
+
+        /**
+         * @param index the parameter's number in the statement's SQL, from 1
+         * @param value its value
+         * @throws SQLException from the driver
+         */
+        public void setString(int index, String value) throws SQLException {
+            statement.setString(index + offset, value);
+        }
     }
 
     /**

@@ -111,15 +111,16 @@ final class TransactionImpl implements Transaction {
         UUID acting = pending;
         if (acting == null) {
             return execute(sql, sql, ps -> {
-                binder.bind(ps);
+                binder.bind(new Jdbc.Parameters(ps, 0));
                 try (ResultSet rs = ps.executeQuery()) {
                     return reader.read(rs);
                 }
             });
         }
         pending = null;
-        return execute(ActingUser.prefix(acting) + sql, sql, ps -> {
-            binder.bind(ps);
+        return execute(ActingUser.PREFIX + sql, sql, ps -> {
+            ps.setString(1, acting.toString());
+            binder.bind(new Jdbc.Parameters(ps, 1));
             ps.execute();       // the result of set_config(...)
             ps.getMoreResults(); // then the statement's
             try (ResultSet rs = ps.getResultSet()) {
