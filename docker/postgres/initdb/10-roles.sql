@@ -3,10 +3,14 @@
 -- Passwords are not set here (no secret in a file of the repository): 20-passwords.sh sets
 -- them from Docker secrets; until then the roles cannot log in.
 --
---   jeex_owner      owns the database and its schema; runs the Flyway migrations (DDL).
+--   jeex_owner      owns the database and its schema; runs the Flyway migrations (DDL) and the
+--                   library's system mode (purges, operators' work across users): BYPASSRLS, so
+--                   the row-level security policies (migration V3) do not restrict it. As the
+--                   tables' owner it could switch them off anyway; the attribute adds no power.
 --   jeex_user       the application: reads and writes rows; no DDL (temporary tables included),
 --                   no TRUNCATE, not a superuser, cannot create roles or databases, cannot write
---                   Flyway's history table.
+--                   Flyway's history table; NOBYPASSRLS and owner of nothing, so the policies
+--                   restrict it and it can neither switch them off nor bypass them.
 
 DO $$
 BEGIN
@@ -18,6 +22,9 @@ BEGIN
     END IF;
 END
 $$;
+-- Also on a database set up by an earlier version of this script (it created jeex_owner without it).
+ALTER ROLE jeex_owner BYPASSRLS;
+ALTER ROLE jeex_user NOBYPASSRLS;
 
 -- The owner of the database owns the public schema too (pg_database_owner, PostgreSQL 15+),
 -- so migrations run as jeex_owner create everything in it.

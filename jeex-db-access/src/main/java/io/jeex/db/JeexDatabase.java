@@ -8,14 +8,9 @@ import io.jeex.db.internal.DatabaseRuntime;
 import io.jeex.db.internal.health.HealthChecker;
 import io.jeex.db.internal.health.HealthMonitor;
 import io.jeex.db.internal.tx.RetryPolicy;
-import io.jeex.db.internal.tx.Transactions;
 import io.jeex.db.internal.migration.Migrations;
 import io.jeex.db.internal.migration.Rollbacks;
-import io.jeex.db.repository.AgentExecutionRepository;
-import io.jeex.db.repository.DocumentRepository;
-import io.jeex.db.repository.ExportRepository;
-import io.jeex.db.repository.ProjectRepository;
-import io.jeex.db.repository.UserRepository;
+import io.jeex.db.repository.Repositories;
 import io.jeex.db.schema.ServiceMigrations;
 import io.jeex.db.tx.TransactionWork;
 import io.jeex.db.tx.TxOptions;
@@ -23,6 +18,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -75,6 +71,15 @@ import org.slf4j.LoggerFactory;
  * nor counted by the circuit breaker, and reaches the caller unchanged (checked exceptions in
  * {@link io.jeex.db.error.TransactionWorkException}).
  *
+ * <h2>Row-level security</h2>
+ * The schema's policies let a transaction reach only the rows of its acting user (their user row,
+ * the projects they own and everything in them), and none without one. The repositories take the
+ * acting user as a parameter of every call, given once: {@link #actingAs(UUID)},
+ * {@link #actingAsNewUser()} for a sign-up; work that crosses users runs in system mode,
+ * {@link #system()} or {@link TxOptions#asSystem()}, as the migration role on connections of its own.
+ * A row a policy refuses is a {@link io.jeex.db.error.RowSecurityException}; a call in the wrong
+ * scope a {@link io.jeex.db.error.WrongScopeException}.
+ *
  * <p>While the server cannot be reached (the latest attempt to open a connection failed), calls
  * fail within the connect timeout instead of waiting out the acquire timeout. With a read
  * replica, read-only work never sees data older than this instance's committed writes
@@ -90,20 +95,11 @@ public final class JeexDatabase implements AutoCloseable {
     private final HealthMonitor monitor;
     private final Migrations migrations;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final UserRepository users;
-    private final ProjectRepository projects;
-    private final DocumentRepository documents;
-    private final AgentExecutionRepository agentExecutions;
-    private final ExportRepository exports;
+    private final Repositories system;
 
     private JeexDatabase(DatabaseRuntime runtime) {
         this.runtime = runtime;
-        Transactions engine = runtime.runner();
-        this.users = new UserRepository(engine);
-        this.projects = new ProjectRepository(engine);
-        this.documents = new DocumentRepository(engine);
-        this.agentExecutions = new AgentExecutionRepository(engine);
-        this.exports = new ExportRepository(engine);
+        this.system = Repositories.system(runtime.runner(), runtime.purges());
         this.health = new HealthChecker(runtime);
         this.migrations = new Migrations(runtime.config(), runtime.migrationDataSource());
         this.monitor = runtime.config().monitorInterval().isZero() ? null
@@ -134,6 +130,11 @@ public final class JeexDatabase implements AutoCloseable {
      *   <li>{@code db.client.operation.duration} (timer per statement; tags
      *       {@code db.operation.name}, {@code db.collection.name}, {@code error.type} = SQLSTATE
      *       class or {@code none}, {@code pool}, {@code db.system.name}; never SQL or values);</li>
+     *   <li>{@code jeex.db.purge.rows} (counter; tags {@code pool}, {@code table} = exports |
+     *       agent_executions): rows deleted by the retention purges, per committed batch;</li>
+     *   <li>system mode's own {@code jeex.db.transaction}, {@code jeex.db.transaction.retries},
+     *       {@code db.client.operation.duration} and breaker meters, tagged {@code <name>-system},
+     *       from its first use;</li>
      *   <li>{@code jeex.db.health.status}, {@code jeex.db.health.latency},
      *       {@code jeex.db.migrations.pending}, {@code jeex.db.replica.lag} (gauges of the last
      *       health check, kept current by the monitor, see {@link JeexDbConfig#monitorInterval()}).</li>
@@ -431,29 +432,63 @@ public final class JeexDatabase implements AutoCloseable {
         return transaction(options.readOnly() ? options : options.withReadOnly(true), work);
     }
 
-    /** @return the users repository */
-    public UserRepository users() {
-        return users;
+    /**
+     * Returns the repositories acting as one user: the user on whose behalf a service handles a
+     * request. Every call is user-scoped: the row-level security policies let it reach that user's
+     * rows only (their user row, the projects they own and everything in them); another user's row
+     * is not found, writing one is refused ({@link io.jeex.db.error.RowSecurityException}). The
+     * acting user travels with each call's statement ({@code set_config(..., true)} in the same
+     * round trip, or {@code SET LOCAL} in a transaction), never on the session. A system-scoped
+     * operation there throws {@link io.jeex.db.error.WrongScopeException}.
+     *
+     * <pre>{@code
+     * Repositories ada = db.actingAs(adaId);
+     * Project p = ada.projects().create(adaId, "Analytical Engine", "en");
+     * }</pre>
+     *
+     * @param userId the acting user
+     * @return the repositories; cheap, immutable, thread-safe
+     * @throws NullPointerException if {@code userId} is null
+     */
+    public Repositories actingAs(UUID userId) {
+        return Repositories.actingAs(runtime.runner(), runtime.purges(), requireNonNull(userId, "userId"));
     }
 
-    /** @return the projects repository */
-    public ProjectRepository projects() {
-        return projects;
+    /**
+     * Returns the repositories acting as a user who does not exist yet, for a sign-up: a new,
+     * time-ordered id (UUIDv7) is made, and {@code users().create(...)} on them creates that user's
+     * row (the users policy lets a user insert their own row, so signing up needs no system mode).
+     * The rest of the sign-up (a first project, its documents) acts as the same user, also in the
+     * same transaction:
+     *
+     * <pre>{@code
+     * Repositories newcomer = db.actingAsNewUser();
+     * db.transaction(tx -> {
+     *     User user = newcomer.users().create(email, name);
+     *     return newcomer.projects().create(user.id(), "My idea", "en");
+     * });
+     * }</pre>
+     *
+     * @return repositories acting as a new user id
+     */
+    public Repositories actingAsNewUser() {
+        return actingAs(Repositories.newUserId());
     }
 
-    /** @return the document versions repository */
-    public DocumentRepository documents() {
-        return documents;
-    }
-
-    /** @return the agent executions repository */
-    public AgentExecutionRepository agentExecutions() {
-        return agentExecutions;
-    }
-
-    /** @return the exports repository */
-    public ExportRepository exports() {
-        return exports;
+    /**
+     * Returns the repositories in system mode ({@link TxOptions#asSystem()}): every call runs on a
+     * connection of its own, opened directly to {@link JeexDbConfig#migrationUrl()} as
+     * {@link JeexDbConfig#migrationUser()}, which must bypass row-level security (BYPASSRLS or a
+     * superuser; checked by the first system call), so it reaches every user's rows. For the
+     * system-scoped operations (the retention purges {@code exports().purgeExpired},
+     * {@code agentExecutions().purgeFinished}, {@code exports().listExpired}, the sign-in lookup
+     * {@code users().byEmail}) and for operators' work (erasing a user on request). Visible: its
+     * meters carry {@code pool=<name>-system}, and each system transaction logs one INFO line.
+     *
+     * @return the system-mode repositories
+     */
+    public Repositories system() {
+        return system;
     }
 
     /**

@@ -4,8 +4,10 @@ import static io.jeex.db.codegen.Tables.USERS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jeex.db.error.RowSecurityException;
 import io.jeex.db.error.TransactionAbortedException;
 import io.jeex.db.error.UniqueViolationException;
+import io.jeex.db.repository.Repositories;
 import io.jeex.db.testkit.TestDatabase;
 import io.jeex.db.testkit.junit.JeexDbTest;
 import io.jeex.db.tx.TxOptions;
@@ -13,6 +15,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Savepoint;
 import java.sql.Statement;
+import java.util.UUID;
 import org.jooq.exception.DataAccessException;
 import org.junit.jupiter.api.Test;
 
@@ -29,23 +32,24 @@ class AbortedTransactionTest {
     @Test
     void aRepositoryErrorCaughtInsideTheTransactionIsTypedAndTheCallerStillGetsAnError(TestDatabase testDb) {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        try (JeexDatabase db = JeexDatabase.create(TestConfigs.forDatabase(testDb).build(), registry)) {
-            db.users().create(EMAIL, "First");
+        try (JeexDatabase db = JeexDatabase.create(TestConfigs.asApplication(testDb).build(), registry)) {
+            db.actingAsNewUser().users().create(EMAIL, "First");
             boolean[] caught = {false};
 
+            Repositories newcomer = db.actingAsNewUser();
             assertThatThrownBy(() -> db.transaction(TxOptions.named("swallow"), tx -> {
-                db.users().create("kept@example.com", "Kept?");
+                newcomer.users().create("kept@example.com", "Kept?");
                 try {
-                    db.users().create(EMAIL, "Duplicate"); // nested call: joins this transaction
-                } catch (UniqueViolationException e) {
+                    newcomer.projects().create(UUID.randomUUID(), "Not mine", "en"); // nested call: joins, fails
+                } catch (RowSecurityException e) {
                     caught[0] = true;
                 }
                 return null;
             })).isInstanceOfSatisfying(TransactionAbortedException.class, e -> {
                 assertThat(e.getMessage()).contains("transaction swallow").contains("rolled back")
-                        .contains("SQLSTATE 23505");
-                assertThat(e.getCause()).isInstanceOf(UniqueViolationException.class);
-                assertThat(e.sqlState()).isEqualTo("23505");
+                        .contains("SQLSTATE 42501");
+                assertThat(e.getCause()).isInstanceOf(RowSecurityException.class);
+                assertThat(e.sqlState()).isEqualTo("42501");
             });
 
             assertThat(caught[0]).as("the nested repository call threw the typed error").isTrue();
@@ -58,13 +62,15 @@ class AbortedTransactionTest {
     @Test
     void aJooqErrorCaughtInsideTheTransactionIsNotReportedAsCommitted(TestDatabase testDb) {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        try (JeexDatabase db = JeexDatabase.create(TestConfigs.forDatabase(testDb).build(), registry)) {
-            db.users().create(EMAIL, "First");
+        try (JeexDatabase db = JeexDatabase.create(TestConfigs.asApplication(testDb).build(), registry)) {
+            db.actingAsNewUser().users().create(EMAIL, "First");
 
-            assertThatThrownBy(() -> db.transaction(TxOptions.named("swallow_dsl"), tx -> {
-                tx.dsl().insertInto(USERS).set(USERS.EMAIL, "kept@example.com").set(USERS.NAME, "Kept?").execute();
+            UUID me = UUID.randomUUID();
+            assertThatThrownBy(() -> db.transaction(TxOptions.named("swallow_dsl").withActingUser(me), tx -> {
+                tx.dsl().insertInto(USERS).set(USERS.ID, me).set(USERS.EMAIL, "kept@example.com")
+                        .set(USERS.NAME, "Kept?").execute();
                 try {
-                    tx.dsl().insertInto(USERS).set(USERS.EMAIL, EMAIL).set(USERS.NAME, "Dup").execute();
+                    tx.dsl().insertInto(USERS).set(USERS.ID, me).set(USERS.EMAIL, EMAIL).set(USERS.NAME, "Dup").execute();
                 } catch (DataAccessException e) {
                     // swallowed
                 }
@@ -80,9 +86,11 @@ class AbortedTransactionTest {
 
     @Test
     void aFailureOnTheRawConnectionIsDetectedFromTheDriversTransactionState(TestDatabase testDb) {
-        try (JeexDatabase db = JeexDatabase.create(TestConfigs.forDatabase(testDb).build())) {
-            assertThatThrownBy(() -> db.transaction(tx -> {
-                tx.dsl().insertInto(USERS).set(USERS.EMAIL, "kept@example.com").set(USERS.NAME, "Kept?").execute();
+        try (JeexDatabase db = JeexDatabase.create(TestConfigs.asApplication(testDb).build())) {
+            UUID me = UUID.randomUUID();
+            assertThatThrownBy(() -> db.transaction(TxOptions.named("raw").withActingUser(me), tx -> {
+                tx.dsl().insertInto(USERS).set(USERS.ID, me).set(USERS.EMAIL, "kept@example.com")
+                        .set(USERS.NAME, "Kept?").execute();
                 try (Statement s = tx.connection().createStatement()) {
                     s.execute("select 1/0");
                 } catch (java.sql.SQLException e) {
@@ -99,14 +107,16 @@ class AbortedTransactionTest {
 
     @Test
     void aFailureUndoneWithASavepointStillCommits(TestDatabase testDb) {
-        try (JeexDatabase db = JeexDatabase.create(TestConfigs.forDatabase(testDb).build())) {
-            db.users().create(EMAIL, "First");
+        try (JeexDatabase db = JeexDatabase.create(TestConfigs.asApplication(testDb).build())) {
+            db.actingAsNewUser().users().create(EMAIL, "First");
 
-            db.transaction(tx -> {
-                tx.dsl().insertInto(USERS).set(USERS.EMAIL, "kept@example.com").set(USERS.NAME, "Kept").execute();
+            UUID me = UUID.randomUUID();
+            db.transaction(TxOptions.named("savepoint").withActingUser(me), tx -> {
+                tx.dsl().insertInto(USERS).set(USERS.ID, me).set(USERS.EMAIL, "kept@example.com")
+                        .set(USERS.NAME, "Kept").execute();
                 Savepoint savepoint = tx.connection().setSavepoint();
                 try {
-                    tx.dsl().insertInto(USERS).set(USERS.EMAIL, EMAIL).set(USERS.NAME, "Dup").execute();
+                    tx.dsl().insertInto(USERS).set(USERS.ID, me).set(USERS.EMAIL, EMAIL).set(USERS.NAME, "Dup").execute();
                 } catch (DataAccessException e) {
                     tx.connection().rollback(savepoint);
                 }
@@ -120,15 +130,17 @@ class AbortedTransactionTest {
 
     @Test
     void aNestedCallThatCatchesItsOwnErrorAbortsTheOuterTransaction(TestDatabase testDb) {
-        try (JeexDatabase db = JeexDatabase.create(TestConfigs.forDatabase(testDb).build())) {
-            db.users().create(EMAIL, "First");
+        try (JeexDatabase db = JeexDatabase.create(TestConfigs.asApplication(testDb).build())) {
+            db.actingAsNewUser().users().create(EMAIL, "First");
 
-            assertThatThrownBy(() -> db.transaction(tx -> {
-                db.users().create("kept@example.com", "Kept?");
+            // two users in one transaction: an operator's work, in system mode
+            TxOptions system = TxOptions.named("import").asSystem();
+            assertThatThrownBy(() -> db.transaction(system, tx -> {
+                db.system().users().create("kept@example.com", "Kept?");
                 // a nested call (no savepoint: it joins) that handles the error itself
-                Boolean created = db.transaction(TxOptions.named("inner"), inner -> {
+                Boolean created = db.transaction(TxOptions.named("inner").asSystem(), inner -> {
                     try {
-                        db.users().create(EMAIL, "Dup");
+                        db.system().users().create(EMAIL, "Dup");
                         return true;
                     } catch (UniqueViolationException e) {
                         return false;
@@ -145,10 +157,10 @@ class AbortedTransactionTest {
     @Test
     void anUncaughtRepositoryErrorInsideATransactionReachesTheCallerTypedAndCountedByCategory(TestDatabase testDb) {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        try (JeexDatabase db = JeexDatabase.create(TestConfigs.forDatabase(testDb).build(), registry)) {
-            db.users().create(EMAIL, "First");
+        try (JeexDatabase db = JeexDatabase.create(TestConfigs.asApplication(testDb).build(), registry)) {
+            db.actingAsNewUser().users().create(EMAIL, "First");
 
-            assertThatThrownBy(() -> db.transaction(TxOptions.named("uncaught"), tx -> db.users().create(EMAIL, "Dup")))
+            assertThatThrownBy(() -> db.transaction(TxOptions.named("uncaught"), tx -> db.actingAsNewUser().users().create(EMAIL, "Dup")))
                     .isInstanceOfSatisfying(UniqueViolationException.class, e -> {
                         assertThat(e.constraint()).isEqualTo("users_email_lower_key");
                         assertThat(e.getMessage()).contains("transaction uncaught");

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jeex.db.error.UniqueViolationException;
+import io.jeex.db.repository.Repositories;
 import io.jeex.db.repository.User;
 import io.jeex.db.testkit.TestDatabase;
 import io.jeex.db.testkit.junit.JeexDbTest;
@@ -46,8 +47,9 @@ class MetricsTest {
             assertThatThrownBy(() -> db.transaction(TxOptions.named("dup"), tx -> tx.dsl().insertInto(USERS)
                     .set(USERS.EMAIL, "A@example.com").set(USERS.NAME, "n").execute()))
                     .isInstanceOf(UniqueViolationException.class);
-            User plain = db.users().create("plain@example.com", "Plain SQL"); // pre-rendered plain SQL
-            assertThat(db.users().byId(plain.id())).isPresent();
+            Repositories me = db.actingAsNewUser();
+            User plain = me.users().create("plain@example.com", "Plain SQL"); // pre-rendered plain SQL
+            assertThat(me.users().byId(plain.id())).isPresent();
             db.readOnly(tx -> tx.dsl().fetchCount(PROJECTS));
 
             // transactions: name x outcome x category

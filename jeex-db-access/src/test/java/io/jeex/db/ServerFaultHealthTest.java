@@ -64,7 +64,7 @@ class ServerFaultHealthTest {
         EmbeddedPostgres pg = start(dir, port);
         try (JeexDatabase db = JeexDatabase.create(config(port).build())) {
             db.migrate();
-            db.users().create("ada@example.com", "Ada");
+            db.actingAsNewUser().users().create("ada@example.com", "Ada");
             assertThat(db.health().status()).isEqualTo(HealthStatus.UP);
 
             pg.close();
@@ -85,7 +85,7 @@ class ServerFaultHealthTest {
             Awaitility.await("UP after the restart")
                     .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
                     .until(() -> db.health().status() == HealthStatus.UP);
-            assertThat(db.users().byEmail("ada@example.com")).isPresent();
+            assertThat(db.system().users().byEmail("ada@example.com")).isPresent();
         } finally {
             pg.close();
         }
@@ -112,7 +112,7 @@ class ServerFaultHealthTest {
             try (JeexDatabase db = JeexDatabase.create(config(primaryPort)
                     .replicaUrl("jdbc:postgresql://localhost:" + replicaPort + "/postgres").build())) {
                 db.migrate();
-                db.users().create("ada@example.com", "Ada");
+                db.actingAsNewUser().users().create("ada@example.com", "Ada");
                 Awaitility.await("the replica replays the primary's writes")
                         .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
                         .until(() -> replicated(db));
@@ -135,7 +135,7 @@ class ServerFaultHealthTest {
                 try (java.sql.Connection c = java.sql.DriverManager.getConnection(replicaUrl, "postgres", "");
                      java.sql.Statement s = c.createStatement()) {
                     s.execute("select pg_wal_replay_pause()");
-                    db.users().create("bob@example.com", "Bob");
+                    db.actingAsNewUser().users().create("bob@example.com", "Bob");
                     Awaitility.await("a lag shows while replay is paused")
                             .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
                             .until(() -> {

@@ -7,6 +7,7 @@ import io.jeex.db.JeexDatabase;
 import io.jeex.db.repository.DocumentVersion;
 import io.jeex.db.repository.Json;
 import io.jeex.db.repository.Project;
+import io.jeex.db.repository.Repositories;
 import io.jeex.db.repository.User;
 import io.jeex.db.testkit.TestDatabase;
 import io.jeex.db.testkit.junit.JeexDbTest;
@@ -42,8 +43,9 @@ class AppendUnderIsolationTest {
     void concurrentAppendsJoinedToTheServicesTransactionNumberEveryVersionOnce(IsolationLevel level,
                                                                               TestDatabase testDb) throws Exception {
         try (JeexDatabase db = JeexDatabase.create(ServiceConfigs.defaults(testDb).poolSize(THREADS).build())) {
-            User ada = db.users().create("ada@example.com", "Ada");
-            Project project = db.projects().create(ada.id(), "Engine", "en");
+            Repositories me = db.actingAsNewUser();
+            User ada = me.users().create("ada@example.com", "Ada");
+            Project project = me.projects().create(ada.id(), "Engine", "en");
             TxOptions options = TxOptions.named("append_in_" + level.name().toLowerCase()).withIsolation(level);
             CyclicBarrier start = new CyclicBarrier(THREADS);
             Map<String, Integer> failures = new ConcurrentHashMap<>();
@@ -56,7 +58,7 @@ class AppendUnderIsolationTest {
                         List<Integer> mine = new ArrayList<>();
                         for (int i = 0; i < APPENDS; i++) {
                             try {
-                                DocumentVersion v = db.transaction(options, tx -> db.documents()
+                                DocumentVersion v = db.transaction(options, tx -> me.documents()
                                         .append(project.id(), "about", "text", Json.EMPTY, ada.id()));
                                 mine.add(v.version());
                             } catch (RuntimeException e) {

@@ -9,6 +9,7 @@ import io.jeex.db.JeexDatabase;
 import io.jeex.db.repository.DocumentVersion;
 import io.jeex.db.repository.Json;
 import io.jeex.db.repository.Project;
+import io.jeex.db.repository.Repositories;
 import io.jeex.db.repository.User;
 import io.jeex.db.testkit.TestDatabase;
 import io.jeex.db.testkit.junit.JeexDbTest;
@@ -47,8 +48,9 @@ class BackendTerminationTest {
         String app = "kill-" + UUID.randomUUID().toString().substring(0, 8);
         try (JeexDatabase db = JeexDatabase.create(ServiceConfigs.defaults(testDb).applicationName(app)
                 .poolSize(THREADS).build())) {
-            User owner = db.users().create("owner@example.com", "Owner");
-            Project shared = db.projects().create(owner.id(), "Shared", "en");
+            Repositories mine = db.actingAsNewUser();
+            User owner = mine.users().create("owner@example.com", "Owner");
+            Project shared = mine.projects().create(owner.id(), "Shared", "en");
             Map<String, AtomicInteger> surfaced = new ConcurrentHashMap<>();
             Set<UUID> users = ConcurrentHashMap.newKeySet();
             Set<UUID> projects = ConcurrentHashMap.newKeySet();
@@ -80,19 +82,20 @@ class BackendTerminationTest {
                             calls.incrementAndGet();
                             try {
                                 switch (i % 4) {
-                                    case 0 -> users.add(db.users().create("u" + thread + "-" + i + "@example.com",
+                                    case 0 -> users.add(db.actingAsNewUser().users().create("u" + thread + "-" + i + "@example.com",
                                             "User").id());
-                                    case 1 -> projects.add(db.projects().create(owner.id(), "P" + thread + "-" + i,
+                                    case 1 -> projects.add(mine.projects().create(owner.id(), "P" + thread + "-" + i,
                                             "en").id());
                                     case 2 -> {
-                                        DocumentVersion v = db.documents().append(shared.id(), "notes", "n",
+                                        DocumentVersion v = mine.documents().append(shared.id(), "notes", "n",
                                                 Json.EMPTY, owner.id());
                                         assertThat(versions.add(v.version())).as("version %s twice", v.version())
                                                 .isTrue();
                                     }
-                                    default -> db.users().updateName(owner.id(), "Owner " + i);
+                                    default -> mine.users().updateName(owner.id(), "Owner " + i);
                                 }
                             } catch (RuntimeException e) {
+                                if (surfaced.isEmpty()) { e.printStackTrace(); }
                                 surfaced.computeIfAbsent(e.getClass().getSimpleName(), k -> new AtomicInteger())
                                         .incrementAndGet();
                             }

@@ -70,11 +70,14 @@ class CloseWhileWorkingTest {
         JeexDatabase db = JeexDatabase.create(ServiceConfigs.defaults(testDb).build());
         CountDownLatch inside = new CountDownLatch(1);
         CountDownLatch closing = new CountDownLatch(1);
-        CompletableFuture<Integer> running = CompletableFuture.supplyAsync(() -> db.transaction(tx -> {
-            inside.countDown();
-            closing.await(10, TimeUnit.SECONDS);
-            return tx.dsl().insertInto(USERS).set(USERS.EMAIL, "late@example.com").set(USERS.NAME, "Late").execute();
-        }));
+        UUID late = UUID.randomUUID();
+        CompletableFuture<Integer> running = CompletableFuture.supplyAsync(() -> db.transaction(
+                TxOptions.named("late").withActingUser(late), tx -> {
+                    inside.countDown();
+                    closing.await(10, TimeUnit.SECONDS);
+                    return tx.dsl().insertInto(USERS).set(USERS.ID, late).set(USERS.EMAIL, "late@example.com")
+                            .set(USERS.NAME, "Late").execute();
+                }));
         assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
 
         CompletableFuture<Void> close = CompletableFuture.runAsync(db::close);
@@ -100,8 +103,8 @@ class CloseWhileWorkingTest {
 
         assertThat(catchThrowable(() -> db.transaction(tx -> 1))).isInstanceOf(JeexDbException.class);
         assertThat(catchThrowable(() -> db.readOnly(tx -> 1))).isInstanceOf(JeexDbException.class);
-        assertThat(catchThrowable(() -> db.users().byId(UUID.randomUUID()))).isInstanceOf(JeexDbException.class);
-        assertThat(catchThrowable(() -> db.users().create("a@example.com", "A"))).isInstanceOf(JeexDbException.class);
+        assertThat(catchThrowable(() -> db.actingAs(UUID.randomUUID()).users().byId(UUID.randomUUID()))).isInstanceOf(JeexDbException.class);
+        assertThat(catchThrowable(() -> db.actingAsNewUser().users().create("a@example.com", "A"))).isInstanceOf(JeexDbException.class);
         assertThat(catchThrowable(db::dsl)).isInstanceOf(JeexDbException.class);
         assertThat(catchThrowable(() -> dsl.selectOne().fetch())).as("a context taken before close")
                 .isInstanceOf(JeexDbException.class).hasMessageContaining("closed");

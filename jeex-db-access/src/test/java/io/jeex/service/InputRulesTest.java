@@ -9,6 +9,7 @@ import io.jeex.db.repository.AgentExecution;
 import io.jeex.db.repository.Json;
 import io.jeex.db.repository.NewAgentExecution;
 import io.jeex.db.repository.Project;
+import io.jeex.db.repository.Repositories;
 import io.jeex.db.repository.User;
 import io.jeex.db.testkit.TestDatabase;
 import io.jeex.db.testkit.junit.JeexDbTest;
@@ -42,15 +43,16 @@ class InputRulesTest {
     @Test
     void refusedNumbersAndKeysAreNotEchoed(TestDatabase testDb) {
         try (JeexDatabase db = JeexDatabase.create(ServiceConfigs.defaults(testDb).build())) {
-            User ada = db.users().create("ada@example.com", "Ada");
-            Project p = db.projects().create(ada.id(), "Engine", "en");
+            Repositories me = db.actingAsNewUser();
+            User ada = me.users().create("ada@example.com", "Ada");
+            Project p = me.projects().create(ada.id(), "Engine", "en");
 
             InvalidInputException step = catchThrowableOfType(InvalidInputException.class,
-                    () -> db.projects().changeStep(p.id(), 987654, p.updatedAt()));
+                    () -> me.projects().changeStep(p.id(), 987654, p.updatedAt()));
             InvalidInputException limit = catchThrowableOfType(InvalidInputException.class,
-                    () -> db.projects().listByOwner(ada.id(), Optional.empty(), 987655, Optional.empty()));
+                    () -> me.projects().listByOwner(ada.id(), Optional.empty(), 987655, Optional.empty()));
             InvalidInputException version = catchThrowableOfType(InvalidInputException.class,
-                    () -> db.documents().byNumber(p.id(), "about", -987656));
+                    () -> me.documents().byNumber(p.id(), "about", -987656));
             InvalidInputException key = catchThrowableOfType(InvalidInputException.class,
                     () -> Json.of("{\"secretKeyName\": 1, \"secretKeyName\": 2}"));
 
@@ -65,11 +67,12 @@ class InputRulesTest {
     void lengthsCountCodePointsLikeVarchar(TestDatabase testDb) {
         try (JeexDatabase db = JeexDatabase.create(ServiceConfigs.defaults(testDb).build())) {
             String emoji200 = "\uD83D\uDE00".repeat(200); // 200 characters for PostgreSQL, 400 Java chars
-            User u = db.users().create("emoji@example.com", emoji200);
+            Repositories me = db.actingAsNewUser();
+            User u = me.users().create("emoji@example.com", emoji200);
             assertThat(u.name()).isEqualTo(emoji200);
 
             InvalidInputException tooLong = catchThrowableOfType(InvalidInputException.class,
-                    () -> db.users().create("emoji2@example.com", "\uD83D\uDE00".repeat(256)));
+                    () -> me.users().create("emoji2@example.com", "\uD83D\uDE00".repeat(256)));
             assertThat(tooLong.getMessage()).contains("at most 255").doesNotContain("512").doesNotContain("256");
         }
     }
@@ -84,10 +87,11 @@ class InputRulesTest {
     @Test
     void anExportLifetimeBelowTheDatabasesResolutionIsInvalidInput(TestDatabase testDb) {
         try (JeexDatabase db = JeexDatabase.create(ServiceConfigs.defaults(testDb).build())) {
-            User ada = db.users().create("ada@example.com", "Ada");
-            Project p = db.projects().create(ada.id(), "Engine", "en");
+            Repositories me = db.actingAsNewUser();
+            User ada = me.users().create("ada@example.com", "Ada");
+            Project p = me.projects().create(ada.id(), "Engine", "en");
             InvalidInputException e = catchThrowableOfType(InvalidInputException.class,
-                    () -> db.exports().create(p.id(), Json.EMPTY, Duration.ofNanos(1)));
+                    () -> me.exports().create(p.id(), Json.EMPTY, Duration.ofNanos(1)));
             assertThat(e).isNotNull();
             assertThat(e.field()).isEqualTo("ttl");
         }
@@ -96,13 +100,14 @@ class InputRulesTest {
     @Test
     void batchInstantsAreStoredTruncatedToTheMicrosecond(TestDatabase testDb) {
         try (JeexDatabase db = JeexDatabase.create(ServiceConfigs.defaults(testDb).build())) {
-            User ada = db.users().create("ada@example.com", "Ada");
-            Project p = db.projects().create(ada.id(), "Engine", "en");
+            Repositories me = db.actingAsNewUser();
+            User ada = me.users().create("ada@example.com", "Ada");
+            Project p = me.projects().create(ada.id(), "Engine", "en");
             UUID correlation = UUID.randomUUID();
             Instant start = Instant.parse("2026-01-01T00:00:00.000000999Z"); // would round up, not down
-            db.agentExecutions().insertBatch(List.of(NewAgentExecution.completed(p.id(), "writer", correlation,
+            me.agentExecutions().insertBatch(List.of(NewAgentExecution.completed(p.id(), "writer", correlation,
                     null, null, start, start.plusNanos(1))));
-            AgentExecution stored = db.agentExecutions().byCorrelationId(correlation).get(0);
+            AgentExecution stored = me.agentExecutions().byCorrelationId(correlation).get(0);
             assertThat(stored.startedAt()).isEqualTo(start.truncatedTo(ChronoUnit.MICROS));
             assertThat(stored.completedAt()).contains(start.plusNanos(1).truncatedTo(ChronoUnit.MICROS));
         }

@@ -43,7 +43,7 @@ class OutageTest {
         try (OwnServer server = OwnServer.start("outage");
              JeexDatabase db = JeexDatabase.create(ServiceConfigs.defaults(server.url(), "postgres", null).build())) {
             db.migrate();
-            db.users().create("ada@example.com", "Ada");
+            db.actingAsNewUser().users().create("ada@example.com", "Ada");
 
             server.stop();
             long down = System.nanoTime();
@@ -55,7 +55,7 @@ class OutageTest {
             while (!breakerOpen(db)) {
                 assertThat(Duration.ofNanos(System.nanoTime() - down)).as("time to open the breaker")
                         .isLessThan(Duration.ofSeconds(30));
-                assertThat(catchThrowable(() -> db.users().byId(UUID.randomUUID())))
+                assertThat(catchThrowable(() -> db.actingAs(UUID.randomUUID()).users().byId(UUID.randomUUID())))
                         .isInstanceOf(DatabaseUnavailableException.class);
                 calls++;
             }
@@ -95,7 +95,7 @@ class OutageTest {
             assertThat(medianMs).as("an open breaker fails fast").isLessThan(5.0);
             assertThat(toRecover).as("first success within the open-state wait + 1 s")
                     .isLessThan(OPEN_WAIT.plusSeconds(1));
-            assertThat(db.users().byEmail("ada@example.com")).isPresent();
+            assertThat(db.system().users().byEmail("ada@example.com")).isPresent();
         }
     }
 

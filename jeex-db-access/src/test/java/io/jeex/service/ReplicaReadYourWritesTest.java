@@ -6,6 +6,7 @@ import io.jeex.db.JeexDatabase;
 import io.jeex.db.repository.DocumentVersion;
 import io.jeex.db.repository.Json;
 import io.jeex.db.repository.Project;
+import io.jeex.db.repository.Repositories;
 import io.jeex.db.repository.User;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -30,21 +31,23 @@ class ReplicaReadYourWritesTest {
             try (JeexDatabase db = JeexDatabase.create(ServiceConfigs.defaults(primary.url(), "postgres", null)
                     .replicaUrl(replica.url()).build(), registry)) {
                 db.migrate();
-                User ada = db.users().create("ada@example.com", "Ada");
-                Project p = db.projects().create(ada.id(), "Engine", "en");
+                Repositories mine = db.actingAsNewUser();
+                User ada = mine.users().create("ada@example.com", "Ada");
+                Project p = mine.projects().create(ada.id(), "Engine", "en");
                 awaitReplica(db, ada);
 
                 try (Connection c = DriverManager.getConnection(replica.url(), "postgres", "");
                      Statement s = c.createStatement()) {
                     s.execute("select pg_wal_replay_pause()");
                     try {
-                        User bob = db.users().create("bob@example.com", "Bob");
-                        assertThat(db.users().byId(bob.id())).as("read right after its create").isPresent();
-                        assertThat(db.users().byEmail("bob@example.com")).isPresent();
-                        User renamed = db.users().updateName(ada.id(), "Ada L.");
-                        assertThat(db.users().byId(ada.id())).get().isEqualTo(renamed);
-                        DocumentVersion v = db.documents().append(p.id(), "about", "text", Json.EMPTY, ada.id());
-                        assertThat(db.documents().latest(p.id(), "about")).get().isEqualTo(v);
+                        Repositories bobs = db.actingAsNewUser();
+                        User bob = bobs.users().create("bob@example.com", "Bob");
+                        assertThat(bobs.users().byId(bob.id())).as("read right after its create").isPresent();
+                        assertThat(db.system().users().byEmail("bob@example.com")).isPresent();
+                        User renamed = mine.users().updateName(ada.id(), "Ada L.");
+                        assertThat(mine.users().byId(ada.id())).get().isEqualTo(renamed);
+                        DocumentVersion v = mine.documents().append(p.id(), "about", "text", Json.EMPTY, ada.id());
+                        assertThat(mine.documents().latest(p.id(), "about")).get().isEqualTo(v);
                         int users = db.readOnly(tx -> tx.dsl().fetchCount(io.jeex.db.codegen.Tables.USERS));
                         assertThat(users).as("a caller's own read-only work").isEqualTo(2);
                     } finally {
@@ -53,7 +56,7 @@ class ReplicaReadYourWritesTest {
                 }
 
                 awaitReplica(db, ada);
-                db.users().byId(ada.id());
+                mine.users().byId(ada.id());
                 assertThat(registry.find("db.client.operation.duration").tag("pool", "service-replica").timers())
                         .as("statements the replica served are tagged as its").isNotEmpty();
                 assertThat(registry.find("jeex.db.transaction").tag("pool", "service-replica").timers())

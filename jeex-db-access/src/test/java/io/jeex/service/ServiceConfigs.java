@@ -14,8 +14,13 @@ final class ServiceConfigs {
     private ServiceConfigs() {
     }
 
+    /**
+     * As a service's test writes it (README, "Row-level security"): the service as the testkit's
+     * application role, under the policies; migrations and system mode as the admin user.
+     */
     static JeexDbConfig.Builder defaults(TestDatabase db) {
-        return defaults(db.jdbcUrl(), db.user(), db.password());
+        return defaults(db.jdbcUrl(), db.appUser(), db.appPassword())
+                .migrationUser(db.user()).migrationPassword(db.password().isEmpty() ? null : db.password());
     }
 
     static JeexDbConfig.Builder defaults(String url, String user, String password) {

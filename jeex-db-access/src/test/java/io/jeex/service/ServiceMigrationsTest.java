@@ -48,8 +48,9 @@ class ServiceMigrationsTest {
             assertThat(again.serviceResult()).hasValueSatisfying(s -> assertThat(s.migrationsApplied()).isZero());
 
             // the service's table refers to jeex-db's, and is there to use
-            User ada = db.users().create("ada@example.com", "Ada");
-            Project engine = db.projects().create(ada.id(), "Engine", "en");
+            io.jeex.db.repository.Repositories newcomer = db.actingAsNewUser();
+            User ada = newcomer.users().create("ada@example.com", "Ada");
+            Project engine = newcomer.projects().create(ada.id(), "Engine", "en");
             int inserted = db.transaction(tx -> tx.dsl().execute(
                     "insert into ideas (project_id, title, votes) values (?, ?, 3)", engine.id(), "a lighter gear"));
             assertThat(inserted).isOne();

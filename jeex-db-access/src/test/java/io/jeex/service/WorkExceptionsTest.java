@@ -55,9 +55,11 @@ class WorkExceptionsTest {
             AtomicInteger runs = new AtomicInteger();
             UncheckedIOException upstream = new UncheckedIOException(new SocketException("Connection reset"));
 
-            Throwable thrown = catchThrowable(() -> db.transaction(TxOptions.named("signup"), tx -> {
+            UUID me = UUID.randomUUID();
+            Throwable thrown = catchThrowable(() -> db.transaction(TxOptions.named("signup").withActingUser(me), tx -> {
                 runs.incrementAndGet();
-                tx.dsl().insertInto(USERS).set(USERS.EMAIL, "w@example.com").set(USERS.NAME, "W").execute();
+                tx.dsl().insertInto(USERS).set(USERS.ID, me).set(USERS.EMAIL, "w@example.com").set(USERS.NAME, "W")
+                        .execute();
                 throw upstream; // the HTTP call after the insert failed
             }));
 
@@ -134,7 +136,7 @@ class WorkExceptionsTest {
                 Throwable thrown = catchThrowable(() -> db.transaction(tx -> {
                     runs.incrementAndGet();
                     try {
-                        return other.users().byId(UUID.randomUUID());
+                        return other.actingAs(UUID.randomUUID()).users().byId(UUID.randomUUID());
                     } catch (RuntimeException e) {
                         fromOther.set(e);
                         throw e;

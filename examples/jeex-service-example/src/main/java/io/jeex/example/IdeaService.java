@@ -9,8 +9,10 @@ import io.jeex.db.error.UniqueViolationException;
 import io.jeex.db.repository.DocumentVersion;
 import io.jeex.db.repository.Json;
 import io.jeex.db.repository.Project;
+import io.jeex.db.repository.Repositories;
 import io.jeex.db.repository.User;
 import io.jeex.db.schema.ServiceMigrations;
+import io.jeex.db.tx.TxOptions;
 import java.util.Objects;
 import java.util.UUID;
 import org.jooq.impl.DSL;
@@ -65,10 +67,11 @@ public final class IdeaService implements AutoCloseable {
      */
     public Project signUpWithIdea(String email, String name, String idea) {
         // README: service-work
+        Repositories newcomer = db.actingAsNewUser();          // every call acts as the new user
         return db.transaction(tx -> {
-            User user = db.users().create(email, name);
-            Project project = db.projects().create(user.id(), "My idea", "en");
-            db.documents().append(project.id(), "about", idea, Json.EMPTY, user.id());
+            User user = newcomer.users().create(email, name);
+            Project project = newcomer.projects().create(user.id(), "My idea", "en");
+            newcomer.documents().append(project.id(), "about", idea, Json.EMPTY, user.id());
             return project;
         });
         // README: end
@@ -82,7 +85,8 @@ public final class IdeaService implements AutoCloseable {
      * @return the new version
      */
     public DocumentVersion reviseIdea(Project project, String idea) {
-        return db.documents().append(project.id(), "about", idea, Json.EMPTY, project.ownerId());
+        return db.actingAs(project.ownerId()).documents().append(project.id(), "about", idea, Json.EMPTY,
+                project.ownerId());
     }
 
     /**
@@ -111,7 +115,8 @@ public final class IdeaService implements AutoCloseable {
      */
     public int votesFor(UUID owner) {
         // README: service-typed-query
-        return db.readOnly(tx -> tx.dsl().select(DSL.count())
+        // acting as the owner: the policies let a user see the projects they own, and only those
+        return db.readOnly(TxOptions.named("votes-for").withActingUser(owner), tx -> tx.dsl().select(DSL.count())
                 .from(IDEA_VOTES)
                 .join(PROJECTS).on(PROJECTS.ID.eq(IDEA_VOTES.PROJECT_ID))   // jeex-db's generated table
                 .where(PROJECTS.CREATED_BY.eq(owner))

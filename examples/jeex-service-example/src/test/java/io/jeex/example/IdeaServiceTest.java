@@ -45,8 +45,11 @@ class IdeaServiceTest {
     void signUpStoresTheUserProjectAndIdea(JeexDatabase db) {
         IdeaService service = new IdeaService(db);
         Project project = service.signUpWithIdea("ada@example.com", "Ada", "An engine that computes.");
-        assertEquals(1, db.documents().latest(project.id(), "about").orElseThrow().version());
-        assertTrue(db.users().byEmail("ADA@example.com").isPresent());
+        assertEquals(1, db.actingAs(project.ownerId()).documents().latest(project.id(), "about")
+                .orElseThrow().version());
+        assertTrue(db.system().users().byEmail("ADA@example.com").isPresent());
+        // another user reaches none of it: the injected database runs under row-level security
+        assertTrue(db.actingAsNewUser().projects().byId(project.id()).isEmpty());
     }
 
     // README: service-duplicate

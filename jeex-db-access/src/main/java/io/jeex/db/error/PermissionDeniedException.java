@@ -1,7 +1,9 @@
 package io.jeex.db.error;
 
 /**
- * The database role may not do what was asked (SQLSTATE 42501). A deployment problem: grant the privilege or use the right role.
+ * The database role may not do what was asked (SQLSTATE 42501 for a missing privilege: a table, a
+ * schema, DDL, ownership). A deployment problem: grant the privilege or use the right role. A row
+ * refused by a row-level security policy (also 42501) is a {@link RowSecurityException} instead.
  */
 public class PermissionDeniedException extends JeexDbException {
 

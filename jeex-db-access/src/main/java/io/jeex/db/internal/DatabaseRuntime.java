@@ -14,7 +14,9 @@ import io.jeex.db.internal.metrics.Observations;
 import io.jeex.db.internal.metrics.QueryMetricsListener;
 import io.jeex.db.JeexDbConfig;
 import io.jeex.db.internal.error.ErrorTranslator;
+import io.jeex.db.internal.metrics.PurgeMetrics;
 import io.jeex.db.internal.pool.Acquirer;
+import io.jeex.db.internal.pool.ConnectionSource;
 import io.jeex.db.internal.pool.DirectDataSource;
 import io.jeex.db.internal.pool.PoolFactory;
 import io.jeex.db.internal.tx.Lifecycle;
@@ -58,6 +60,7 @@ public final class DatabaseRuntime implements AutoCloseable {
     private final MeterRegistry registry;
     private final Lifecycle lifecycle;
     private final TransactionRunner runner;
+    private final PurgeMetrics purges;
     private final DSLContext dsl;
 
     private final io.micrometer.observation.ObservationRegistry observations;
@@ -99,11 +102,18 @@ public final class DatabaseRuntime implements AutoCloseable {
         this.migrationDataSource = PoolFactory.migrationDataSource(config, migrationPassword);
         TaggedRetryMetrics.ofRetryRegistry(retries).bindTo(registry);
         TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(registry);
-        TransactionRunner.Route primaryRoute = route(config.name(), config.url(), primary, primaryBreaker, false);
+        TransactionRunner.Route primaryRoute = route(config.name(), config.url(), primary, primaryBreaker, false, false);
+        // System mode: a new direct connection per attempt, as the migration role, never pooled (no
+        // privileged connection waits idle in a pool) and never through PgBouncer.
+        DirectDataSource systemConnections = migrationDataSource.with(config.applicationName() + "-system",
+                config.connectTimeout(), Duration.ZERO);
         this.runner = new TransactionRunner(config, primaryRoute,
                 replicaPool == null ? null : route(config.name() + "-replica", config.replicaUrl().orElseThrow(),
-                        replicaPool, replicaCb, true),
+                        replicaPool, replicaCb, true, false),
+                () -> route(systemName(config), config.migrationUrl(), systemConnections::getConnection,
+                        breakers.circuitBreaker(systemName(config)), false, true),
                 retry, translator, lifecycle);
+        this.purges = new PurgeMetrics(registry, config.name());
         QueryMetricsListener queries = (QueryMetricsListener) primaryRoute.observer();
         this.dsl = DSL.using(new DefaultConfiguration()
                 .set(SQLDialect.POSTGRES)
@@ -135,9 +145,14 @@ public final class DatabaseRuntime implements AutoCloseable {
         return all.toArray(ExecuteListenerProvider[]::new);
     }
 
-    /** A route: its pool, breaker, transaction meters and statement meters, all tagged with its name. */
-    private TransactionRunner.Route route(String name, String url, Acquirer acquirer, CircuitBreaker breaker,
-                                          boolean isReplica) {
+    /** The name of the system mode's route: its {@code pool} tag and circuit breaker. */
+    static String systemName(JeexDbConfig config) {
+        return config.name() + "-system";
+    }
+
+    /** A route: its connections, breaker, transaction meters and statement meters, all tagged with its name. */
+    private TransactionRunner.Route route(String name, String url, ConnectionSource acquirer, CircuitBreaker breaker,
+                                          boolean isReplica, boolean isSystem) {
         Observations observed = new Observations(observations, name, url);
         QueryMetricsListener queries = new QueryMetricsListener(registry, name, config.slowQueryThreshold(), observed);
         // executeLogging off: jOOQ's logging listener would run on every statement, to log at DEBUG.
@@ -145,7 +160,7 @@ public final class DatabaseRuntime implements AutoCloseable {
                 .set(settings(config))
                 .set(listeners(config, queries));
         return new TransactionRunner.Route(name, acquirer, breaker, new TransactionMetrics(registry, name), jooq,
-                queries, isReplica, observed);
+                queries, isReplica, isSystem, observed);
     }
 
     /**
@@ -273,6 +288,11 @@ public final class DatabaseRuntime implements AutoCloseable {
         return runner;
     }
 
+    /** @return the meters and log lines of the retention purges */
+    public PurgeMetrics purges() {
+        return purges;
+    }
+
     /** @return the jOOQ context on the primary pool, translating errors */
     public DSLContext dsl() {
         return dsl;
@@ -329,6 +349,7 @@ public final class DatabaseRuntime implements AutoCloseable {
         }
         java.util.Set<String> pools = new java.util.HashSet<>();
         pools.add(primary.pool().getPoolName());
+        pools.add(systemName(config));
         if (replica != null) {
             pools.add(replica.pool().getPoolName());
         }

@@ -7,6 +7,7 @@ import static io.jeex.db.codegen.Tables.AGENT_EXECUTIONS;
 import static java.util.Objects.requireNonNull;
 
 import io.jeex.db.codegen.tables.records.AgentExecutionsRecord;
+import io.jeex.db.internal.metrics.PurgeMetrics;
 import io.jeex.db.internal.tx.Transactions;
 import io.jeex.db.error.IllegalTransitionException;
 import io.jeex.db.error.InvalidInputException;
@@ -15,20 +16,37 @@ import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.jooq.Field;
 import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
 
 /**
  * Agent executions: start, complete with output, fail with an error message (terminal states
- * never change again), find by correlation id or project, and insert many at once for
- * high-volume logging.
+ * never change again), find by correlation id or project, insert many at once for high-volume
+ * logging, and purge the finished ones after their retention.
+ *
+ * <p>Every operation but {@link #purgeFinished} is user-scoped: on {@code db.actingAs(id)} it
+ * reaches the executions of the projects that user owns (an agent working for a project acts as its
+ * owner), on {@code db.system()} every execution. {@link #purgeFinished} is system-scoped.
+ *
+ * <p>Retention: a finished execution (completed, failed or cancelled) is kept for
+ * {@link #DEFAULT_RETENTION} after it started, then {@link #purgeFinished} deletes it; a live one
+ * (pending, running) is never purged.
  */
 public final class AgentExecutionRepository {
 
+    /** How long a finished execution is kept by default, counted from its start: 90 days. */
+    public static final Duration DEFAULT_RETENTION = Duration.ofDays(90);
+
     private static final String TABLE = "agent_executions";
+    private static final Duration MAX_RETENTION = Duration.ofDays(3650);
+    private static final List<String> TERMINAL = List.of(ExecutionStatus.COMPLETED.dbValue(),
+            ExecutionStatus.FAILED.dbValue(), ExecutionStatus.CANCELLED.dbValue());
     private static final List<String> LIVE = List.of(ExecutionStatus.PENDING.dbValue(), ExecutionStatus.RUNNING.dbValue());
 
     /**
@@ -49,14 +67,13 @@ public final class AgentExecutionRepository {
 
     private final Transactions engine;
 
-    /**
-     * Built by {@code JeexDatabase}: use {@link io.jeex.db.JeexDatabase#agentExecutions()}.
-     *
-     * @param engine the engine's port for the repositories' work
-     * @throws NullPointerException if {@code engine} is null
-     */
-    public AgentExecutionRepository(Transactions engine) {
+    private final Scope scope;
+    private final PurgeMetrics purges;
+
+    AgentExecutionRepository(Transactions engine, Scope scope, PurgeMetrics purges) {
         this.engine = requireNonNull(engine, "engine");
+        this.scope = requireNonNull(scope, "scope");
+        this.purges = requireNonNull(purges, "purges");
     }
 
     /**
@@ -70,6 +87,7 @@ public final class AgentExecutionRepository {
      * @return the stored execution, status {@link ExecutionStatus#RUNNING}
      * @throws InvalidInputException if a value breaks a rule
      * @throws io.jeex.db.error.ForeignKeyViolationException if the project does not exist
+     * @throws io.jeex.db.error.RowSecurityException if the project is not the acting user's
      */
     public AgentExecution start(UUID projectId, String agentType, UUID correlationId, Json input) {
         UUID project = Check.id(TABLE, "project_id", projectId);
@@ -77,7 +95,7 @@ public final class AgentExecutionRepository {
         UUID correlation = Check.id(TABLE, "correlation_id", correlationId);
         Json in = Check.json(TABLE, "input_data", input, true);
         UUID id = Ids.next();
-        return engine.run(Tx.one("agentExecutions.start"), LIBRARY_WRITE, tx -> map(Inserts.once(tx.dsl(),
+        return engine.run(scope.apply(Tx.one("agentExecutions.start")), LIBRARY_WRITE, tx -> map(Inserts.once(tx.dsl(),
                 tx.dsl().insertInto(AGENT_EXECUTIONS).set(AGENT_EXECUTIONS.ID, id)
                         .set(AGENT_EXECUTIONS.PROJECT_ID, project).set(AGENT_EXECUTIONS.AGENT_TYPE, type)
                         .set(AGENT_EXECUTIONS.CORRELATION_ID, correlation)
@@ -121,7 +139,7 @@ public final class AgentExecutionRepository {
     }
 
     private AgentExecution finish(UUID key, ExecutionStatus to, String name, Json output, String errorMessage) {
-        return engine.run(Tx.many(name), LIBRARY_WRITE, tx -> {
+        return engine.run(scope.apply(Tx.many(name)), LIBRARY_WRITE, tx -> {
             Optional<AgentExecutionsRecord> updated = tx.dsl().update(AGENT_EXECUTIONS)
                     .set(AGENT_EXECUTIONS.STATUS, to.dbValue())
                     .set(AGENT_EXECUTIONS.OUTPUT_DATA, output == null ? null : output.jsonb())
@@ -144,7 +162,7 @@ public final class AgentExecutionRepository {
      */
     public Optional<AgentExecution> byId(UUID id) {
         UUID key = Check.id(TABLE, "id", id);
-        return engine.run(Tx.read("agentExecutions.byId"), LIBRARY_READ, tx -> tx.dsl().selectFrom(AGENT_EXECUTIONS)
+        return engine.run(scope.apply(Tx.read("agentExecutions.byId")), LIBRARY_READ, tx -> tx.dsl().selectFrom(AGENT_EXECUTIONS)
                 .where(AGENT_EXECUTIONS.ID.eq(key)).fetchOptional().map(AgentExecutionRepository::map));
     }
 
@@ -157,7 +175,7 @@ public final class AgentExecutionRepository {
      */
     public List<AgentExecution> byCorrelationId(UUID correlationId) {
         UUID key = Check.id(TABLE, "correlation_id", correlationId);
-        return engine.run(Tx.read("agentExecutions.byCorrelationId"), LIBRARY_READ, tx -> tx.dsl()
+        return engine.run(scope.apply(Tx.read("agentExecutions.byCorrelationId")), LIBRARY_READ, tx -> tx.dsl()
                 .selectFrom(AGENT_EXECUTIONS).where(AGENT_EXECUTIONS.CORRELATION_ID.eq(key))
                 .orderBy(AGENT_EXECUTIONS.STARTED_AT, AGENT_EXECUTIONS.ID).fetch(AgentExecutionRepository::map));
     }
@@ -173,7 +191,7 @@ public final class AgentExecutionRepository {
     public List<AgentExecution> byProject(UUID projectId, int limit) {
         UUID key = Check.id(TABLE, "project_id", projectId);
         int size = Check.limit(TABLE, limit);
-        return engine.run(Tx.read("agentExecutions.byProject"), LIBRARY_READ, tx -> tx.dsl()
+        return engine.run(scope.apply(Tx.read("agentExecutions.byProject")), LIBRARY_READ, tx -> tx.dsl()
                 .selectFrom(AGENT_EXECUTIONS).where(AGENT_EXECUTIONS.PROJECT_ID.eq(key))
                 .orderBy(AGENT_EXECUTIONS.STARTED_AT.desc(), AGENT_EXECUTIONS.ID.desc()).limit(size)
                 .fetch(AgentExecutionRepository::map));
@@ -189,6 +207,8 @@ public final class AgentExecutionRepository {
      * @throws InvalidInputException if the list is null or any execution breaks a rule (the
      *     message names its index)
      * @throws io.jeex.db.error.ForeignKeyViolationException if a project does not exist
+     * @throws io.jeex.db.error.RowSecurityException if a project is not the acting user's (nothing
+     *     is inserted)
      */
     public int insertBatch(List<NewAgentExecution> executions) {
         Check.notNull(TABLE, "executions", executions, "must not be null");
@@ -228,7 +248,7 @@ public final class AgentExecutionRepository {
             starts[i] = e.startedAt().truncatedTo(ChronoUnit.MICROS).toString();
             ends[i] = e.completedAt() == null ? null : e.completedAt().truncatedTo(ChronoUnit.MICROS).toString();
         }
-        return engine.run(Tx.many("agentExecutions.insertBatch"), LIBRARY_WRITE, tx -> {
+        return engine.run(scope.apply(Tx.many("agentExecutions.insertBatch")), LIBRARY_WRITE, tx -> {
             Connection c = tx.connection();
             try (PreparedStatement ps = c.prepareStatement(tx.attempt() == 1 ? BATCH_INSERT : BATCH_INSERT_AGAIN)) {
                 ps.setArray(1, array(c, ids));
@@ -245,6 +265,64 @@ public final class AgentExecutionRepository {
                 return tx.attempt() == 1 ? inserted : n; // the rest were stored by the earlier attempt
             }
         });
+    }
+
+    /**
+     * Purges the finished executions past {@link #DEFAULT_RETENTION}: see
+     * {@link #purgeFinished(Duration, int)}.
+     *
+     * @param batchSize rows per transaction, 1 to 1000
+     * @return how many executions were deleted
+     * @throws InvalidInputException if the batch size is out of range
+     * @throws io.jeex.db.error.WrongScopeException if called on the repositories of a user
+     */
+    public long purgeFinished(int batchSize) {
+        return purgeFinished(DEFAULT_RETENTION, batchSize);
+    }
+
+    /**
+     * Deletes every finished execution (completed, failed, cancelled) that started more than
+     * {@code retention} ago (the database's clock), in transactions of at most {@code batchSize}
+     * rows, oldest first: short locks and bounded WAL per commit; rows locked by someone else are
+     * skipped and left to a later purge. Bounded and resumable: each batch commits on its own, so
+     * a purge that stops (an error, a restart) loses nothing, and the next one continues where it
+     * stopped. After each committed batch, {@code jeex.db.purge.rows} (tags {@code pool},
+     * {@code table=agent_executions}) counts its rows and one INFO line says how many. System-scoped:
+     * it crosses users, so it runs in system mode, on {@code db.system()} only; call it outside any
+     * transaction (inside one, nothing would commit before it does). A batch whose connection was
+     * lost runs again: its rows are deleted then, but if the lost one had committed, its count is
+     * missing from the result.
+     *
+     * @param retention how long a finished execution is kept after it started; at least 1 ms, at
+     *     most 3650 days
+     * @param batchSize rows per transaction, 1 to 1000
+     * @return how many executions were deleted
+     * @throws InvalidInputException if the retention or the batch size is out of range
+     * @throws io.jeex.db.error.WrongScopeException if called on the repositories of a user
+     */
+    public long purgeFinished(Duration retention, int batchSize) {
+        scope.requireSystem("agentExecutions.purgeFinished");
+        if (retention == null || retention.toMillis() < 1 || retention.compareTo(MAX_RETENTION) > 0) {
+            throw new InvalidInputException(TABLE, "retention", "must be at least 1 ms and at most 3650 days");
+        }
+        int size = Check.limit(TABLE, batchSize);
+        Field<java.time.Instant> cutoff = DSL.field("now() - make_interval(secs => {0})", SQLDataType.INSTANT,
+                DSL.val(retention.truncatedTo(ChronoUnit.MICROS).toNanos() / 1e9));
+        long total = 0;
+        while (true) {
+            int deleted = engine.run(scope.apply(Tx.one("agentExecutions.purgeFinished")), LIBRARY_WRITE, tx -> tx.dsl()
+                    .deleteFrom(AGENT_EXECUTIONS)
+                    .where(AGENT_EXECUTIONS.ID.in(DSL.select(AGENT_EXECUTIONS.ID).from(AGENT_EXECUTIONS)
+                            // the index (status, started_at) serves this: one range per terminal status
+                            .where(AGENT_EXECUTIONS.STATUS.in(TERMINAL)).and(AGENT_EXECUTIONS.STARTED_AT.lt(cutoff))
+                            .orderBy(AGENT_EXECUTIONS.STARTED_AT).limit(size).forUpdate().skipLocked()))
+                    .execute());
+            total += deleted;
+            purges.batch(PurgeMetrics.AGENT_EXECUTIONS, deleted, total);
+            if (deleted < size) {
+                return total;
+            }
+        }
     }
 
     private static Array array(Connection c, Object[] values) throws SQLException {

@@ -31,20 +31,21 @@ import org.jooq.impl.DSL;
  * version): the whole transaction runs again once the lock is free, so numbers stay gap-free and
  * no serialization failure reaches the caller (the caller's work may therefore run more than
  * once, as on any retry).
+ *
+ * <p>Every operation is user-scoped: on {@code db.actingAs(id)} it reaches the versions of the
+ * projects that user owns (those of another user's project are not found), on {@code db.system()}
+ * every version.
  */
 public final class DocumentRepository {
 
     private static final String TABLE = "document_versions";
     private final Transactions engine;
 
-    /**
-     * Built by {@code JeexDatabase}: use {@link io.jeex.db.JeexDatabase#documents()}.
-     *
-     * @param engine the engine's port for the repositories' work
-     * @throws NullPointerException if {@code engine} is null
-     */
-    public DocumentRepository(Transactions engine) {
+    private final Scope scope;
+
+    DocumentRepository(Transactions engine, Scope scope) {
         this.engine = requireNonNull(engine, "engine");
+        this.scope = requireNonNull(scope, "scope");
     }
 
     /**
@@ -55,10 +56,13 @@ public final class DocumentRepository {
      * @param documentType kind of document, a lower-case identifier
      * @param content the text, at most 10 Mi characters, stored as given (not trimmed)
      * @param metadata metadata of this version
-     * @param authorId the author, or null when unknown
+     * @param authorId the author, or null when unknown; on a user's repositories the acting user
+     *     or null (another author only in system mode)
      * @return the stored version
      * @throws InvalidInputException if a value breaks a rule
      * @throws io.jeex.db.error.ForeignKeyViolationException if the project or author does not exist
+     * @throws io.jeex.db.error.RowSecurityException if the project is not the acting user's, or
+     *     the author is another user
      */
     public DocumentVersion append(UUID projectId, String documentType, String content, Json metadata, UUID authorId) {
         UUID project = Check.id(TABLE, "project_id", projectId);
@@ -67,7 +71,7 @@ public final class DocumentRepository {
         Json meta = Check.json(TABLE, "metadata", metadata, false);
         UUID id = Ids.next();
         String lock = project + "/" + type;
-        return engine.run(Tx.many("documents.append"), LIBRARY_WRITE, tx -> {
+        return engine.run(scope.apply(Tx.many("documents.append")), LIBRARY_WRITE, tx -> {
             var dsl = tx.dsl();
             boolean snapshot = tx.options().isolation() != IsolationLevel.READ_COMMITTED;
             if (!snapshot) {
@@ -127,7 +131,7 @@ public final class DocumentRepository {
     public Optional<DocumentVersion> latest(UUID projectId, String documentType) {
         UUID project = Check.id(TABLE, "project_id", projectId);
         String type = Check.documentType(documentType);
-        return engine.run(Tx.read("documents.latest"), LIBRARY_READ, tx -> tx.dsl().selectFrom(DOCUMENT_VERSIONS)
+        return engine.run(scope.apply(Tx.read("documents.latest")), LIBRARY_READ, tx -> tx.dsl().selectFrom(DOCUMENT_VERSIONS)
                 .where(DOCUMENT_VERSIONS.PROJECT_ID.eq(project)).and(DOCUMENT_VERSIONS.DOCUMENT_TYPE.eq(type))
                 .orderBy(DOCUMENT_VERSIONS.VERSION.desc()).limit(1).fetchOptional().map(DocumentRepository::map));
     }
@@ -148,7 +152,7 @@ public final class DocumentRepository {
         if (version < 1) {
             throw new InvalidInputException(TABLE, "version", "must be 1 or more");
         }
-        return engine.run(Tx.read("documents.byNumber"), LIBRARY_READ, tx -> tx.dsl().selectFrom(DOCUMENT_VERSIONS)
+        return engine.run(scope.apply(Tx.read("documents.byNumber")), LIBRARY_READ, tx -> tx.dsl().selectFrom(DOCUMENT_VERSIONS)
                 .where(DOCUMENT_VERSIONS.PROJECT_ID.eq(project)).and(DOCUMENT_VERSIONS.DOCUMENT_TYPE.eq(type))
                 .and(DOCUMENT_VERSIONS.VERSION.eq(version)).fetchOptional().map(DocumentRepository::map));
     }
@@ -170,7 +174,7 @@ public final class DocumentRepository {
         int size = Check.limit(TABLE, limit);
         Optional<Integer> beforeVersion = Check.notNull(TABLE, "cursor", cursor,
                 "must not be null: pass Optional.empty() for the first page").map(DocumentRepository::decode);
-        return engine.run(Tx.read("documents.history"), LIBRARY_READ, tx -> {
+        return engine.run(scope.apply(Tx.read("documents.history")), LIBRARY_READ, tx -> {
             Condition where = DOCUMENT_VERSIONS.PROJECT_ID.eq(project).and(DOCUMENT_VERSIONS.DOCUMENT_TYPE.eq(type));
             if (beforeVersion.isPresent()) {
                 where = where.and(DOCUMENT_VERSIONS.VERSION.lt(beforeVersion.get()));

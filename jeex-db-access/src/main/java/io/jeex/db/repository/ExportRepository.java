@@ -7,6 +7,7 @@ import static io.jeex.db.codegen.Tables.EXPORTS;
 import static java.util.Objects.requireNonNull;
 
 import io.jeex.db.codegen.tables.records.ExportsRecord;
+import io.jeex.db.internal.metrics.PurgeMetrics;
 import io.jeex.db.internal.tx.Transactions;
 import io.jeex.db.error.IllegalTransitionException;
 import io.jeex.db.error.InvalidInputException;
@@ -30,6 +31,14 @@ import org.jooq.impl.SQLDataType;
  * Exports: create (expiring after 24 hours by default), mark processing, completed (with the
  * file path and manifest) or failed, list the expired ones, and purge them in bounded batches,
  * handing over the paths of the files to delete.
+ *
+ * <p>{@link #listExpired} and the {@code purgeExpired} methods are system-scoped (they cross
+ * users: on {@code db.system()} only); every other operation is user-scoped: on
+ * {@code db.actingAs(id)} it reaches the exports of the projects that user owns, on
+ * {@code db.system()} every export.
+ *
+ * <p>Retention: an export is kept until its {@code expires_at} ({@link #DEFAULT_TTL} after it was
+ * requested unless given), then the purge deletes it and hands over its file's path.
  */
 public final class ExportRepository {
 
@@ -42,14 +51,13 @@ public final class ExportRepository {
     private static final Duration MAX_TTL = Duration.ofDays(365);
     private final Transactions engine;
 
-    /**
-     * Built by {@code JeexDatabase}: use {@link io.jeex.db.JeexDatabase#exports()}.
-     *
-     * @param engine the engine's port for the repositories' work
-     * @throws NullPointerException if {@code engine} is null
-     */
-    public ExportRepository(Transactions engine) {
+    private final Scope scope;
+    private final PurgeMetrics purges;
+
+    ExportRepository(Transactions engine, Scope scope, PurgeMetrics purges) {
         this.engine = requireNonNull(engine, "engine");
+        this.scope = requireNonNull(scope, "scope");
+        this.purges = requireNonNull(purges, "purges");
     }
 
     /**
@@ -75,6 +83,7 @@ public final class ExportRepository {
      * @return the stored export, status pending
      * @throws InvalidInputException if a value breaks a rule
      * @throws io.jeex.db.error.ForeignKeyViolationException if the project does not exist
+     * @throws io.jeex.db.error.RowSecurityException if the project is not the acting user's
      */
     public Export create(UUID projectId, Json manifest, Duration ttl) {
         UUID project = Check.id(TABLE, "project_id", projectId);
@@ -86,7 +95,7 @@ public final class ExportRepository {
         Field<java.time.Instant> expires = DSL.field("now() + make_interval(secs => {0})", SQLDataType.INSTANT,
                 DSL.val(ttl.truncatedTo(ChronoUnit.MICROS).toNanos() / 1e9));
         UUID id = Ids.next();
-        return engine.run(Tx.one("exports.create"), LIBRARY_WRITE, tx -> map(Inserts.once(tx.dsl(),
+        return engine.run(scope.apply(Tx.one("exports.create")), LIBRARY_WRITE, tx -> map(Inserts.once(tx.dsl(),
                 tx.dsl().insertInto(EXPORTS).set(EXPORTS.ID, id).set(EXPORTS.PROJECT_ID, project)
                         .set(EXPORTS.MANIFEST, m.jsonb()).set(EXPORTS.EXPIRES_AT, expires),
                 EXPORTS, EXPORTS.ID, id, tx.attempt() > 1)));
@@ -101,7 +110,7 @@ public final class ExportRepository {
      */
     public Optional<Export> byId(UUID id) {
         UUID key = Check.id(TABLE, "id", id);
-        return engine.run(Tx.read("exports.byId"), LIBRARY_READ, tx -> tx.dsl().selectFrom(EXPORTS)
+        return engine.run(scope.apply(Tx.read("exports.byId")), LIBRARY_READ, tx -> tx.dsl().selectFrom(EXPORTS)
                 .where(EXPORTS.ID.eq(key)).fetchOptional().map(ExportRepository::map));
     }
 
@@ -155,7 +164,7 @@ public final class ExportRepository {
     private Export move(UUID id, ExportStatus to, List<ExportStatus> from, String path, Json manifest, String name) {
         UUID key = Check.id(TABLE, "id", id);
         List<String> allowed = from.stream().map(ExportStatus::dbValue).toList();
-        return engine.run(Tx.many(name), LIBRARY_WRITE, tx -> {
+        return engine.run(scope.apply(Tx.many(name)), LIBRARY_WRITE, tx -> {
             var update = tx.dsl().update(EXPORTS).set(EXPORTS.STATUS, to.dbValue());
             if (path != null) {
                 update = update.set(EXPORTS.FILE_PATH, path);
@@ -176,10 +185,12 @@ public final class ExportRepository {
      * @param limit how many at most, 1 to 1000
      * @return the expired exports
      * @throws InvalidInputException if the limit is out of range
+     * @throws io.jeex.db.error.WrongScopeException if called on the repositories of a user
      */
     public List<Export> listExpired(int limit) {
+        scope.requireSystem("exports.listExpired");
         int size = Check.limit(TABLE, limit);
-        return engine.run(Tx.read("exports.listExpired"), LIBRARY_READ, tx -> tx.dsl().selectFrom(EXPORTS)
+        return engine.run(scope.apply(Tx.read("exports.listExpired")), LIBRARY_READ, tx -> tx.dsl().selectFrom(EXPORTS)
                 .where(EXPORTS.EXPIRES_AT.le(DSL.currentInstant())).orderBy(EXPORTS.EXPIRES_AT, EXPORTS.ID)
                 .limit(size).fetch(ExportRepository::map));
     }
@@ -200,6 +211,7 @@ public final class ExportRepository {
      * @param batchSize rows per transaction, 1 to 1000
      * @return paths of the removed files, batch after batch (within a batch, in no particular order)
      * @throws InvalidInputException if the batch size is out of range
+     * @throws io.jeex.db.error.WrongScopeException if called on the repositories of a user
      */
     public List<String> purgeExpired(int batchSize) {
         List<String> paths = new ArrayList<>();
@@ -226,18 +238,26 @@ public final class ExportRepository {
      * batches join it, nothing commits until it does, and {@code removed} would receive paths of
      * deletions that may still roll back.
      *
+     * <p>System-scoped: it runs in system mode, on {@code db.system()} only. After each committed
+     * batch, {@code jeex.db.purge.rows} (tags {@code pool}, {@code table=exports}) counts its rows
+     * and one INFO line says how many (counts only). Bounded and resumable: a purge that stops
+     * loses nothing, the next one continues with what is still expired.
+     *
      * @param batchSize rows per transaction, 1 to 1000
      * @param removed receives the file paths of each committed batch, never an empty list
      * @return how many exports were deleted
      * @throws InvalidInputException if the batch size is out of range or {@code removed} is null
+     * @throws io.jeex.db.error.WrongScopeException if called on the repositories of a user
      */
     public long purgeExpired(int batchSize, Consumer<? super List<String>> removed) {
+        scope.requireSystem("exports.purgeExpired");
         int size = Check.limit(TABLE, batchSize);
         Check.notNull(TABLE, "removed", removed, "must not be null: pass a consumer of the removed file paths");
         long deleted = 0;
         while (true) {
             Batch batch = purgeBatch(size);
             deleted += batch.deleted().size();
+            purges.batch(PurgeMetrics.EXPORTS, batch.deleted().size(), deleted);
             List<String> paths = batch.deleted().values().stream().flatMap(Optional::stream).toList();
             if (!paths.isEmpty()) {
                 removed.accept(paths);
@@ -260,7 +280,7 @@ public final class ExportRepository {
      */
     private Batch purgeBatch(int size) {
         Map<UUID, Optional<String>> locked = new LinkedHashMap<>();
-        return engine.run(Tx.many("exports.purgeExpired"), LIBRARY_WRITE, tx -> {
+        return engine.run(scope.apply(Tx.many("exports.purgeExpired")), LIBRARY_WRITE, tx -> {
             if (!locked.isEmpty()) {
                 Set<UUID> still = new HashSet<>(tx.dsl().select(EXPORTS.ID).from(EXPORTS)
                         .where(EXPORTS.ID.in(locked.keySet())).fetch(EXPORTS.ID));

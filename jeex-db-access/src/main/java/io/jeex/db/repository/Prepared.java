@@ -2,7 +2,6 @@ package io.jeex.db.repository;
 
 import io.jeex.db.internal.tx.Jdbc;
 import io.jeex.db.tx.Transaction;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -27,12 +26,6 @@ final class Prepared<T> {
 
     private static final DSLContext RENDERER = DSL.using(SQLDialect.POSTGRES);
 
-    /** Binds the values of one call. */
-    @FunctionalInterface
-    interface Binder {
-        void bind(PreparedStatement statement) throws SQLException;
-    }
-
     /** Reads one row. */
     @FunctionalInterface
     interface RowMapper<T> {
@@ -55,18 +48,16 @@ final class Prepared<T> {
         return new Prepared<>(RENDERER.render(query), mapper);
     }
 
-    /** Runs the statement; the row it returns, if any. */
-    Optional<T> optional(Transaction tx, Binder binder) throws SQLException {
-        return Jdbc.run(tx, sql, ps -> {
-            binder.bind(ps);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(mapper.map(rs)) : Optional.empty();
-            }
-        });
+    /**
+     * Runs the statement; the row it returns, if any. As the single statement of auto-committed
+     * work, it carries the acting user in its own round trip ({@link Jdbc#query}).
+     */
+    Optional<T> optional(Transaction tx, Jdbc.Binder binder) throws SQLException {
+        return Jdbc.query(tx, sql, binder, rs -> rs.next() ? Optional.of(mapper.map(rs)) : Optional.empty());
     }
 
     /** Runs the statement, which returns exactly one row. */
-    T one(Transaction tx, Binder binder) throws SQLException {
+    T one(Transaction tx, Jdbc.Binder binder) throws SQLException {
         return optional(tx, binder).orElseThrow(() -> new IllegalStateException("no row from: " + sql));
     }
 

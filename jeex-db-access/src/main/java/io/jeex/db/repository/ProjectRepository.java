@@ -28,20 +28,23 @@ import org.jooq.impl.DSL;
  * Projects: create, find, list an owner's projects page by page, rename, change status along
  * the allowed transitions ({@link ProjectStatus}), change step with optimistic concurrency,
  * delete (which deletes the project's document versions, agent executions and exports).
+ *
+ * <p>Every operation is user-scoped: on {@code db.actingAs(id)} it reaches the projects that user
+ * owns (another user's project is not found, and is never listed), on {@code db.system()} every
+ * project.
  */
 public final class ProjectRepository {
 
     private static final String TABLE = "projects";
+    private static final Prepared<Project> SELECT_BY_ID = Prepared.of(DSL.selectFrom(PROJECTS)
+            .where(PROJECTS.ID.eq(DSL.param("id", PROJECTS.ID.getDataType()))), ProjectRepository::map);
     private final Transactions engine;
 
-    /**
-     * Built by {@code JeexDatabase}: use {@link io.jeex.db.JeexDatabase#projects()}.
-     *
-     * @param engine the engine's port for the repositories' work
-     * @throws NullPointerException if {@code engine} is null
-     */
-    public ProjectRepository(Transactions engine) {
+    private final Scope scope;
+
+    ProjectRepository(Transactions engine, Scope scope) {
         this.engine = requireNonNull(engine, "engine");
+        this.scope = requireNonNull(scope, "scope");
     }
 
     /**
@@ -55,20 +58,21 @@ public final class ProjectRepository {
      * @return the stored project
      * @throws InvalidInputException if a value breaks a rule
      * @throws io.jeex.db.error.ForeignKeyViolationException if the owner does not exist
+     * @throws io.jeex.db.error.RowSecurityException if the owner is not the acting user
      */
     public Project create(UUID ownerId, String name, String language) {
         UUID owner = Check.id(TABLE, "created_by", ownerId);
         String n = Check.text(TABLE, "name", name, Check.MAX_NAME);
         String l = Check.language(language);
         UUID id = Ids.next();
-        return engine.run(Tx.one("projects.create"), LIBRARY_WRITE, tx -> map(Inserts.once(tx.dsl(),
+        return engine.run(scope.apply(Tx.one("projects.create")), LIBRARY_WRITE, tx -> map(Inserts.once(tx.dsl(),
                 tx.dsl().insertInto(PROJECTS).set(PROJECTS.ID, id)
                         .set(PROJECTS.CREATED_BY, owner).set(PROJECTS.NAME, n).set(PROJECTS.LANGUAGE, l),
                 PROJECTS, PROJECTS.ID, id, tx.attempt() > 1)));
     }
 
     /**
-     * Finds a project.
+     * Finds a project. One round trip: the acting user travels with the SELECT.
      *
      * @param id the id
      * @return the project, or empty
@@ -76,8 +80,8 @@ public final class ProjectRepository {
      */
     public Optional<Project> byId(UUID id) {
         UUID key = Check.id(TABLE, "id", id);
-        return engine.run(Tx.read("projects.byId"), LIBRARY_READ, tx -> tx.dsl().selectFrom(PROJECTS)
-                .where(PROJECTS.ID.eq(key)).fetchOptional().map(ProjectRepository::map));
+        return engine.run(scope.apply(Tx.read("projects.byId")), LIBRARY_READ,
+                tx -> SELECT_BY_ID.optional(tx, ps -> ps.setObject(1, key)));
     }
 
     /**
@@ -88,7 +92,7 @@ public final class ProjectRepository {
      * {@link ProjectOrder#RECENTLY_UPDATED} for exactly what this listing guarantees, and
      * {@link ProjectOrder#NEWEST_FIRST} for an order that returns every project exactly once.
      *
-     * @param ownerId the owner
+     * @param ownerId the owner; for another owner than the acting user the page is empty
      * @param status only projects in this status, or empty for all
      * @param limit page size, 1 to 1000
      * @param cursor empty for the first page, else {@link Page#nextCursor()} of the previous page
@@ -122,7 +126,7 @@ public final class ProjectRepository {
         int size = Check.limit(TABLE, limit);
         Optional<Key> after = Check.notNull(TABLE, "cursor", cursor,
                 "must not be null: pass Optional.empty() for the first page").map(c -> decode(c, order));
-        return engine.run(Tx.read("projects.listByOwner"), LIBRARY_READ, tx -> {
+        return engine.run(scope.apply(Tx.read("projects.listByOwner")), LIBRARY_READ, tx -> {
             Condition where = PROJECTS.CREATED_BY.eq(owner);
             if (status.isPresent()) {
                 where = where.and(PROJECTS.STATUS.eq(status.get().dbValue()));
@@ -166,7 +170,7 @@ public final class ProjectRepository {
     public Project rename(UUID id, String name) {
         UUID key = Check.id(TABLE, "id", id);
         String n = Check.text(TABLE, "name", name, Check.MAX_NAME);
-        return engine.run(Tx.one("projects.rename"), LIBRARY_WRITE, tx -> map(NotFoundException.requireFound(
+        return engine.run(scope.apply(Tx.one("projects.rename")), LIBRARY_WRITE, tx -> map(NotFoundException.requireFound(
                 tx.dsl().update(PROJECTS).set(PROJECTS.NAME, n).where(PROJECTS.ID.eq(key)).returning().fetchOptional(),
                 TABLE, "project " + key)));
     }
@@ -186,7 +190,7 @@ public final class ProjectRepository {
         UUID key = Check.id(TABLE, "id", id);
         Check.notNull(TABLE, "status", to, "must not be null: pass the status to change to");
         List<String> from = to.previous().stream().map(ProjectStatus::dbValue).toList();
-        return engine.run(Tx.many("projects.changeStatus"), LIBRARY_WRITE, tx -> {
+        return engine.run(scope.apply(Tx.many("projects.changeStatus")), LIBRARY_WRITE, tx -> {
             Optional<ProjectsRecord> updated = tx.dsl().update(PROJECTS).set(PROJECTS.STATUS, to.dbValue())
                     .where(PROJECTS.ID.eq(key)).and(PROJECTS.STATUS.in(from)).returning().fetchOptional();
             return map(Transitions.require(updated, tx.dsl(), PROJECTS, PROJECTS.ID, PROJECTS.STATUS, key, "project",
@@ -214,7 +218,7 @@ public final class ProjectRepository {
             throw new InvalidInputException(TABLE, "updated_at", "must be the updated_at of the project as read");
         }
         Instant expected = expectedUpdatedAt.truncatedTo(ChronoUnit.MICROS);
-        return engine.run(Tx.many("projects.changeStep"), LIBRARY_WRITE, tx -> {
+        return engine.run(scope.apply(Tx.many("projects.changeStep")), LIBRARY_WRITE, tx -> {
             // updated_at is set explicitly so that even a change to the same step bumps the version.
             Optional<ProjectsRecord> updated = tx.dsl().update(PROJECTS)
                     .set(PROJECTS.CURRENT_STEP, s).set(PROJECTS.UPDATED_AT, DSL.currentInstant())
@@ -243,12 +247,18 @@ public final class ProjectRepository {
      */
     public boolean delete(UUID id) {
         UUID key = Check.id(TABLE, "id", id);
-        return engine.run(Tx.one("projects.delete"), LIBRARY_WRITE,
+        return engine.run(scope.apply(Tx.one("projects.delete")), LIBRARY_WRITE,
                 tx -> tx.dsl().deleteFrom(PROJECTS).where(PROJECTS.ID.eq(key)).execute() == 1 || tx.attempt() > 1);
     }
 
     private static Optional<ProjectsRecord> currentRow(DSLContext dsl, UUID id) {
         return dsl.selectFrom(PROJECTS).where(PROJECTS.ID.eq(id)).fetchOptional();
+    }
+
+    static Project map(java.sql.ResultSet row) throws java.sql.SQLException {
+        return new Project(Prepared.uuid(row, "id"), row.getString("name"), ProjectStatus.fromDb(row.getString("status")),
+                row.getInt("current_step"), row.getString("language"), Prepared.uuid(row, "created_by"),
+                Prepared.instant(row, "created_at"), Prepared.instant(row, "updated_at"));
     }
 
     static Project map(ProjectsRecord r) {

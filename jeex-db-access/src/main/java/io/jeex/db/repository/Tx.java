@@ -10,6 +10,7 @@ final class Tx {
     private static final Map<String, TxOptions> ONE = new ConcurrentHashMap<>();
     private static final Map<String, TxOptions> MANY = new ConcurrentHashMap<>();
     private static final Map<String, TxOptions> READ = new ConcurrentHashMap<>();
+    private static final Map<TxOptions, TxOptions> SYSTEM = new ConcurrentHashMap<>();
 
     private Tx() {
     }
@@ -30,5 +31,10 @@ final class Tx {
     /** A named operation of several statements, in one transaction. */
     static TxOptions many(String name) {
         return MANY.computeIfAbsent(name, TxOptions::named);
+    }
+
+    /** The options of an operation in system mode, made once per operation. */
+    static TxOptions system(TxOptions options) {
+        return SYSTEM.computeIfAbsent(options, TxOptions::asSystem);
     }
 }

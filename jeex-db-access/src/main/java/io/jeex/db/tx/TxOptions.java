@@ -28,7 +28,11 @@ import java.util.regex.Pattern;
  *     configured {@code statementTimeout}; {@link Duration#ZERO} disables it
  * @param actingUserId the user on whose behalf the work runs, visible to SQL as
  *     {@code jeex_acting_user_id()} (NULL when none is set; set with {@code SET LOCAL
- *     jeex.acting_user_id}, so it ends with the transaction), or null (the default)
+ *     jeex.acting_user_id}, so it ends with the transaction), or null (the default). The
+ *     row-level security policies of the schema (migration V3) let a transaction reach only this
+ *     user's rows, and none without an acting user. A transaction without one takes the user of
+ *     the first repository call that joins it ({@code db.actingAs(id).projects()...}); a
+ *     transaction never acts as two users
  * @param idempotent whether running the work twice is harmless; only then is a connection
  *     failure after a statement has run retried (false by default)
  * @param readOnly whether the transaction only reads ({@code READ ONLY}; false by default)
@@ -42,22 +46,26 @@ import java.util.regex.Pattern;
  *     user, its own timeout, or read-only (an auto-committed statement cannot be made read-only
  *     without session state, and read-only work is retried after a lost connection on the
  *     promise that it wrote nothing); and when it joins a running transaction.
+ * @param system whether the work runs in system mode (false by default; see {@link #asSystem()}):
+ *     on a connection of its own, direct to the server as the migration role, which bypasses
+ *     row-level security, so that it reaches the rows of every user. Never with an acting user.
  */
 public record TxOptions(String name, IsolationLevel isolation, Duration timeout, UUID actingUserId,
-                        boolean idempotent, boolean readOnly, boolean singleStatement) {
+                        boolean idempotent, boolean readOnly, boolean singleStatement, boolean system) {
 
     /** The name of transactions that were given none. */
     public static final String DEFAULT_NAME = "transaction";
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     private static final TxOptions DEFAULTS =
-            new TxOptions(DEFAULT_NAME, IsolationLevel.READ_COMMITTED, null, null, false, false, false);
+            new TxOptions(DEFAULT_NAME, IsolationLevel.READ_COMMITTED, null, null, false, false, false, false);
 
     /**
      * Validates the options.
      *
      * @throws NullPointerException if {@code name} or {@code isolation} is null
-     * @throws IllegalArgumentException if the name is malformed or the timeout negative
+     * @throws IllegalArgumentException if the name is malformed, the timeout negative, or an acting
+     *     user is set in system mode
      */
     public TxOptions {
         requireNonNull(name, "name");
@@ -69,9 +77,16 @@ public record TxOptions(String name, IsolationLevel isolation, Duration timeout,
         if (timeout != null && timeout.isNegative()) {
             throw new IllegalArgumentException("timeout must be zero (no timeout) or positive, but was " + timeout);
         }
+        if (system && actingUserId != null) {
+            throw new IllegalArgumentException("a transaction in system mode acts as no user, but actingUserId was "
+                    + "set: use withActingUser(...) for one user's work, or asSystem() for work that crosses users");
+        }
     }
 
-    /** @return read-committed, read-write, not idempotent, no acting user, the configured timeout, not single-statement */
+    /**
+     * @return read-committed, read-write, not idempotent, no acting user, the configured timeout, not
+     *     single-statement, not in system mode
+     */
     public static TxOptions defaults() {
         return DEFAULTS;
     }
@@ -93,7 +108,7 @@ public record TxOptions(String name, IsolationLevel isolation, Duration timeout,
      * @throws IllegalArgumentException if the name is malformed
      */
     public TxOptions withName(String name) {
-        return new TxOptions(name, isolation, timeout, actingUserId, idempotent, readOnly, singleStatement);
+        return new TxOptions(name, isolation, timeout, actingUserId, idempotent, readOnly, singleStatement, system);
     }
 
     /**
@@ -101,7 +116,7 @@ public record TxOptions(String name, IsolationLevel isolation, Duration timeout,
      * @return a copy with that isolation level
      */
     public TxOptions withIsolation(IsolationLevel isolation) {
-        return new TxOptions(name, isolation, timeout, actingUserId, idempotent, readOnly, singleStatement);
+        return new TxOptions(name, isolation, timeout, actingUserId, idempotent, readOnly, singleStatement, system);
     }
 
     /**
@@ -110,15 +125,16 @@ public record TxOptions(String name, IsolationLevel isolation, Duration timeout,
      * @throws IllegalArgumentException if the timeout is negative
      */
     public TxOptions withTimeout(Duration timeout) {
-        return new TxOptions(name, isolation, timeout, actingUserId, idempotent, readOnly, singleStatement);
+        return new TxOptions(name, isolation, timeout, actingUserId, idempotent, readOnly, singleStatement, system);
     }
 
     /**
      * @param actingUserId see {@link #actingUserId()}; null for none
      * @return a copy with that acting user
+     * @throws IllegalArgumentException if these options are in system mode and the user is not null
      */
     public TxOptions withActingUser(UUID actingUserId) {
-        return new TxOptions(name, isolation, timeout, actingUserId, idempotent, readOnly, singleStatement);
+        return new TxOptions(name, isolation, timeout, actingUserId, idempotent, readOnly, singleStatement, system);
     }
 
     /**
@@ -126,7 +142,7 @@ public record TxOptions(String name, IsolationLevel isolation, Duration timeout,
      * @return a copy with that flag
      */
     public TxOptions withIdempotent(boolean idempotent) {
-        return new TxOptions(name, isolation, timeout, actingUserId, idempotent, readOnly, singleStatement);
+        return new TxOptions(name, isolation, timeout, actingUserId, idempotent, readOnly, singleStatement, system);
     }
 
     /**
@@ -134,7 +150,7 @@ public record TxOptions(String name, IsolationLevel isolation, Duration timeout,
      * @return a copy with that flag
      */
     public TxOptions withReadOnly(boolean readOnly) {
-        return new TxOptions(name, isolation, timeout, actingUserId, idempotent, readOnly, singleStatement);
+        return new TxOptions(name, isolation, timeout, actingUserId, idempotent, readOnly, singleStatement, system);
     }
 
     /**
@@ -142,7 +158,25 @@ public record TxOptions(String name, IsolationLevel isolation, Duration timeout,
      * @return a copy with that flag
      */
     public TxOptions withSingleStatement(boolean singleStatement) {
-        return new TxOptions(name, isolation, timeout, actingUserId, idempotent, readOnly, singleStatement);
+        return new TxOptions(name, isolation, timeout, actingUserId, idempotent, readOnly, singleStatement, system);
+    }
+
+    /**
+     * Returns a copy in system mode, for work that must cross users: purges, an operator's fix, a
+     * data migration. The work runs on a connection of its own, opened for it directly to
+     * {@code migrationUrl} as {@code migrationUser} (never through the pool or PgBouncer), a role
+     * that must bypass row-level security ({@code BYPASSRLS} or a superuser; the first system
+     * transaction checks it and fails with {@link io.jeex.db.error.PermissionDeniedException}
+     * naming the setting otherwise). It is visible: its meters carry {@code pool=<name>-system},
+     * and every system transaction logs one INFO line with its name, outcome and role. A system
+     * transaction cannot join a transaction of the pool, nor the reverse
+     * ({@link io.jeex.db.error.WrongScopeException}).
+     *
+     * @return a copy in system mode, with no acting user
+     * @throws IllegalArgumentException if these options have an acting user
+     */
+    public TxOptions asSystem() {
+        return new TxOptions(name, isolation, timeout, actingUserId, idempotent, readOnly, singleStatement, true);
     }
 
     /**

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jeex.db.error.ForeignKeyViolationException;
 import io.jeex.db.error.InvalidInputException;
+import io.jeex.db.error.RowSecurityException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -23,6 +24,7 @@ class DocumentRepositoryTest extends RepositoryTestBase {
     @Test
     void thirtyTwoThreadsAppendingToOneDocumentGetVersionsOneToNWithoutGapsDuplicatesOrErrors() throws Exception {
         Project p = project();
+        Repositories mine = as(p);
         Project unrelated = project();
         int threads = 32;
         int perThread = 8;
@@ -36,10 +38,10 @@ class DocumentRepositoryTest extends RepositoryTestBase {
                 futures.add(pool.submit(() -> {
                     start.await();
                     for (int i = 0; i < perThread; i++) {
-                        versions.add(db.documents().append(p.id(), "architecture", "thread " + thread + " #" + i,
+                        versions.add(mine.documents().append(p.id(), "architecture", "thread " + thread + " #" + i,
                                 Json.of("{\"thread\": " + thread + "}"), null).version());
                         if (i == 0) {
-                            db.documents().append(unrelated.id(), "architecture", "other", Json.EMPTY, null);
+                            as(unrelated).documents().append(unrelated.id(), "architecture", "other", Json.EMPTY, null);
                         }
                     }
                     return null;
@@ -58,33 +60,34 @@ class DocumentRepositoryTest extends RepositoryTestBase {
         List<Integer> stored = sql.fetch("select version from document_versions where project_id = ? order by version",
                 p.id()).getValues(0, Integer.class);
         assertThat(stored).containsExactlyElementsOf(IntStream.rangeClosed(1, n).boxed().toList());
-        assertThat(db.documents().latest(unrelated.id(), "architecture").orElseThrow().version()).isEqualTo(threads);
+        assertThat(as(unrelated).documents().latest(unrelated.id(), "architecture").orElseThrow().version()).isEqualTo(threads);
     }
 
     @Test
     void latestByNumberAndHistoryWithMetadata() {
         Project p = project();
-        User author = user();
+        Repositories mine = as(p);
+        UUID author = p.ownerId(); // a user writes versions as themselves (another author only in system mode)
         for (int i = 1; i <= 7; i++) {
-            db.documents().append(p.id(), "specs", "v" + i, Json.of("{\"n\": " + i + "}"), author.id());
+            mine.documents().append(p.id(), "specs", "v" + i, Json.of("{\"n\": " + i + "}"), author);
         }
-        db.documents().append(p.id(), "about", "other type", Json.EMPTY, null);
+        mine.documents().append(p.id(), "about", "other type", Json.EMPTY, null);
 
-        DocumentVersion latest = db.documents().latest(p.id(), "specs").orElseThrow();
+        DocumentVersion latest = mine.documents().latest(p.id(), "specs").orElseThrow();
         assertThat(latest.version()).isEqualTo(7);
         assertThat(latest.content()).isEqualTo("v7");
-        assertThat(latest.authorId()).contains(author.id());
-        assertThat(db.documents().byNumber(p.id(), "specs", 3).orElseThrow().content()).isEqualTo("v3");
-        assertThat(db.documents().byNumber(p.id(), "specs", 8)).isEmpty();
-        assertThat(db.documents().latest(p.id(), "plan")).isEmpty();
+        assertThat(latest.authorId()).contains(author);
+        assertThat(mine.documents().byNumber(p.id(), "specs", 3).orElseThrow().content()).isEqualTo("v3");
+        assertThat(mine.documents().byNumber(p.id(), "specs", 8)).isEmpty();
+        assertThat(mine.documents().latest(p.id(), "plan")).isEmpty();
 
-        Page<DocumentVersionInfo> first = db.documents().history(p.id(), "specs", 3, Optional.empty());
+        Page<DocumentVersionInfo> first = mine.documents().history(p.id(), "specs", 3, Optional.empty());
         assertThat(first.items()).extracting(DocumentVersionInfo::version).containsExactly(7, 6, 5);
         assertThat(first.items().get(0).metadata().text()).contains("7");
         assertThat(first.items().get(0).contentLength()).isEqualTo(2);
-        Page<DocumentVersionInfo> second = db.documents().history(p.id(), "specs", 3, first.nextCursor());
+        Page<DocumentVersionInfo> second = mine.documents().history(p.id(), "specs", 3, first.nextCursor());
         assertThat(second.items()).extracting(DocumentVersionInfo::version).containsExactly(4, 3, 2);
-        Page<DocumentVersionInfo> third = db.documents().history(p.id(), "specs", 3, second.nextCursor());
+        Page<DocumentVersionInfo> third = mine.documents().history(p.id(), "specs", 3, second.nextCursor());
         assertThat(third.items()).extracting(DocumentVersionInfo::version).containsExactly(1);
         assertThat(third.hasNext()).isFalse();
     }
@@ -92,33 +95,38 @@ class DocumentRepositoryTest extends RepositoryTestBase {
     @Test
     void badInputIsRejectedAndNothingIsStored() {
         Project p = project();
-        assertThatThrownBy(() -> db.documents().append(p.id(), "Not A Type", "x", Json.EMPTY, null))
+        Repositories mine = as(p);
+        assertThatThrownBy(() -> mine.documents().append(p.id(), "Not A Type", "x", Json.EMPTY, null))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("document_type");
-        assertThatThrownBy(() -> db.documents().append(p.id(), "about", null, Json.EMPTY, null))
+        assertThatThrownBy(() -> mine.documents().append(p.id(), "about", null, Json.EMPTY, null))
                 .isInstanceOf(InvalidInputException.class);
-        assertThatThrownBy(() -> db.documents().append(p.id(), "about", "x".repeat(10 * 1024 * 1024 + 1), Json.EMPTY,
+        assertThatThrownBy(() -> mine.documents().append(p.id(), "about", "x".repeat(10 * 1024 * 1024 + 1), Json.EMPTY,
                 null)).isInstanceOf(InvalidInputException.class).hasMessageContaining("at most");
-        assertThatThrownBy(() -> db.documents().append(p.id(), "about", "x", null, null))
+        assertThatThrownBy(() -> mine.documents().append(p.id(), "about", "x", null, null))
                 .isInstanceOf(InvalidInputException.class);
-        assertThatThrownBy(() -> db.documents().append(UUID.randomUUID(), "about", "x", Json.EMPTY, null))
+        // a project that is not the acting user's (here: none) is refused by the policy; in system
+        // mode, where every project is reachable, the foreign key refuses a missing one
+        assertThatThrownBy(() -> mine.documents().append(UUID.randomUUID(), "about", "x", Json.EMPTY, null))
+                .isInstanceOf(RowSecurityException.class);
+        assertThatThrownBy(() -> db.system().documents().append(UUID.randomUUID(), "about", "x", Json.EMPTY, null))
                 .isInstanceOf(ForeignKeyViolationException.class);
-        assertThatThrownBy(() -> db.documents().byNumber(p.id(), "about", 0)).isInstanceOf(InvalidInputException.class);
-        assertThatThrownBy(() -> db.documents().history(p.id(), "about", 5, Optional.of("x")))
+        assertThatThrownBy(() -> mine.documents().byNumber(p.id(), "about", 0)).isInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(() -> mine.documents().history(p.id(), "about", 5, Optional.of("x")))
                 .isInstanceOf(InvalidInputException.class);
-        assertThatThrownBy(() -> db.documents().history(p.id(), "about", 5, null))
+        assertThatThrownBy(() -> mine.documents().history(p.id(), "about", 5, null))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("cursor must not be null");
         for (String type : new String[] {"Not A Type", "", "1about", "x".repeat(51)}) {
-            assertThatThrownBy(() -> db.documents().latest(p.id(), type))
+            assertThatThrownBy(() -> mine.documents().latest(p.id(), type))
                     .isInstanceOf(InvalidInputException.class).hasMessageContaining("document_type");
         }
-        assertThatThrownBy(() -> db.documents().latest(p.id(), null)).isInstanceOf(InvalidInputException.class);
-        assertThatThrownBy(() -> db.documents().latest(null, "about")).isInstanceOf(InvalidInputException.class);
-        assertThatThrownBy(() -> db.documents().append(p.id(), "about", "text\u0000", Json.EMPTY, null))
+        assertThatThrownBy(() -> mine.documents().latest(p.id(), null)).isInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(() -> mine.documents().latest(null, "about")).isInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(() -> mine.documents().append(p.id(), "about", "text\u0000", Json.EMPTY, null))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("content must not contain the NUL");
-        assertThatThrownBy(() -> db.documents().append(p.id(), "about", "text \uDC00", Json.EMPTY, null))
+        assertThatThrownBy(() -> mine.documents().append(p.id(), "about", "text \uDC00", Json.EMPTY, null))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("unpaired UTF-16 surrogate");
         assertThat(count("document_versions")).isZero();
         // content is stored as given, surrounding white space included
-        assertThat(db.documents().append(p.id(), "about", "  text\n", Json.EMPTY, null).content()).isEqualTo("  text\n");
+        assertThat(mine.documents().append(p.id(), "about", "  text\n", Json.EMPTY, null).content()).isEqualTo("  text\n");
     }
 }

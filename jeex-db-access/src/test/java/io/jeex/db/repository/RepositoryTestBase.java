@@ -9,7 +9,11 @@ import org.jooq.DSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
-/** A JeexDatabase on a fresh migrated database per test. */
+/**
+ * A JeexDatabase on a fresh migrated database per test, connected as the testkit's application role
+ * (no superuser, no BYPASSRLS), so every repository call runs under the row-level security policies;
+ * migrations and system mode as the admin user. {@link #sql} reads as the admin user: it sees every row.
+ */
 @JeexDbTest
 abstract class RepositoryTestBase {
 
@@ -18,7 +22,8 @@ abstract class RepositoryTestBase {
 
     @BeforeEach
     void open(TestDatabase test) {
-        db = JeexDatabase.create(JeexDbConfig.builder(test.jdbcUrl()).user(test.user()).password(test.password())
+        db = JeexDatabase.create(JeexDbConfig.builder(test.jdbcUrl()).user(test.appUser()).password(test.appPassword())
+                .migrationUser(test.user()).migrationPassword(test.password())
                 .poolSize(2).maxOverflow(14).build());
         sql = test.dsl();
     }
@@ -32,11 +37,24 @@ abstract class RepositoryTestBase {
         return sql.fetchOne("select count(*) from " + table).get(0, Long.class);
     }
 
+    /** @return a new user, signed up as themselves */
     protected User user() {
-        return db.users().create("u" + UUID.randomUUID() + "@example.com", "User");
+        return db.actingAsNewUser().users().create("u" + UUID.randomUUID() + "@example.com", "User");
     }
 
+    /** @return a new project of a new user */
     protected Project project() {
-        return db.projects().create(user().id(), "Project", "en");
+        User owner = user();
+        return as(owner).projects().create(owner.id(), "Project", "en");
+    }
+
+    /** @return the repositories acting as this user */
+    protected Repositories as(User user) {
+        return db.actingAs(user.id());
+    }
+
+    /** @return the repositories acting as the owner of this project */
+    protected Repositories as(Project project) {
+        return db.actingAs(project.ownerId());
     }
 }

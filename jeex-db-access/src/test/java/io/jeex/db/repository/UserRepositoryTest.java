@@ -15,50 +15,58 @@ class UserRepositoryTest extends RepositoryTestBase {
 
     @Test
     void createsAndFindsByIdAndByEmailWithoutRegardToCase() {
-        User ada = db.users().create("Ada@Example.com", "Ada Lovelace");
+        Repositories me = db.actingAsNewUser();
+        User ada = me.users().create("Ada@Example.com", "Ada Lovelace");
         assertThat(ada.id().version()).isEqualTo(7);
         assertThat(ada.profile()).isEqualTo(Json.EMPTY);
         assertThat(ada.lastLoginAt()).isEmpty();
-        assertThat(db.users().byId(ada.id())).contains(ada);
-        assertThat(db.users().byEmail("ada@EXAMPLE.com")).contains(ada);
-        assertThat(db.users().byEmail("nobody@example.com")).isEmpty();
-        assertThat(db.users().byId(UUID.randomUUID())).isEmpty();
+        assertThat(me.users().byId(ada.id())).contains(ada);
+        assertThat(db.system().users().byEmail("ada@EXAMPLE.com")).contains(ada);
+        assertThat(db.system().users().byEmail("nobody@example.com")).isEmpty();
+        assertThat(me.users().byId(UUID.randomUUID())).isEmpty();
     }
 
     @Test
     void updatesNameAndProfileAndRecordsALogin() {
-        User ada = db.users().create("ada@example.com", "Ada");
-        User renamed = db.users().updateName(ada.id(), "Ada King");
+        Repositories me = db.actingAsNewUser();
+        User ada = me.users().create("ada@example.com", "Ada");
+        User renamed = me.users().updateName(ada.id(), "Ada King");
         assertThat(renamed.name()).isEqualTo("Ada King");
-        User withProfile = db.users().updateProfile(ada.id(), Json.of("{\"theme\": \"dark\"}"));
+        User withProfile = me.users().updateProfile(ada.id(), Json.of("{\"theme\": \"dark\"}"));
         assertThat(withProfile.profile().text()).contains("dark");
-        User loggedIn = db.users().recordLogin(ada.id());
+        User loggedIn = me.users().recordLogin(ada.id());
         assertThat(loggedIn.lastLoginAt()).isPresent();
         assertThat(loggedIn.lastLoginAt().get()).isAfterOrEqualTo(ada.createdAt());
-        assertThat(db.users().byId(ada.id()).orElseThrow().name()).isEqualTo("Ada King");
+        assertThat(me.users().byId(ada.id()).orElseThrow().name()).isEqualTo("Ada King");
     }
 
     @Test
     void updatingAMissingUserIsNotFound() {
-        assertThatThrownBy(() -> db.users().updateName(UUID.randomUUID(), "X")).isInstanceOf(NotFoundException.class);
-        assertThatThrownBy(() -> db.users().recordLogin(UUID.randomUUID())).isInstanceOf(NotFoundException.class);
+        Repositories me = db.actingAsNewUser();
+        assertThatThrownBy(() -> me.users().updateName(UUID.randomUUID(), "X")).isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> me.users().recordLogin(UUID.randomUUID())).isInstanceOf(NotFoundException.class);
+        // in system mode too, where every row is visible
+        assertThatThrownBy(() -> db.system().users().updateName(UUID.randomUUID(), "X"))
+                .isInstanceOf(NotFoundException.class);
     }
 
     @Test
     void deletingAUserDeletesTheirProjects() {
-        User ada = db.users().create("ada@example.com", "Ada");
-        Project p = db.projects().create(ada.id(), "Engine", "en");
-        db.documents().append(p.id(), "about", "text", Json.EMPTY, ada.id());
-        assertThat(db.users().delete(ada.id())).isTrue();
-        assertThat(db.users().delete(ada.id())).isFalse();
-        assertThat(db.projects().byId(p.id())).isEmpty();
+        Repositories me = db.actingAsNewUser();
+        User ada = me.users().create("ada@example.com", "Ada");
+        Project p = me.projects().create(ada.id(), "Engine", "en");
+        me.documents().append(p.id(), "about", "text", Json.EMPTY, ada.id());
+        assertThat(me.users().delete(ada.id())).isTrue();
+        assertThat(me.users().delete(ada.id())).isFalse();
+        assertThat(me.projects().byId(p.id())).isEmpty();
         assertThat(count("document_versions")).isZero();
     }
 
     @Test
     void aDuplicateEmailInAnyCaseIsATypedErrorAndStoresNothing() {
-        db.users().create("ada@example.com", "Ada");
-        assertThatThrownBy(() -> db.users().create("ADA@example.com", "Other"))
+        Repositories me = db.actingAsNewUser();
+        me.users().create("ada@example.com", "Ada");
+        assertThatThrownBy(() -> db.actingAsNewUser().users().create("ADA@example.com", "Other"))
                 .isInstanceOf(UniqueViolationException.class)
                 .hasMessageContaining("email")
                 .satisfies(e -> assertThat(((UniqueViolationException) e).constraint()).isEqualTo("users_email_lower_key"))
@@ -69,7 +77,8 @@ class UserRepositoryTest extends RepositoryTestBase {
     @ParameterizedTest
     @ValueSource(strings = {"", "   ", "not-an-email", "a@b", "two@@example.com", "white space@example.com"})
     void malformedEmailsAreRejectedBeforeTheDatabase(String email) {
-        assertThatThrownBy(() -> db.users().create(email, "Ada"))
+        Repositories me = db.actingAsNewUser();
+        assertThatThrownBy(() -> me.users().create(email, "Ada"))
                 .isInstanceOf(InvalidInputException.class)
                 .satisfies(e -> assertThat(((InvalidInputException) e).field()).isEqualTo("email"));
         assertThat(count("users")).isZero();
@@ -77,67 +86,71 @@ class UserRepositoryTest extends RepositoryTestBase {
 
     @Test
     void blankOrOversizedNamesAndNonObjectProfilesAreRejected() {
-        assertThatThrownBy(() -> db.users().create("ada@example.com", " ")).isInstanceOf(InvalidInputException.class)
+        Repositories me = db.actingAsNewUser();
+        assertThatThrownBy(() -> me.users().create("ada@example.com", " ")).isInstanceOf(InvalidInputException.class)
                 .hasMessage("name must not be blank");
-        assertThatThrownBy(() -> db.users().create("ada@example.com", "x".repeat(256)))
+        assertThatThrownBy(() -> me.users().create("ada@example.com", "x".repeat(256)))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("at most 255 characters");
-        assertThatThrownBy(() -> db.users().create("ada@example.com", "Ada", Json.of("[1,2]")))
+        assertThatThrownBy(() -> me.users().create("ada@example.com", "Ada", Json.of("[1,2]")))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("JSON object");
         assertThatThrownBy(() -> Json.of("{broken")).isInstanceOf(InvalidInputException.class);
-        assertThatThrownBy(() -> db.users().create("x".repeat(250) + "@example.com", "Ada"))
+        assertThatThrownBy(() -> me.users().create("x".repeat(250) + "@example.com", "Ada"))
                 .isInstanceOf(InvalidInputException.class);
         assertThat(count("users")).isZero();
     }
 
     @Test
     void badUpdatesAreRejectedWithTheirTypedErrorAndChangeNothing() {
-        User ada = db.users().create("ada@example.com", "Ada", Json.of("{\"theme\": \"dark\"}"));
-        assertThatThrownBy(() -> db.users().updateName(ada.id(), " ")).isInstanceOf(InvalidInputException.class)
+        Repositories me = db.actingAsNewUser();
+        User ada = me.users().create("ada@example.com", "Ada", Json.of("{\"theme\": \"dark\"}"));
+        assertThatThrownBy(() -> me.users().updateName(ada.id(), " ")).isInstanceOf(InvalidInputException.class)
                 .hasMessage("name must not be blank");
-        assertThatThrownBy(() -> db.users().updateName(ada.id(), null)).isInstanceOf(InvalidInputException.class);
-        assertThatThrownBy(() -> db.users().updateName(ada.id(), "x".repeat(256)))
+        assertThatThrownBy(() -> me.users().updateName(ada.id(), null)).isInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(() -> me.users().updateName(ada.id(), "x".repeat(256)))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("at most 255 characters");
-        assertThatThrownBy(() -> db.users().updateName(null, "Ada")).isInstanceOf(InvalidInputException.class)
+        assertThatThrownBy(() -> me.users().updateName(null, "Ada")).isInstanceOf(InvalidInputException.class)
                 .hasMessage("id must not be null");
-        assertThatThrownBy(() -> db.users().updateProfile(ada.id(), null)).isInstanceOf(InvalidInputException.class)
+        assertThatThrownBy(() -> me.users().updateProfile(ada.id(), null)).isInstanceOf(InvalidInputException.class)
                 .hasMessage("profile_data must not be null");
-        assertThatThrownBy(() -> db.users().updateProfile(ada.id(), Json.of("{\"theme\": \"light\", \"theme\": 1}")))
+        assertThatThrownBy(() -> me.users().updateProfile(ada.id(), Json.of("{\"theme\": \"light\", \"theme\": 1}")))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("must not repeat a key").hasMessageNotContaining("theme");
-        assertThatThrownBy(() -> db.users().updateProfile(ada.id(), Json.of("{\"theme\": \"\\u0000\"}")))
+        assertThatThrownBy(() -> me.users().updateProfile(ada.id(), Json.of("{\"theme\": \"\\u0000\"}")))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("\\u0000");
-        assertThatThrownBy(() -> db.users().updateProfile(ada.id(), Json.of("{\"theme\": \"\\uD800\"}")))
+        assertThatThrownBy(() -> me.users().updateProfile(ada.id(), Json.of("{\"theme\": \"\\uD800\"}")))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("unpaired UTF-16 surrogate");
-        assertThatThrownBy(() -> db.users().updateProfile(ada.id(), Json.of("{\"big\": \"" + "x".repeat(1024 * 1024)
+        assertThatThrownBy(() -> me.users().updateProfile(ada.id(), Json.of("{\"big\": \"" + "x".repeat(1024 * 1024)
                 + "\"}"))).isInstanceOf(InvalidInputException.class).hasMessageContaining("at most");
-        assertThatThrownBy(() -> db.users().updateProfile(UUID.randomUUID(), Json.EMPTY))
+        assertThatThrownBy(() -> me.users().updateProfile(UUID.randomUUID(), Json.EMPTY))
                 .isInstanceOf(NotFoundException.class);
-        assertThatThrownBy(() -> db.users().byEmail(" ")).isInstanceOf(InvalidInputException.class);
-        assertThat(db.users().byId(ada.id())).contains(ada);
+        assertThatThrownBy(() -> db.system().users().byEmail(" ")).isInstanceOf(InvalidInputException.class);
+        assertThat(me.users().byId(ada.id())).contains(ada);
         assertThat(count("users")).isOne();
     }
 
     @Test
     void textPostgresqlCannotHoldAsGivenIsRejectedNotMangled() {
+        Repositories me = db.actingAsNewUser();
         // what would happen otherwise: the driver sends an unpaired surrogate as '?'
         assertThat(sql.fetchValue("select ?::text", "a\uD800b")).isEqualTo("a?b");
         for (String name : new String[] {"Ada\u0000", "Ada \uD800", "\uDC00Ada", "Ada \uDE00\uD83D"}) {
-            assertThatThrownBy(() -> db.users().create("ada@example.com", name))
+            assertThatThrownBy(() -> me.users().create("ada@example.com", name))
                     .isInstanceOf(InvalidInputException.class)
                     .satisfies(e -> assertThat(((InvalidInputException) e).field()).isEqualTo("name"));
         }
-        assertThatThrownBy(() -> db.users().create("ada\u0000@example.com", "Ada"))
+        assertThatThrownBy(() -> me.users().create("ada\u0000@example.com", "Ada"))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("email must not contain the NUL");
         assertThat(count("users")).isZero();
         // a surrogate pair is one character and is stored as it is
-        assertThat(db.users().create("ada@example.com", "Ada \uD83D\uDE00").name()).isEqualTo("Ada \uD83D\uDE00");
+        assertThat(me.users().create("ada@example.com", "Ada \uD83D\uDE00").name()).isEqualTo("Ada \uD83D\uDE00");
     }
 
     @Test
     void namesAndEmailsAreStoredStrippedOfSurroundingWhiteSpace() {
-        User ada = db.users().create("  ada@example.com\t", "  Ada  ");
+        Repositories me = db.actingAsNewUser();
+        User ada = me.users().create("  ada@example.com\t", "  Ada  ");
         assertThat(ada.email()).isEqualTo("ada@example.com");
         assertThat(ada.name()).isEqualTo("Ada");
-        assertThat(db.users().updateName(ada.id(), " Ada King\n").name()).isEqualTo("Ada King");
-        assertThat(db.users().byEmail(" ADA@example.com ")).map(User::id).contains(ada.id());
+        assertThat(me.users().updateName(ada.id(), " Ada King\n").name()).isEqualTo("Ada King");
+        assertThat(db.system().users().byEmail(" ADA@example.com ")).map(User::id).contains(ada.id());
     }
 }

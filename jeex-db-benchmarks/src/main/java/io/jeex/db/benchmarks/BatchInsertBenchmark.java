@@ -3,6 +3,7 @@ package io.jeex.db.benchmarks;
 import io.jeex.db.repository.Json;
 import io.jeex.db.repository.NewAgentExecution;
 import io.jeex.db.repository.Project;
+import io.jeex.db.repository.Repositories;
 import java.io.StringReader;
 import java.sql.Connection;
 import java.time.Instant;
@@ -45,12 +46,15 @@ public class BatchInsertBenchmark {
     private BenchDatabase bench;
     private List<NewAgentExecution> rows;
     private String copyText;
+    private Repositories asOwner;
 
     @Setup(Level.Trial)
     public void setUp() {
         bench = new BenchDatabase(4);
-        Project project = bench.db.projects().create(
-                bench.db.users().create("batch@example.com", "Batch").id(), "Batch", "en");
+        Repositories owner = bench.db.actingAsNewUser();
+        Project project = owner.projects().create(
+                owner.users().create("batch@example.com", "Batch").id(), "Batch", "en");
+        asOwner = owner;
         UUID correlation = UUID.randomUUID();
         Instant t0 = Instant.parse("2026-11-25T10:00:00Z");
         rows = new ArrayList<>();
@@ -75,7 +79,7 @@ public class BatchInsertBenchmark {
     @Benchmark
     @OperationsPerInvocation(ROWS)
     public int batchInsertRepository() {
-        return bench.db.agentExecutions().insertBatch(rows);
+        return asOwner.agentExecutions().insertBatch(rows);
     }
 
     @Benchmark

@@ -1,6 +1,7 @@
 package io.jeex.db.benchmarks;
 
 import io.jeex.db.JeexDatabase;
+import io.jeex.db.benchmarks.peers.JeexWorkload;
 import io.jeex.db.benchmarks.peers.Workload;
 import io.jeex.db.repository.ExecutionStatus;
 import io.jeex.db.repository.Json;
@@ -30,7 +31,7 @@ final class Fixtures {
     }
 
     UUID user(String prefix) {
-        return db.users().create(prefix + SEQUENCE.incrementAndGet() + "@example.com", "Fixture " + prefix).id();
+        return db.actingAsNewUser().users().create(prefix + SEQUENCE.incrementAndGet() + "@example.com", "Fixture " + prefix).id();
     }
 
     List<UUID> users(int n) {
@@ -42,7 +43,7 @@ final class Fixtures {
     }
 
     UUID project(UUID owner) {
-        return db.projects().create(owner, "Fixture project", "en").id();
+        return db.actingAs(owner).projects().create(owner, "Fixture project", "en").id();
     }
 
     /**
@@ -53,7 +54,7 @@ final class Fixtures {
         for (int i = 0; i < count; i++) {
             project(owner);
         }
-        Page<Project> first = db.projects().listByOwner(owner, Optional.empty(), Workload.PAGE_SIZE, Optional.empty());
+        Page<Project> first = db.actingAs(owner).projects().listByOwner(owner, Optional.empty(), Workload.PAGE_SIZE, Optional.empty());
         Project last = first.items().get(first.items().size() - 1);
         return new Workload.PageKey(last.updatedAt(), last.id(), first.nextCursor().orElseThrow());
     }
@@ -76,7 +77,7 @@ final class Fixtures {
     UUID[] runningExecutionIds(UUID project, int n) {
         UUID correlation = UUID.randomUUID();
         for (int done = 0; done < n; done += 1000) {
-            db.agentExecutions().insertBatch(runningExecutions(project, Math.min(1000, n - done), correlation, false));
+            JeexWorkload.anyUser(db).agentExecutions().insertBatch(runningExecutions(project, Math.min(1000, n - done), correlation, false));
         }
         try (Connection c = db.dataSource().getConnection();
              PreparedStatement ps = c.prepareStatement("select id from agent_executions where correlation_id = ? order by id")) {

@@ -115,7 +115,7 @@ public final class Footprint {
     static AutoCloseable startAndCommit(String side, String url) throws SQLException {
         if (side.equals("jeex")) {
             JeexDatabase db = JeexDatabase.create(JeexDbConfig.builder(url).user("postgres").password("").build());
-            db.users().create(UUID.randomUUID() + "@example.com", "Footprint");
+            db.actingAsNewUser().users().create(UUID.randomUUID() + "@example.com", "Footprint");
             return db;
         }
         HikariConfig config = new HikariConfig();

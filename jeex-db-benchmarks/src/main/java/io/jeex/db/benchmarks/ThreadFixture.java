@@ -32,7 +32,7 @@ final class ThreadFixture {
         author = fixtures.user("author");
         appendProject = fixtures.project(author);
         statusProject = fixtures.project(author);
-        db.projects().changeStatus(statusProject, ProjectStatus.IN_PROGRESS);
+        db.actingAs(author).projects().changeStatus(statusProject, ProjectStatus.IN_PROGRESS);
     }
 
     /** @return the status to change the project to now (in_progress and completed in turn) */

@@ -312,6 +312,88 @@ final class Commands {
         }
     }
 
+    @Command(name = "mask", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Makes a masked copy for non-production use: a new database --target on the same "
+                    + "server, migrated to the same schema version, with every column that the schema tags as "
+                    + "personal data ([pii:email|name|text|json] in its comment) replaced by a deterministic "
+                    + "pseudonym: HMAC-SHA256 under the key in --key-file, so a value gets the same pseudonym in "
+                    + "every copy made with that key. Emails stay unique without regard to case, JSON keeps its "
+                    + "shape, every constraint holds; ids, times and statuses are copied as they are. Reads one "
+                    + "snapshot of the source in system mode, as JEEX_DB_MIGRATION_USER, which must bypass "
+                    + "row-level security and may create databases. The source must be migrated (validate).",
+                    "Prints: database: <which>, then mask: <rows> rows of <n> tables copied into <target>, "
+                            + "<m> personal values replaced, schema version <v>"},
+            exitCodeListHeading = "%nExit status:%n",
+            exitCodeList = {"0:copied", "1:failed (the reason is on stderr; a half-made copy is dropped)",
+                    "2:bad usage (a --target that is not a plain lower-case name, a key file that cannot be read "
+                            + "or holds fewer than 32 bytes) or configuration"},
+            footerHeading = "%nEnvironment:%n", footer = {Help.ENVIRONMENT})
+    static final class Mask extends OnDatabase {
+        @Option(names = "--target", required = true, paramLabel = "NAME",
+                description = "Name of the new database (lower-case letters, digits, _); it must not exist.")
+        String target;
+
+        @Option(names = "--key-file", required = true, paramLabel = "FILE",
+                description = {"File whose bytes are the HMAC key, at least 32 (for example: openssl rand 32 > "
+                        + "mask.key). Keep it secret: with it, a pseudonym can be matched to a guessed value. Never "
+                        + "printed."})
+        Path keyFile;
+
+        @Override
+        public Integer call() {
+            if (!io.jeex.db.cli.Mask.DATABASE_NAME.matcher(target).matches()) {
+                return root.fail("mask", json, JeexDbCli.EXIT_USAGE, "ConfigurationError", null, "--target must be "
+                        + "a plain lower-case name of at most 63 letters, digits and _, but was '" + target + "'", null);
+            }
+            Pseudonyms pseudonyms;
+            try {
+                pseudonyms = new Pseudonyms(Files.readAllBytes(keyFile));
+            } catch (IOException e) {
+                return root.fail("mask", json, JeexDbCli.EXIT_USAGE, "ConfigurationError", null, "--key-file "
+                        + keyFile + " cannot be read (" + e.getClass().getSimpleName() + "): give a readable file "
+                        + "of at least " + Pseudonyms.MIN_KEY_BYTES + " bytes", null);
+            } catch (IllegalArgumentException e) {
+                return root.fail("mask", json, JeexDbCli.EXIT_USAGE, "ConfigurationError", null, "--key-file "
+                        + keyFile + ": " + e.getMessage() + "; make one with: openssl rand 32 > " + keyFile, null);
+            }
+            return root.onDatabase("mask", json, false, (db, target) -> {
+                database(target);
+                io.jeex.db.cli.Mask.Result r = new io.jeex.db.cli.Mask(db, target.config(), pseudonyms)
+                        .into(this.target);
+                out().println(json ? JsonOut.object("mask", true, g -> {
+                    g.writeStringField("database", target.description());
+                    g.writeStringField("target", r.target());
+                    g.writeStringField("schemaVersion", r.schemaVersion());
+                    g.writeNumberField("rows", r.rows());
+                    g.writeNumberField("masked", r.masked());
+                    g.writeArrayFieldStart("tables");
+                    for (io.jeex.db.cli.Mask.Copied t : r.tables()) {
+                        g.writeStartObject();
+                        g.writeStringField("name", t.table());
+                        g.writeNumberField("rows", t.rows());
+                        g.writeNumberField("masked", t.masked());
+                        g.writeEndObject();
+                    }
+                    g.writeEndArray();
+                    g.writeArrayFieldStart("maskedColumns");
+                    for (String c : r.maskedColumns()) {
+                        g.writeString(c);
+                    }
+                    g.writeEndArray();
+                    g.writeArrayFieldStart("skippedTables");
+                    for (String t : r.skippedTables()) {
+                        g.writeString(t);
+                    }
+                    g.writeEndArray();
+                }) : "mask: " + r.rows() + " rows of " + r.tables().size() + " tables copied into " + r.target()
+                        + ", " + r.masked() + " personal values replaced, schema version " + r.schemaVersion()
+                        + (r.skippedTables().isEmpty() ? "" : "; not copied (not in the JEEX schema): "
+                        + String.join(", ", r.skippedTables())));
+                return JeexDbCli.EXIT_OK;
+            });
+        }
+    }
+
     @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"Runs a realistic flow through every repository and prints what happens: on "
                     + "JEEX_DB_URL (its data stays), else on a fresh embedded PostgreSQL 18 deleted at the end "

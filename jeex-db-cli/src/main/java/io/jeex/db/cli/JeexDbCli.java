@@ -21,11 +21,11 @@ import picocli.CommandLine.Option;
 @Command(name = "jeex-db", mixinStandardHelpOptions = true, versionProvider = Version.class,
         sortOptions = false, usageHelpAutoWidth = true,
         description = {"The jeex-db operator tool: the JEEX schema's migrations, rollbacks, drift, backups and "
-                + "restores, and the database's health.",
+                + "restores, the database's health, and masked copies for non-production use.",
                 "Works on JEEX_DB_URL; without it, on a persistent embedded PostgreSQL 18 (see embedded)."},
         subcommands = {Commands.Migrate.class, Commands.Info.class, Commands.Validate.class,
                 BackupCommands.Rollback.class, BackupCommands.Backup.class, BackupCommands.RestoreCommand.class,
-                Commands.Health.class, Commands.Demo.class, Commands.Embedded.class},
+                Commands.Health.class, Commands.Mask.class, Commands.Demo.class, Commands.Embedded.class},
         commandListHeading = "%nCommands:%n",
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {JeexDbCli.EXIT_OK + ":success; health: UP",
@@ -139,8 +139,13 @@ public final class JeexDbCli implements Callable<Integer> {
         }
     }
 
+    /**
+     * Reports a failed command: one line on stderr and, with {@code --json}, one document on stdout.
+     *
+     * @return {@code status}
+     */
     int fail(String command, boolean json, int status, String type, String sqlState, String message,
-                     String instance) {
+             String instance) {
         String text = instance != null && message.startsWith(instance + ": ")
                 ? message.substring(instance.length() + 2) : message;
         err.println("jeex-db " + command + ": " + text);

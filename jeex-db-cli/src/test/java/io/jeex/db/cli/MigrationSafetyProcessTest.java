@@ -119,7 +119,7 @@ class MigrationSafetyProcessTest {
                      .poolSize(2).maxOverflow(0).monitorInterval(Duration.ZERO).build());
              Connection holder = db.dataSource().getConnection()) {
             app.migrate();
-            app.users().create("ada@example.com", "Ada");
+            app.actingAsNewUser().users().create("ada@example.com", "Ada");
             // A long transaction (a report, an idle session) that has read users: it holds a lock that
             // the migration's ALTER TABLE (ACCESS EXCLUSIVE) must wait for.
             holder.setAutoCommit(false);
@@ -135,7 +135,7 @@ class MigrationSafetyProcessTest {
             Future<?> application = exec.submit(() -> {
                 while (!stop.get()) {
                     long start = System.nanoTime();
-                    app.users().byEmail("ada@example.com");
+                    app.system().users().byEmail("ada@example.com");
                     slowest.accumulateAndGet(System.nanoTime() - start, Math::max);
                     queries.incrementAndGet();
                 }

@@ -140,7 +140,7 @@ class RecoveryDrillProcessTest {
                 while (!stop.get()) {
                     String email = "drill-" + n.incrementAndGet() + "@example.com";
                     Instant started = Instant.now();
-                    db.users().create(email, "Drill");
+                    db.actingAsNewUser().users().create(email, "Drill");
                     commits.add(new Commit(email, started, Instant.now()));
                 }
                 return null;

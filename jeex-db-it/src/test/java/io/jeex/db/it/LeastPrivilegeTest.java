@@ -7,6 +7,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.jeex.db.JeexDatabase;
 import io.jeex.db.JeexDbConfig;
 import io.jeex.db.error.PermissionDeniedException;
+import io.jeex.db.error.RowSecurityException;
+import io.jeex.db.repository.Project;
+import io.jeex.db.repository.Repositories;
+import io.jeex.db.repository.User;
 import io.jeex.db.tx.TxOptions;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -23,8 +27,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The roles of {@code docker/postgres/initdb/10-roles.sql} on a dedicated server: migrations
- * run as {@code jeex_owner}, the service as {@code jeex_user}, which can do all repository work
- * and nothing else.
+ * and system mode run as {@code jeex_owner} (BYPASSRLS), the service as {@code jeex_user}, which
+ * can do all repository work under the row-level security policies and nothing else: it can
+ * neither switch the policies off nor bypass them.
  */
 class LeastPrivilegeTest {
 
@@ -70,6 +75,73 @@ class LeastPrivilegeTest {
                 + "WHERE datname = current_database()")).isEqualTo("jeex_owner");
         assertThat(server.queryString(ItServer.DATABASE, "SELECT string_agg(DISTINCT tableowner, ',') FROM pg_tables "
                 + "WHERE schemaname = 'public'")).as("migrations ran as the owner role").isEqualTo("jeex_owner");
+    }
+
+    @Test
+    void theOwnerBypassesRowLevelSecurityForSystemModeTheApplicationRoleIsSubjectToItAndMemberOfNothing() {
+        assertThat(server.queryString(ItServer.DATABASE, "SELECT string_agg(rolname || ':' || rolsuper || ':' "
+                + "|| rolbypassrls, ',' ORDER BY rolname) FROM pg_roles WHERE rolname IN ('jeex_owner', 'jeex_user')"))
+                .isEqualTo("jeex_owner:false:true,jeex_user:false:false");
+        assertThat(server.queryString(ItServer.DATABASE, "SELECT count(*) FROM pg_auth_members "
+                + "WHERE member = 'jeex_user'::regrole")).as("roles jeex_user could SET ROLE to").isEqualTo("0");
+
+        User ada = db.actingAsNewUser().users().create("ada-" + UUID.randomUUID() + "@example.com", "Ada");
+        Project adas = db.actingAs(ada.id()).projects().create(ada.id(), "Ada's", "en");
+        Repositories asBob = db.actingAsNewUser();
+        User bob = asBob.users().create("bob-" + UUID.randomUUID() + "@example.com", "Bob");
+        assertThat(asBob.projects().byId(adas.id())).as("Ada's project, for Bob").isEmpty();
+        assertThat(db.system().users().byEmail(ada.email())).as("system mode, as jeex_owner").contains(ada);
+        assertThat(db.system().projects().byId(adas.id())).isPresent();
+        assertThatThrownBy(() -> asBob.projects().create(ada.id(), "For Ada", "en"))
+                .isInstanceOf(RowSecurityException.class);
+        assertThat(bob.id()).isNotEqualTo(ada.id());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "ALTER TABLE projects DISABLE ROW LEVEL SECURITY",
+        "ALTER TABLE users NO FORCE ROW LEVEL SECURITY",
+        "DROP POLICY users_self ON users",
+        "CREATE POLICY everything ON projects USING (true)",
+        "ALTER POLICY projects_owner ON projects USING (true)",
+        "SET ROLE jeex_owner",
+        "SET SESSION AUTHORIZATION jeex_owner",
+        "ALTER ROLE jeex_user BYPASSRLS",
+        "GRANT jeex_owner TO jeex_user"
+    })
+    void applicationRoleCannotSwitchThePoliciesOffNorBecomeARoleThatBypassesThem(String sql) {
+        assertThatThrownBy(() -> db.transaction(TxOptions.named("bypass"), tx -> tx.dsl().execute(sql)))
+                .isInstanceOf(PermissionDeniedException.class).isNotInstanceOf(RowSecurityException.class)
+                .hasMessageNotContaining(USER_PASSWORD);
+    }
+
+    @Test
+    void applicationRoleCannotReadPastThePoliciesWithRowSecurityOff() {
+        assertThatThrownBy(() -> db.transaction(TxOptions.named("row_security_off"), tx -> {
+            tx.dsl().execute("SET LOCAL row_security = off");
+            return tx.dsl().fetchCount(io.jeex.db.codegen.Tables.USERS);
+        })).isInstanceOf(RowSecurityException.class).hasMessageContaining("row_security");
+    }
+
+    /**
+     * The policies trust {@code jeex.acting_user_id}, which any SQL of the session can set: the
+     * honest guarantee (README, "Row-level security") is that only the transaction's acting user
+     * opens rows, that it ends with the transaction, and that nothing else (no role, no attribute)
+     * lets the application role past the policies.
+     */
+    @Test
+    void theOnlyWayToReachAUsersRowsIsTheTransactionsActingUserWhichEndsWithIt() {
+        User ada = db.actingAsNewUser().users().create("ada-" + UUID.randomUUID() + "@example.com", "Ada");
+        long total = Long.parseLong(server.queryString(ItServer.DATABASE, "SELECT count(*) FROM users"));
+        assertThat(total).as("rows the owner sees").isPositive();
+
+        assertThat(db.<Integer>readOnly(tx -> tx.dsl().fetchCount(io.jeex.db.codegen.Tables.USERS)))
+                .as("no acting user: nothing").isZero();
+        assertThat(db.<Integer>readOnly(TxOptions.named("as_ada").withActingUser(ada.id()),
+                tx -> tx.dsl().fetchCount(io.jeex.db.codegen.Tables.USERS))).as("acting as Ada: her row").isOne();
+        String after = db.transaction(tx -> tx.dsl().fetchOne(
+                "SELECT coalesce(current_setting('jeex.acting_user_id', true), '')").get(0, String.class));
+        assertThat(after).as("after the transaction, on the pool's connection").isEmpty();
     }
 
     @Test

@@ -8,6 +8,10 @@ import io.jeex.db.JeexDatabase;
 import io.jeex.db.JeexDbConfig;
 import io.jeex.db.error.DatabaseTimeoutException;
 import io.jeex.db.error.AuthenticationFailedException;
+import io.jeex.db.repository.Json;
+import io.jeex.db.repository.Project;
+import io.jeex.db.repository.Repositories;
+import io.jeex.db.repository.User;
 import io.jeex.db.tx.IsolationLevel;
 import io.jeex.db.tx.TxOptions;
 import java.sql.Connection;
@@ -19,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -46,6 +51,8 @@ class PgBouncerTransactionPoolingTest {
     private static final int SERVER_CONNECTIONS = 2;
     private static final int CLIENT_THREADS = 4 * SERVER_CONNECTIONS;
     private static final int ITERATIONS_PER_THREAD = 25;
+    /** Rounds of nine operations per thread in the row-level security test: 8 x 45 x 9 = 3,240 operations. */
+    private static final int RLS_ROUNDS = 45;
 
     private static final String OWNER_PASSWORD = "owner-" + UUID.randomUUID();
     private static final String USER_PASSWORD = "user-" + UUID.randomUUID();
@@ -143,6 +150,118 @@ class PgBouncerTransactionPoolingTest {
             // namedServerSidePreparedStatements... shows the server log would have it)
             assertThat(server.serverLogUpToNow().substring(logBefore)).as("the server log during the workload")
                     .doesNotContain("prepared statement");
+        }
+    }
+
+    /**
+     * Requirement: through PgBouncer in transaction mode, with four times more clients than server
+     * connections, every client thread acting as its own user, no row of another user is ever
+     * returned or changed. Each thread mixes single statements (the acting user travels with the
+     * statement), transactions (SET LOCAL), its own SQL, and attempts on the other users' rows; the
+     * server connections are shared by all eight users all the time.
+     */
+    @Test
+    void eachClientActingAsItsOwnUserNeverSeesOrChangesAnotherUsersRows() throws Exception {
+        try (PgBouncer bouncer = startPgBouncer(SERVER_CONNECTIONS)) {
+            migrate(bouncer);
+            JeexDbConfig config = config(bouncer).poolSize(CLIENT_THREADS).maxOverflow(0).build();
+            try (JeexDatabase db = JeexDatabase.create(config)) {
+                List<UUID> users = new ArrayList<>();
+                Map<UUID, List<UUID>> projects = new java.util.HashMap<>();
+                for (int t = 0; t < CLIENT_THREADS; t++) {
+                    Repositories as = db.actingAsNewUser();
+                    User u = as.users().create("rls-" + t + "@example.com", "User " + t);
+                    users.add(u.id());
+                    List<UUID> own = new ArrayList<>();
+                    for (int p = 0; p < 2; p++) {
+                        Project project = as.projects().create(u.id(), "u" + t + " p" + p, "en");
+                        as.documents().append(project.id(), "about", "u" + t, Json.EMPTY, u.id());
+                        own.add(project.id());
+                    }
+                    projects.put(u.id(), own);
+                }
+                java.util.concurrent.atomic.AtomicInteger operations = new java.util.concurrent.atomic.AtomicInteger();
+                java.util.concurrent.atomic.AtomicInteger foreignRows = new java.util.concurrent.atomic.AtomicInteger();
+                java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+                ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+                ExecutorService pool = Executors.newFixedThreadPool(CLIENT_THREADS);
+                CountDownLatch start = new CountDownLatch(1);
+                List<Future<?>> done = new ArrayList<>();
+                for (int t = 0; t < CLIENT_THREADS; t++) {
+                    int thread = t;
+                    UUID me = users.get(t);
+                    UUID other = users.get((t + 1) % CLIENT_THREADS);
+                    UUID othersProject = projects.get(other).get(0);
+                    done.add(pool.submit(() -> {
+                        start.await();
+                        Repositories as = db.actingAs(me);
+                        for (int i = 0; i < RLS_ROUNDS; i++) {
+                            try {
+                                UUID mine = projects.get(me).get(i % 2);
+                                // own rows, single statements and transactions
+                                if (!as.projects().byId(mine).map(Project::ownerId).orElseThrow().equals(me)) {
+                                    foreignRows.incrementAndGet();
+                                }
+                                as.projects().rename(mine, "u" + thread + " p" + (i % 2) + " r" + i);
+                                for (Project p : as.projects().listByOwner(me, Optional.empty(), 10, Optional.empty())
+                                        .items()) {
+                                    if (!p.ownerId().equals(me)) {
+                                        foreignRows.incrementAndGet();
+                                    }
+                                }
+                                // another user's rows, by id and by owner
+                                if (as.projects().byId(othersProject).isPresent()
+                                        || as.users().byId(other).isPresent()
+                                        || as.documents().latest(othersProject, "about").isPresent()
+                                        || !as.projects().listByOwner(other, Optional.empty(), 10, Optional.empty())
+                                                .items().isEmpty()) {
+                                    foreignRows.incrementAndGet();
+                                }
+                                try {
+                                    as.projects().rename(othersProject, "taken by u" + thread);
+                                    foreignRows.incrementAndGet();
+                                } catch (io.jeex.db.error.NotFoundException e) {
+                                    refused.incrementAndGet();
+                                }
+                                // its own SQL in a transaction acting as it: only its own rows, whatever the WHERE
+                                List<UUID> owners = db.transaction(TxOptions.named("own_sql").withActingUser(me),
+                                        tx -> tx.dsl().select(io.jeex.db.codegen.Tables.PROJECTS.CREATED_BY)
+                                                .from(io.jeex.db.codegen.Tables.PROJECTS)
+                                                .fetch(io.jeex.db.codegen.Tables.PROJECTS.CREATED_BY));
+                                if (owners.size() != 2 || owners.stream().anyMatch(o -> !o.equals(me))) {
+                                    foreignRows.incrementAndGet();
+                                }
+                                operations.addAndGet(9);
+                            } catch (RuntimeException | AssertionError e) {
+                                failures.add(e);
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                start.countDown();
+                for (Future<?> f : done) {
+                    f.get(5, TimeUnit.MINUTES);
+                }
+                pool.shutdown();
+                LOG.info("row-level security through PgBouncer: {} threads (one user each), {} server connections, "
+                        + "{} operations, {} rows of another user returned or changed, {} writes to another user's "
+                        + "rows found nothing", CLIENT_THREADS, SERVER_CONNECTIONS, operations.get(), foreignRows.get(),
+                        refused.get());
+                assertThat(failures).as("failures (first: %s)", failures.peek()).isEmpty();
+                assertThat(operations.get()).isGreaterThanOrEqualTo(3000);
+                assertThat(foreignRows).as("rows of another user returned or changed").hasValue(0);
+                assertThat(refused).hasValue(CLIENT_THREADS * RLS_ROUNDS);
+            }
+            // every project still belongs to its owner and bears only its owner's names
+            assertThat(server.queryString(ItServer.DATABASE, "SELECT count(*) FROM projects p JOIN users u "
+                    + "ON u.id = p.created_by WHERE p.name NOT LIKE 'u' || substring(u.email FROM 'rls-([0-9]+)@') || ' %'"))
+                    .isEqualTo("0");
+            assertThat(server.queryString(ItServer.DATABASE, "SELECT count(*) FROM projects WHERE name LIKE 'taken%'"))
+                    .isEqualTo("0");
+            assertThat(Integer.parseInt(server.queryString(ItServer.DATABASE,
+                    "SELECT count(*) FROM pg_stat_activity WHERE usename = 'jeex_user'")))
+                    .as("server connections of jeex_user (all through PgBouncer)").isLessThanOrEqualTo(SERVER_CONNECTIONS);
         }
     }
 

@@ -69,6 +69,7 @@ class PrometheusExpositionTest {
         TABLE.put("`db.client.operation.duration` (timer)", timer("db_client_operation_duration_seconds",
                 STATEMENT_TAGS));
         TABLE.put("`jeex.db.slow.queries`", List.of(counter("jeex_db_slow_queries", STATEMENT_TAGS)));
+        TABLE.put("`jeex.db.purge.rows`", List.of(counter("jeex_db_purge_rows", Set.of("pool", "table"))));
         TABLE.put("`jeex.db.health.status`, `jeex.db.health.latency`, `jeex.db.migrations.pending`, "
                 + "`jeex.db.replica.lag`", List.of(new Series("jeex_db_health_status", "gauge", Set.of("pool", "status")),
                 new Series("jeex_db_health_latency_seconds", "gauge", pool),
@@ -80,7 +81,8 @@ class PrometheusExpositionTest {
     private static final Set<String> FROM_THE_START = Set.of("hikaricp_connections_active",
             "hikaricp_connections_pending", "hikaricp_connections_max", "hikaricp_connections_timeout_total",
             "resilience4j_circuitbreaker_state", "resilience4j_retry_calls_total", "jeex_db_health_status",
-            "jeex_db_health_latency_seconds", "jeex_db_migrations_pending", "jeex_db_replica_lag_seconds");
+            "jeex_db_health_latency_seconds", "jeex_db_migrations_pending", "jeex_db_replica_lag_seconds",
+            "jeex_db_purge_rows_total");
 
     private static List<Series> timer(String base, Set<String> tags) {
         return List.of(new Series(base + "_count", "summary", tags), new Series(base + "_sum", "summary", tags),
@@ -232,7 +234,7 @@ class PrometheusExpositionTest {
         for (Category c : Category.values()) {
             categories.add(c.tag());
         }
-        String pools = "(svc|outage)(-replica|-migration)?";
+        String pools = "(svc|outage)(-replica|-migration|-system)?";
         Map<String, Pattern> allowed = new HashMap<>();
         allowed.put("pool", Pattern.compile(pools));
         allowed.put("name", Pattern.compile(pools + "|[a-z][A-Za-z]*(\\.[a-z][A-Za-z]*)?|[a-z]+(_[a-z]+)*"));
@@ -246,6 +248,7 @@ class PrometheusExpositionTest {
         allowed.put("status", Pattern.compile("up|degraded|down"));
         allowed.put("state", Pattern.compile("closed|open|half_open|forced_open|disabled|metrics_only"));
         allowed.put("kind", Pattern.compile("[a-z_]+"));
+        allowed.put("table", Pattern.compile("exports|agent_executions"));
         List<String> problems = new ArrayList<>();
         for (Map<String, String> series : scraped(AFTER_JOB)) {
             for (String key : tagKeys(series)) {

@@ -17,8 +17,10 @@ import org.junit.platform.commons.support.AnnotationSupport;
  * Injects a ready {@link JeexDatabase} into {@code @JeexDbTest} tests (registered with
  * {@link java.util.ServiceLoader} as a {@link ParameterProvider} of the testkit): one per test
  * database, so one per test method (or per class with {@code Lifecycle.PER_CLASS}), closed
- * before the database is dropped. Configured for the test's database: its URL, user and
- * password, the service's own migrations of the testkit's settings (so that health and
+ * before the database is dropped. Configured for the test's database: its URL; the testkit's
+ * application role as the user (no superuser, so row-level security applies as it does to
+ * {@code jeex_user} in production) and the database's admin user as the migration user (migrations
+ * and {@code db.system()}); the service's own migrations of the testkit's settings (so that health and
  * readiness cover them: the template holds them already), a pool of at most
  * {@value #POOL_SIZE} + {@value #MAX_OVERFLOW} connections, the health monitor off; then the
  * test class's {@link ConfigureJeexDatabase} configurer, if any.
@@ -43,8 +45,10 @@ public final class JeexDatabaseParameters implements ParameterProvider {
     public Object create(Class<?> type, TestDatabase database, ExtensionContext context) {
         JeexDbConfig.Builder builder = JeexDbConfig.builder(database.jdbcUrl())
                 .name("test")
-                .user(database.user())
-                .password(database.password().isEmpty() ? null : database.password())
+                .user(database.appUser())
+                .password(database.appPassword())
+                .migrationUser(database.user())
+                .migrationPassword(database.password().isEmpty() ? null : database.password())
                 .poolSize(POOL_SIZE)
                 .maxOverflow(MAX_OVERFLOW)
                 .monitorInterval(Duration.ZERO);

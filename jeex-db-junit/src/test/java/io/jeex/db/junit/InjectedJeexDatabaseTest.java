@@ -33,8 +33,13 @@ class InjectedJeexDatabaseTest {
     @Order(1)
     void aTestReceivesAReadyJeexDatabaseOnItsOwnDatabase(JeexDatabase db, TestDatabase testDb) {
         SEEN.add(db);
-        User ada = db.users().create("ada@example.com", "Ada");
+        User ada = db.actingAsNewUser().users().create("ada@example.com", "Ada");
         assertThat(testDb.dsl().fetchValue("select name from users where id = ?", ada.id())).isEqualTo("Ada");
+        // as the application role, under row-level security: no acting user, no rows
+        assertThat(db.config().user()).hasValue(testDb.appUser());
+        int visible = db.readOnly(tx -> tx.dsl().fetchCount(tx.dsl().selectFrom("users")));
+        assertThat(visible).isZero();
+        assertThat(db.actingAs(ada.id()).users().byId(ada.id())).isPresent();
         assertThat(db.health().ready()).as("%s", db.health()).isTrue();
         assertThat(db.config().url()).isEqualTo(testDb.jdbcUrl());
     }
@@ -43,9 +48,9 @@ class InjectedJeexDatabaseTest {
     @Order(2)
     void theNextTestGetsAnotherOneAndTheFirstWasClosed(JeexDatabase db) {
         assertThat(SEEN).hasSize(1).doesNotContain(db);
-        assertThat(catchThrowable(() -> SEEN.get(0).users().byEmail("ada@example.com")))
+        assertThat(catchThrowable(() -> SEEN.get(0).system().users().byEmail("ada@example.com")))
                 .isInstanceOf(DatabaseClosedException.class);
-        assertThat(db.users().byEmail("ada@example.com")).as("a fresh database").isEmpty();
+        assertThat(db.system().users().byEmail("ada@example.com")).as("a fresh database").isEmpty();
     }
 
     @Test
@@ -62,7 +67,7 @@ class InjectedJeexDatabaseTest {
         void theConfigurerAdjustsTheInjectedDatabase(JeexDatabase db) {
             assertThat(db.config().statementTimeout()).isEqualTo(Duration.ofSeconds(3));
             assertThat(db.config().name()).isEqualTo("configured");
-            assertThat(db.users().byEmail("nobody@example.com")).isEmpty();
+            assertThat(db.system().users().byEmail("nobody@example.com")).isEmpty();
         }
     }
 

@@ -65,6 +65,9 @@ public final class JeexPostgres {
     private final AtomicReference<Throwable> prefetchFailure = new AtomicReference<>();
     private final ExecutorService dropper = Executors.newSingleThreadExecutor(r -> daemon(r, "jeex-db-testkit-drop"));
     private volatile boolean closing;
+    private final Object appRoleLock = new Object();
+    private volatile String appPassword;
+    private volatile TestkitException appRoleFailure;
 
     private JeexPostgres(PostgresServer server, ProviderSelection selection, int prefetch,
                          ServiceMigrations service) {
@@ -231,6 +234,13 @@ public final class JeexPostgres {
         return Optional.ofNullable(service);
     }
 
+    /**
+     * The testkit's own preparation of a template beyond the migrations (the application role's
+     * grants); changed whenever that preparation changes, so that a template an older testkit left
+     * on a shared server is not reused.
+     */
+    private static final String TEMPLATE_LAYOUT = "app-role-grants-1";
+
     private String createTemplate() {
         String name = "jeex_tpl_" + templateHash().substring(0, 16);
         try (Connection c = admin.connect()) {
@@ -247,6 +257,7 @@ public final class JeexPostgres {
                 if (service != null) {
                     service.flywayConfiguration(db.dataSource(), serviceLoader()).load().migrate();
                 }
+                grantAppRole(building);
                 Admin.terminateConnections(c, building);
                 // Renamed only once complete: a template under its final name is always fully migrated,
                 // also when several JVMs share an external server.
@@ -271,18 +282,77 @@ public final class JeexPostgres {
         }
     }
 
+    /** Grants the application role row access in the template, when the role could be created. */
+    private void grantAppRole(String database) throws SQLException {
+        if (appPassword() == null) {
+            return; // appUser() reports why
+        }
+        try (Connection c = admin.connect(database)) {
+            AppRole.grant(c, "public", JeexSchema.HISTORY_TABLE);
+            if (service != null) {
+                AppRole.grant(c, service.schema(), service.historyTable());
+            }
+        }
+    }
+
+    /**
+     * The application role's password, creating the role on first use; null when the admin user
+     * may not create roles (the failure is kept for {@link #appPassword()}'s callers).
+     */
+    private String appPassword() {
+        String pw = appPassword;
+        if (pw != null || appRoleFailure != null) {
+            return pw;
+        }
+        synchronized (appRoleLock) {
+            if (appPassword == null && appRoleFailure == null) {
+                String derived = AppRole.password(server.password());
+                try (Connection c = admin.connect()) {
+                    AppRole.ensure(c, derived);
+                    appPassword = derived;
+                } catch (SQLException e) {
+                    appRoleFailure = new TestkitException("jeex-db testkit: cannot create the application role "
+                            + AppRole.NAME + " on " + server.description() + " (" + e.getMessage() + "); the user "
+                            + server.user() + " needs CREATEROLE for TestDatabase.appUser(), or create the role "
+                            + "yourself (LOGIN NOSUPERUSER NOBYPASSRLS)", e);
+                    LOG.warn(appRoleFailure.getMessage());
+                }
+            }
+            return appPassword;
+        }
+    }
+
+    /**
+     * The application role: {@value AppRole#NAME}, no superuser, no BYPASSRLS, row access on the
+     * migrated tables of every database from {@link #newDatabase()}.
+     *
+     * @return its password
+     * @throws TestkitException if the admin user may not create it
+     */
+    String appRolePassword() {
+        String pw = appPassword();
+        if (pw == null) {
+            throw new TestkitException(appRoleFailure.getMessage(), appRoleFailure.getCause());
+        }
+        return pw;
+    }
+
     /**
      * The hash that names the template: jeex-db's migrations, and the service's own when there
      * are some, so that a change to either builds a new template.
      */
+    /**
+     * What a template holds: jeex-db's migrations, the service's, and how the testkit prepares it
+     * ({@link #TEMPLATE_LAYOUT}); a template of another hash is never reused.
+     */
     private String templateHash() {
-        if (service == null) {
-            return JeexSchema.migrationsHash();
-        }
         try {
             java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
             digest.update(JeexSchema.migrationsHash().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            digest.update(service.hash(serviceLoader()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            digest.update(TEMPLATE_LAYOUT.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            if (service != null) {
+                digest.update(service.hash(serviceLoader()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
             return java.util.HexFormat.of().formatHex(digest.digest());
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

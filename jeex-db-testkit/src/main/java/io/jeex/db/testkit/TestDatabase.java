@@ -84,6 +84,55 @@ public final class TestDatabase implements AutoCloseable {
         return dataSource;
     }
 
+    /**
+     * Returns the application role to connect as when the code under test must be restricted as
+     * in production: {@code jeex_test_app}, a login role that is no superuser and has no
+     * BYPASSRLS (like {@code jeex_user} of {@code docker/}), with row access to every table of the
+     * migrated schema (and to tables the admin {@link #user()} creates later in this database), no
+     * DDL, no writes to the migration history. Row-level security never restricts a superuser,
+     * which {@link #user()} usually is, so a test of code under the policies must run as this role:
+     *
+     * <pre>{@code
+     * JeexDbConfig.builder(db.jdbcUrl())
+     *         .user(db.appUser()).password(db.appPassword())            // the service, under the policies
+     *         .migrationUser(db.user()).migrationPassword(db.password()) // migrations and system mode
+     *         .build();
+     * }</pre>
+     * The role is created once per server (roles are cluster-wide) and stays on an external server.
+     *
+     * @return the role's name
+     * @throws TestkitException if the admin user may not create roles (it needs CREATEROLE)
+     */
+    public String appUser() {
+        appPassword();
+        return AppRole.NAME;
+    }
+
+    /**
+     * @return the password of {@link #appUser()}
+     * @throws TestkitException if the admin user may not create roles
+     */
+    public String appPassword() {
+        if (owner == null) {
+            throw new TestkitException("jeex-db testkit: database " + name + " has no application role", null);
+        }
+        return owner.appRolePassword();
+    }
+
+    /**
+     * @return a data source that connects to this database as {@link #appUser()}, a new connection
+     *     per call
+     * @throws TestkitException if the admin user may not create roles
+     */
+    public DataSource appDataSource() {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setURL(jdbcUrl);
+        ds.setUser(appUser());
+        ds.setPassword(appPassword());
+        ds.setApplicationName("jeex-db-test-app");
+        return ds;
+    }
+
     /** @return a jOOQ context for the PostgreSQL dialect over {@link #dataSource()} */
     public DSLContext dsl() {
         return DSL.using(dataSource, SQLDialect.POSTGRES);

@@ -31,8 +31,10 @@ public enum Category {
      * not be opened.
      */
     CONNECTION_FAILURE,
-    /** 42501. */
+    /** 42501 for a missing privilege. */
     PERMISSION_DENIED,
+    /** 42501 raised by a row-level security policy (a refused row, or row_security off where a policy applies). */
+    ROW_SECURITY,
     /**
      * Class 28: the server refused the login (wrong password, unknown role, no pg_hba.conf entry).
      */

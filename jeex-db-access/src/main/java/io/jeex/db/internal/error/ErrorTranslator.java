@@ -136,6 +136,8 @@ public final class ErrorTranslator {
             case AUTHENTICATION_FAILED -> new AuthenticationFailedException(message("the database refused the login: "
                     + clientMessage(failure) + "; check the user and password (JEEX_DB_USER, JEEX_DB_PASSWORD or "
                     + "JEEX_DB_PASSWORD_FILE) and the server's pg_hba.conf", context, txName, null), context, failure);
+            case ROW_SECURITY -> new io.jeex.db.error.RowSecurityException(message(rowSecuritySentence(server, failure),
+                    context, txName, null), context, failure);
             case PERMISSION_DENIED -> new PermissionDeniedException(message("the database role lacks a privilege: "
                     + serverText(server, failure), context, txName, null), context, failure);
             default -> new UncategorizedDatabaseException(message(otherSentence(state, server, failure), context,
@@ -176,6 +178,20 @@ public final class ErrorTranslator {
                 + ", SQLSTATE " + state + ")", state, original != null ? original.getErrorCode() : 0);
         e.setStackTrace(source.getStackTrace());
         return e;
+    }
+
+    /**
+     * What a policy refused, and the usual cause. The server's text names the table only (never a
+     * value): "new row violates row-level security policy for table ...", or with row_security
+     * off "query would be affected by row-level security policy for table ...".
+     */
+    private static String rowSecuritySentence(ServerErrorMessage server, Throwable failure) {
+        String text = serverText(server, failure);
+        if (server != null && "check_enable_rls".equals(server.getRoutine())) {
+            return "row-level security cannot be switched off for this role: " + text + "; leave row_security on";
+        }
+        return "a row-level security policy refused the row: it would not belong to the acting user of the "
+                + "transaction (another user's project or row, or no acting user): " + text;
     }
 
     private String otherSentence(String state, ServerErrorMessage server, Throwable failure) {

@@ -17,6 +17,7 @@ import org.postgresql.util.ServerErrorMessage;
 public final class SqlStates {
 
     private static final Set<String> CONNECTION_STATES = Set.of("57P01", "57P02", "57P03");
+    private static final Set<String> ROW_SECURITY_ROUTINES = Set.of("ExecWithCheckOptions", "check_enable_rls");
 
     private SqlStates() {
     }
@@ -57,9 +58,30 @@ public final class SqlStates {
             case "40P01" -> Category.DEADLOCK;
             case "55P03" -> Category.LOCK_NOT_AVAILABLE;
             case "57014" -> Category.STATEMENT_TIMEOUT;
-            case "42501" -> Category.PERMISSION_DENIED;
+            case "42501" -> rowSecurity(failure) ? Category.ROW_SECURITY : Category.PERMISSION_DENIED;
             default -> state.startsWith("23") ? Category.OTHER_CONSTRAINT_VIOLATION : Category.OTHER_SQL;
         };
+    }
+
+    /**
+     * Whether a 42501 came from a row-level security policy rather than a missing privilege: the
+     * server's routine (not translated, unlike the message) is the one that checks policies'
+     * WITH CHECK expressions ({@code ExecWithCheckOptions}) or refuses a query with
+     * {@code row_security} off ({@code check_enable_rls}); without a routine, the message says so.
+     *
+     * @param failure a failure with SQLSTATE 42501
+     * @return whether a policy raised it
+     */
+    static boolean rowSecurity(Throwable failure) {
+        ServerErrorMessage server = serverError(failure);
+        if (server == null) {
+            return false;
+        }
+        String routine = server.getRoutine();
+        if (routine != null) {
+            return ROW_SECURITY_ROUTINES.contains(routine);
+        }
+        return server.getMessage() != null && server.getMessage().contains("row-level security");
     }
 
     /**

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * fails with the last attempt's error. A caller therefore fails within the connect timeout, not
  * the acquire timeout; waiting for a busy pool is unchanged.
  */
-public final class Acquirer {
+public final class Acquirer implements ConnectionSource {
 
     /** How long one slice of waiting for a pooled connection lasts. */
     static final long SLICE_MILLIS = 100;
@@ -53,6 +53,7 @@ public final class Acquirer {
      * @throws SQLException the pool's timeout ({@link SQLTransientConnectionException}), the
      *     failure to connect, or HikariCP's error for a closed pool
      */
+    @Override
     public Connection acquire() throws SQLException {
         HikariPool hikari = (HikariPool) pool.getHikariPoolMXBean();
         if (hikari == null) {

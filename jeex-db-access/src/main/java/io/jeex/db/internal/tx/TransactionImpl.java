@@ -1,22 +1,27 @@
 package io.jeex.db.internal.tx;
 
 import io.jeex.db.error.JeexDbException;
+import io.jeex.db.error.WrongScopeException;
 import io.jeex.db.internal.error.Category;
 import io.jeex.db.internal.error.SqlStates;
 import io.jeex.db.tx.Transaction;
 import io.jeex.db.tx.TxOptions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import org.jooq.Configuration;
 import org.jooq.DSLContext;
 import org.jooq.ExecuteContext;
 import org.jooq.ExecuteListener;
 import org.jooq.conf.Settings;
+import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
 import org.jooq.impl.DefaultConnectionProvider;
 import org.jooq.impl.DefaultExecuteListenerProvider;
@@ -44,7 +49,11 @@ final class TransactionImpl implements Transaction {
     private final TxOptions options;
     private final int attempt;
     private final Configuration base;
-    private final boolean autoCommit;
+    private boolean autoCommit;
+    /** The user this transaction acts as: from its options, or taken from the first call that joined it. */
+    private UUID actingUser;
+    /** In auto-commit mode, the acting user still to be set with the work's statement (see {@link #query}). */
+    private UUID pending;
     private final StatementObserver observer;
     private final int queryTimeoutSeconds;
     private final CallState call;
@@ -68,6 +77,8 @@ final class TransactionImpl implements Transaction {
         this.observer = observer;
         this.queryTimeoutSeconds = queryTimeoutSeconds;
         this.call = call;
+        this.actingUser = options.actingUserId();
+        this.pending = autoCommit ? actingUser : null;
     }
 
     /**
@@ -84,10 +95,45 @@ final class TransactionImpl implements Transaction {
 
     /** Runs one statement with plain JDBC, counted and observed like a jOOQ statement. */
     <T> T run(String sql, JdbcStatement<T> statement) throws SQLException {
+        if (pending != null) {
+            beginForActingUser();
+        }
+        return execute(sql, sql, statement);
+    }
+
+    /**
+     * Runs one statement that returns rows. As the single statement of auto-committed work with
+     * an acting user, it travels behind {@link ActingUser#prefix}: both statements go in one round
+     * trip with one Sync, so PostgreSQL runs them in one implicit transaction, and the setting ends
+     * with it.
+     */
+    <T> T query(String sql, Jdbc.Binder binder, Jdbc.Reader<T> reader) throws SQLException {
+        UUID acting = pending;
+        if (acting == null) {
+            return execute(sql, sql, ps -> {
+                binder.bind(new Jdbc.Parameters(ps, 0));
+                try (ResultSet rs = ps.executeQuery()) {
+                    return reader.read(rs);
+                }
+            });
+        }
+        pending = null;
+        return execute(ActingUser.PREFIX + sql, sql, ps -> {
+            ps.setString(1, acting.toString());
+            binder.bind(new Jdbc.Parameters(ps, 1));
+            ps.execute();       // the result of set_config(...)
+            ps.getMoreResults(); // then the statement's
+            try (ResultSet rs = ps.getResultSet()) {
+                return reader.read(rs);
+            }
+        });
+    }
+
+    private <T> T execute(String sent, String sql, JdbcStatement<T> statement) throws SQLException {
         beforeStatement();
         Object token = observer.begin(sql);
         long start = System.nanoTime();
-        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+        try (PreparedStatement ps = connection.prepareStatement(sent)) {
             if (queryTimeoutSeconds > 0) {
                 ps.setQueryTimeout(queryTimeoutSeconds);
             }
@@ -101,6 +147,67 @@ final class TransactionImpl implements Transaction {
             statementFailed(e);
             throw e;
         }
+    }
+
+    /**
+     * Auto-committed work with an acting user whose statement cannot carry it (jOOQ's, which reads
+     * the first result of a statement, or {@link #run}): it becomes a transaction here, right
+     * before that statement is sent, with the acting user set in it; the runner commits it.
+     */
+    private void beginForActingUser() {
+        UUID acting = pending;
+        pending = null;
+        try {
+            connection.setAutoCommit(false);
+            autoCommit = false;
+            try (Statement s = connection.createStatement()) {
+                s.execute(ActingUser.setLocal(acting));
+            }
+        } catch (SQLException e) {
+            observe(e);
+            statementFailed(e);
+            DataAccessException wrapped = new DataAccessException("setting the acting user failed", e);
+            observe(wrapped);
+            throw wrapped;
+        }
+    }
+
+    /**
+     * A call acting as {@code user} joins this transaction. A transaction acts as one user: the
+     * one of its options, or else the first that a call joining it acts as (set now, for the rest
+     * of the transaction).
+     *
+     * @param user the user the joining call acts as
+     * @param call the joining call's name, for the message
+     * @throws WrongScopeException if this transaction acts as another user
+     * @throws SQLException if setting it failed
+     */
+    void actAs(UUID user, String call) throws SQLException {
+        if (user.equals(actingUser)) {
+            return;
+        }
+        if (actingUser != null) {
+            throw new WrongScopeException("'" + call + "' acts as another user than the transaction '" + options.name()
+                    + "' it joins: a transaction acts as one user only; run the other user's work in a transaction of "
+                    + "its own, outside this one");
+        }
+        actingUser = user;
+        if (autoCommit) {
+            pending = user; // sent with the statement
+            return;
+        }
+        try (Statement s = connection.createStatement()) {
+            s.execute(ActingUser.setLocal(user));
+        } catch (SQLException e) {
+            observe(e);
+            statementFailed(e);
+            throw e;
+        }
+    }
+
+    /** @return the user this transaction acts as, or null */
+    UUID actingUser() {
+        return actingUser;
     }
 
     private void beforeStatement() {
@@ -135,6 +242,10 @@ final class TransactionImpl implements Transaction {
         @Override
         public void executeStart(ExecuteContext ctx) {
             beforeStatement();
+            if (pending != null) {
+                // as late as possible: the transaction opens right before the statement is sent
+                beginForActingUser();
+            }
         }
 
         @Override

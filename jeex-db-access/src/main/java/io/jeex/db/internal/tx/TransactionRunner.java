@@ -17,8 +17,10 @@ import io.jeex.db.internal.Durations;
 import io.jeex.db.internal.error.Category;
 import io.jeex.db.internal.error.ErrorTranslator;
 import io.jeex.db.internal.error.SqlStates;
+import io.jeex.db.error.WrongScopeException;
 import io.jeex.db.internal.metrics.Observations;
 import io.jeex.db.internal.pool.Acquirer;
+import io.jeex.db.internal.pool.ConnectionSource;
 import io.jeex.db.tx.IsolationLevel;
 import io.jeex.db.tx.TransactionWork;
 import io.jeex.db.tx.TxOptions;
@@ -28,6 +30,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.function.Supplier;
 import org.jooq.Configuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +48,15 @@ import org.slf4j.LoggerFactory;
  *   <li>Resilience4j's {@link Retry} runs the attempts, waiting what the runner chose
  *       (exponential backoff with full jitter, within the deadline).</li>
  * </ol>
- * Only the outermost call on a thread does this; a nested call joins the running transaction.
+ * Only the outermost call on a thread does this; a nested call joins the running transaction, if
+ * it is in the same mode (system or not) and acts as the same user, or the transaction has none yet.
+ *
+ * <p>Routes: the primary pool, the read replica for read-only work, and system mode
+ * ({@link TxOptions#system()}): a new direct connection per attempt as the migration role, checked
+ * once to bypass row-level security, with its own breaker and meters ({@code <name>-system}), built
+ * on first use. The acting user is set inside the transaction ({@code SET LOCAL}); the library's own
+ * single statements run auto-committed with it in the same round trip ({@link Jdbc#query}), or
+ * become a transaction right before a statement that cannot carry it.
  */
 public final class TransactionRunner implements Transactions {
 
@@ -67,15 +78,23 @@ public final class TransactionRunner implements Transactions {
      * @param jooq the jOOQ configuration of its transactions (dialect, settings, its statement meters)
      * @param observer sees the statements run with plain JDBC ({@link Jdbc})
      * @param replica whether it is the read replica
+     * @param system whether it is the system mode's route: a new direct connection per attempt as
+     *     the migration role, without the pool's start-up statement timeout
      * @param observations its Micrometer Observations (off when the service gave no registry)
      */
-    public record Route(String name, Acquirer acquirer, CircuitBreaker breaker, TransactionMetrics metrics,
-                        Configuration jooq, StatementObserver observer, boolean replica, Observations observations) {
+    public record Route(String name, ConnectionSource acquirer, CircuitBreaker breaker, TransactionMetrics metrics,
+                        Configuration jooq, StatementObserver observer, boolean replica, boolean system,
+                        Observations observations) {
     }
 
     private final JeexDbConfig config;
     private final Route primary;
     private final Route replica;
+    /** Builds the system mode's route on first use: a service that never uses system mode gets none of its meters. */
+    private final Supplier<Route> systemRoute;
+    private volatile Route system;
+    /** Whether the system route's role was found to bypass row-level security (checked once). */
+    private volatile boolean systemRoleChecked;
     private final ReplicaReads replicaReads;
     private final Retry retry;
     private final RetryPolicy policy;
@@ -87,15 +106,18 @@ public final class TransactionRunner implements Transactions {
      * @param config the configuration (retry and timeout settings)
      * @param primary the primary route
      * @param replica the replica route, or null
+     * @param system builds the route of system mode ({@link TxOptions#system()}), called once, on first use
      * @param retry the retry, from {@link #retryConfig(JeexDbConfig)}
      * @param translator translates final failures
      * @param lifecycle open or closing, and the work in flight
      */
-    public TransactionRunner(JeexDbConfig config, Route primary, Route replica, Retry retry,
+    public TransactionRunner(JeexDbConfig config, Route primary, Route replica, Supplier<Route> system,
+                             Retry retry,
                              ErrorTranslator translator, Lifecycle lifecycle) {
         this.config = requireNonNull(config, "config");
         this.primary = requireNonNull(primary, "primary");
         this.replica = replica;
+        this.systemRoute = requireNonNull(system, "system");
         this.replicaReads = replica == null ? null
                 : new ReplicaReads(config.replicaReadConsistency(), config.replicaWaitTimeout());
         this.retry = requireNonNull(retry, "retry");
@@ -154,7 +176,8 @@ public final class TransactionRunner implements Transactions {
         Backoff backoff = new Backoff(config, start);
         CallState call = new CallState();
         Route[] used = {primary};
-        Observations.Running observed = primary.observations().transaction(options.name());
+        Observations.Running observed = (options.system() ? systemRoute() : primary).observations()
+                .transaction(options.name());
         CheckedSupplier<T> attempt = () -> {
             Route route = route(options);
             used[0] = route;
@@ -166,6 +189,7 @@ public final class TransactionRunner implements Transactions {
             if (observed != null) {
                 observed.end(TransactionMetrics.COMMITTED, null, call.attempts(), null);
             }
+            logSystem(used[0], options, TransactionMetrics.COMMITTED, start);
             return result;
         } catch (Throwable t) {
             Final outcome = finalFailure(t, call, options);
@@ -177,6 +201,7 @@ public final class TransactionRunner implements Transactions {
                 observed.end(result, outcome.tag(), Math.max(1, call.attempts()),
                         outcome.exception() != null ? outcome.exception() : outcome.error());
             }
+            logSystem(used[0], options, result + " (" + outcome.tag() + ")", start);
             if (outcome.exception() != null) {
                 throw outcome.exception();
             }
@@ -185,11 +210,40 @@ public final class TransactionRunner implements Transactions {
     }
 
     /**
-     * The route of the next attempt: read-only work goes to the replica when there is one, its
-     * breaker lets calls through, and (with read-your-writes) it has replayed this instance's
-     * writes; everything else goes to the primary.
+     * System mode is visible: besides its meters ({@code pool=<name>-system}), every system
+     * transaction says in one line what ran, as which role, and how it ended.
+     */
+    private Route systemRoute() {
+        Route route = system;
+        if (route == null) {
+            synchronized (systemRoute) {
+                route = system;
+                if (route == null) {
+                    route = requireNonNull(systemRoute.get(), "system route");
+                    system = route;
+                }
+            }
+        }
+        return route;
+    }
+
+    private void logSystem(Route route, TxOptions options, String outcome, long start) {
+        if (route.system()) {
+            LOG.info("{}: system mode: transaction '{}' {} as role {} (row-level security bypassed) in {} ms",
+                    config.name(), options.name(), outcome, config.migrationUser().orElse("<from migrationUrl>"),
+                    (System.nanoTime() - start) / 1_000_000);
+        }
+    }
+
+    /**
+     * The route of the next attempt: system mode has its own; read-only work goes to the replica
+     * when there is one, its breaker lets calls through, and (with read-your-writes) it has
+     * replayed this instance's writes; everything else goes to the primary.
      */
     private Route route(TxOptions options) {
+        if (options.system()) {
+            return systemRoute();
+        }
         if (replica == null || !options.readOnly() || replica.breaker().getState() == CircuitBreaker.State.OPEN) {
             return primary;
         }
@@ -280,6 +334,15 @@ public final class TransactionRunner implements Transactions {
 
     private <T> T join(TransactionImpl outer, TxOptions options, TransactionWork<T> work) {
         TxOptions running = outer.options();
+        if (options.system() != running.system()) {
+            throw new WrongScopeException(options.system()
+                    ? "'" + options.name() + "' runs in system mode, which has a connection of its own, so it cannot "
+                    + "join the transaction '" + running.name() + "' of the pool; call it outside that transaction, or "
+                    + "run the outer one in system mode (TxOptions.asSystem())"
+                    : "'" + options.name() + "' acts as a user, so it cannot join the system-mode transaction '"
+                    + running.name() + "' (system mode acts as no user); use db.system() for the call, or run it "
+                    + "outside that transaction");
+        }
         if (options.isolation().compareTo(running.isolation()) > 0) {
             throw new IllegalStateException("a nested transaction asked for " + options.isolation()
                     + " isolation inside a " + running.isolation() + " transaction ('" + running.name()
@@ -290,6 +353,9 @@ public final class TransactionRunner implements Transactions {
                     + "') cannot join the read-only transaction '" + running.name() + "'; make the outer one read-write");
         }
         try {
+            if (options.actingUserId() != null) {
+                outer.actAs(options.actingUserId(), options.name());
+            }
             return work.execute(outer);
         } catch (Exception e) {
             throw nestedFailure(outer, e);
@@ -328,25 +394,32 @@ public final class TransactionRunner implements Transactions {
                     ? Category.CLOSED : connectCategory(e);
             throw new AttemptFailure(e, category, Phase.CONNECT, RetryPolicy.Stage.BEFORE_STATEMENT, false, false);
         }
+        // The library's own single statements may carry an acting user (it travels with the
+        // statement, see Jdbc.query); a caller's work with one always runs in a transaction.
+        boolean settingsFit = options.isolation() == IsolationLevel.READ_COMMITTED && options.timeout() == null;
         boolean autoCommit = switch (mode) {
-            case LIBRARY_READ -> options.singleStatement();
+            case LIBRARY_READ -> options.singleStatement() && settingsFit;
             // a later attempt of the library's own write resolves the outcome with more than one statement
-            case LIBRARY_WRITE -> options.autoCommits() && number == 1;
+            case LIBRARY_WRITE -> options.singleStatement() && !options.readOnly() && settingsFit && number == 1;
             case CALLER -> options.autoCommits();
         };
-        // Behind PgBouncer the start-up statement_timeout does not reach the server, and
-        // single-statement work has no transaction to SET LOCAL it in: the driver's query timeout
-        // (a cancel request, in whole seconds) stands in for it.
-        int queryTimeout = autoCommit && config.pgBouncer() ? queryTimeoutSeconds(config.statementTimeout()) : 0;
+        // Behind PgBouncer, and on the system route's direct connections, the start-up
+        // statement_timeout does not reach the server, and single-statement work has no transaction
+        // to SET LOCAL it in: the driver's query timeout (a cancel request, in whole seconds) stands in.
+        int queryTimeout = autoCommit && (config.pgBouncer() || route.system())
+                ? queryTimeoutSeconds(config.statementTimeout()) : 0;
         TransactionImpl tx = new TransactionImpl(connection, options, number, route.jooq(), autoCommit,
                 route.observer(), queryTimeout, call);
         lifecycle.started(tx);
         Phase phase = Phase.BEGIN;
         try {
+            if (route.system() && !systemRoleChecked) {
+                checkSystemRole(connection);
+            }
             waitForLocks(connection, call);
             if (!autoCommit) {
                 connection.setAutoCommit(false);
-                begin(connection, options);
+                begin(connection, options, route);
             }
             phase = Phase.WORK;
             T result;
@@ -359,7 +432,7 @@ public final class TransactionRunner implements Transactions {
             if (tx.restartReason() != null) {
                 throw new Transactions.RestartSignal(tx.restartReason());
             }
-            if (!autoCommit) {
+            if (!tx.autoCommit()) { // also when auto-committed work became a transaction for its acting user
                 if (tx.aborted()) {
                     // COMMIT would answer ROLLBACK without an error: the work caught a failure.
                     throw new Aborted(tx.failure());
@@ -367,15 +440,16 @@ public final class TransactionRunner implements Transactions {
                 phase = Phase.COMMIT;
                 connection.commit();
             }
-            if (replicaReads != null && !route.replica() && !options.readOnly() && replicaReads.tracksWrites()) {
-                if (!autoCommit) {
+            if (replicaReads != null && !route.replica() && !route.system() && !options.readOnly()
+                    && replicaReads.tracksWrites()) {
+                if (!tx.autoCommit()) {
                     connection.setAutoCommit(true);
                 }
                 replicaReads.committed(connection);
             }
             return result;
         } catch (Throwable thrown) {
-            throw failed(thrown, tx, phase, autoCommit, connection);
+            throw failed(thrown, tx, phase, tx.autoCommit(), connection);
         } finally {
             lifecycle.ended(tx);
             closeQuietly(connection);
@@ -433,6 +507,26 @@ public final class TransactionRunner implements Transactions {
     }
 
     /**
+     * Refuses system mode on a role that row-level security restricts: its work would silently see
+     * no rows of any user. Checked on the first system attempt; a role does not change under a
+     * running instance.
+     */
+    private void checkSystemRole(Connection connection) throws SQLException {
+        try (Statement s = connection.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT current_user, rolsuper OR rolbypassrls FROM pg_roles "
+                     + "WHERE rolname = current_user")) {
+            if (rs.next() && rs.getBoolean(2)) {
+                systemRoleChecked = true;
+                return;
+            }
+            throw new SQLException("system mode needs a role that bypasses row-level security (BYPASSRLS, or a "
+                    + "superuser), but " + (rs.getRow() > 0 ? rs.getString(1) : "the migration role") + " does not: "
+                    + "set migrationUser (JEEX_DB_MIGRATION_USER) to such a role, for example the schema owner "
+                    + "(docker/postgres/initdb/10-roles.sql gives jeex_owner BYPASSRLS)", "42501");
+        }
+    }
+
+    /**
      * Waits, outside any transaction, for the advisory locks an earlier attempt of this call found
      * held: each is taken and released at once (auto-committed), so the transaction that begins
      * next takes its snapshot after their holders committed.
@@ -458,23 +552,22 @@ public final class TransactionRunner implements Transactions {
      * utility statements: a REPEATABLE READ or SERIALIZABLE transaction takes its snapshot at
      * the work's first statement, not here.
      */
-    private void begin(Connection connection, TxOptions options) throws SQLException {
+    private void begin(Connection connection, TxOptions options, Route route) throws SQLException {
         StringBuilder sql = new StringBuilder();
         if (options.isolation() != IsolationLevel.READ_COMMITTED || options.readOnly()) {
             sql.append("SET TRANSACTION ISOLATION LEVEL ").append(options.isolation().sql())
                     .append(options.readOnly() ? " READ ONLY" : " READ WRITE");
         }
-        // Without PgBouncer every connection starts with the configured statement_timeout (a
+        // Without PgBouncer every pooled connection starts with the configured statement_timeout (a
         // start-up parameter), so only a transaction's own timeout needs a statement. Behind
-        // PgBouncer start-up parameters do not reach the server: every transaction sets it.
+        // PgBouncer start-up parameters do not reach the server, and the system route's direct
+        // connections have none: every transaction sets it.
         Duration timeout = options.timeout() != null ? options.timeout() : config.statementTimeout();
-        if (options.timeout() != null || (config.pgBouncer() && !timeout.isZero())) {
+        if (options.timeout() != null || ((config.pgBouncer() || route.system()) && !timeout.isZero())) {
             separate(sql).append("SET LOCAL statement_timeout = ").append(timeout.toMillis());
         }
         if (options.actingUserId() != null) {
-            // A UUID's text is hex digits and dashes: safe to inline. SET LOCAL, not set_config():
-            // a SELECT would take the snapshot of a REPEATABLE READ transaction here.
-            separate(sql).append("SET LOCAL jeex.acting_user_id = '").append(options.actingUserId()).append('\'');
+            separate(sql).append(ActingUser.setLocal(options.actingUserId()));
         }
         if (sql.length() == 0) {
             return; // the defaults: BEGIN goes out with the work's first statement, no extra round trip
