@@ -234,13 +234,6 @@ public final class JeexPostgres {
         return Optional.ofNullable(service);
     }
 
-    /**
-     * The testkit's own preparation of a template beyond the migrations (the application role's
-     * grants); changed whenever that preparation changes, so that a template an older testkit left
-     * on a shared server is not reused.
-     */
-    private static final String TEMPLATE_LAYOUT = "app-role-grants-1";
-
     private String createTemplate() {
         String name = "jeex_tpl_" + templateHash().substring(0, 16);
         try (Connection c = admin.connect()) {
@@ -341,18 +334,14 @@ public final class JeexPostgres {
      * The hash that names the template: jeex-db's migrations, and the service's own when there
      * are some, so that a change to either builds a new template.
      */
-    /**
-     * What a template holds: jeex-db's migrations, the service's, and how the testkit prepares it
-     * ({@link #TEMPLATE_LAYOUT}); a template of another hash is never reused.
-     */
     private String templateHash() {
+        if (service == null) {
+            return JeexSchema.migrationsHash();
+        }
         try {
             java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
             digest.update(JeexSchema.migrationsHash().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            digest.update(TEMPLATE_LAYOUT.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            if (service != null) {
-                digest.update(service.hash(serviceLoader()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            }
+            digest.update(service.hash(serviceLoader()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
             return java.util.HexFormat.of().formatHex(digest.digest());
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
