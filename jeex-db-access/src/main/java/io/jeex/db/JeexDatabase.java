@@ -4,12 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import io.jeex.db.error.MigrationException;
 import io.jeex.db.health.HealthReport;
-import io.jeex.db.internal.DatabaseRuntime;
-import io.jeex.db.internal.health.HealthChecker;
-import io.jeex.db.internal.health.HealthMonitor;
-import io.jeex.db.internal.tx.RetryPolicy;
-import io.jeex.db.internal.migration.Migrations;
-import io.jeex.db.internal.migration.Rollbacks;
 import io.jeex.db.repository.Repositories;
 import io.jeex.db.schema.ServiceMigrations;
 import io.jeex.db.tx.TransactionWork;
@@ -99,7 +93,7 @@ public final class JeexDatabase implements AutoCloseable {
 
     private JeexDatabase(DatabaseRuntime runtime) {
         this.runtime = runtime;
-        this.system = Repositories.system(runtime.runner(), runtime.purges());
+        this.system = ScopedRepositories.system(runtime.runner(), runtime.purges());
         this.health = new HealthChecker(runtime);
         this.migrations = new Migrations(runtime.config(), runtime.migrationDataSource());
         this.monitor = runtime.config().monitorInterval().isZero() ? null
@@ -451,7 +445,7 @@ public final class JeexDatabase implements AutoCloseable {
      * @throws NullPointerException if {@code userId} is null
      */
     public Repositories actingAs(UUID userId) {
-        return Repositories.actingAs(runtime.runner(), runtime.purges(), requireNonNull(userId, "userId"));
+        return ScopedRepositories.actingAs(runtime.runner(), runtime.purges(), requireNonNull(userId, "userId"));
     }
 
     /**
@@ -472,7 +466,7 @@ public final class JeexDatabase implements AutoCloseable {
      * @return repositories acting as a new user id
      */
     public Repositories actingAsNewUser() {
-        return actingAs(Repositories.newUserId());
+        return actingAs(Ids.next());
     }
 
     /**

@@ -1,25 +1,22 @@
 package io.jeex.db;
 
-import io.jeex.db.schema.ServiceMigrations;
-import org.jooq.ExecuteListenerProvider;
-import org.jooq.conf.Settings;
-
 import static java.util.Objects.requireNonNull;
 
-import io.jeex.db.internal.Durations;
-import io.jeex.db.internal.JdbcUrls;
+import io.jeex.db.schema.ServiceMigrations;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
+import org.jooq.ExecuteListenerProvider;
+import org.jooq.conf.Settings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.resilience4j.retry.event.RetryOnRetryEvent;
 import io.jeex.db.error.DatabaseUnavailableException;
 import io.jeex.db.error.OutcomeUnknownException;
-import io.jeex.db.internal.error.SqlStates;
 import io.jeex.db.testkit.TestDatabase;
 import io.jeex.db.testkit.junit.JeexDbTest;
 import io.jeex.db.tx.TxOptions;

@@ -15,7 +15,6 @@ import io.jeex.db.error.NotNullViolationException;
 import io.jeex.db.error.PermissionDeniedException;
 import io.jeex.db.error.UncategorizedDatabaseException;
 import io.jeex.db.error.UniqueViolationException;
-import io.jeex.db.internal.error.ConstraintMessages;
 import io.jeex.db.testkit.TestDatabase;
 import io.jeex.db.testkit.junit.JeexDbTest;
 import io.jeex.db.tx.TxOptions;

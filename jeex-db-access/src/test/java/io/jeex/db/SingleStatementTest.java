@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jeex.db.error.DatabaseTimeoutException;
 import io.jeex.db.error.UncategorizedDatabaseException;
-import io.jeex.db.internal.tx.Jdbc;
-import io.jeex.db.internal.tx.RetryPolicy;
 import io.jeex.db.repository.Repositories;
 import io.jeex.db.repository.User;
 import io.jeex.db.testkit.TestDatabase;

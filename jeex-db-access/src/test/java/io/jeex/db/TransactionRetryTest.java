@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jeex.db.error.SerializationFailureException;
 import io.jeex.db.error.UniqueViolationException;
-import io.jeex.db.internal.tx.TransactionMetrics;
 import io.jeex.db.testkit.TestDatabase;
 import io.jeex.db.testkit.junit.JeexDbTest;
 import io.jeex.db.tx.IsolationLevel;

@@ -1,29 +1,12 @@
 package io.jeex.db.repository;
 
-import static io.jeex.db.internal.tx.RetryPolicy.Mode.LIBRARY_READ;
-import static io.jeex.db.internal.tx.RetryPolicy.Mode.LIBRARY_WRITE;
-
-import static io.jeex.db.codegen.Tables.AGENT_EXECUTIONS;
-import static java.util.Objects.requireNonNull;
-
-import io.jeex.db.codegen.tables.records.AgentExecutionsRecord;
-import io.jeex.db.internal.metrics.PurgeMetrics;
-import io.jeex.db.internal.tx.Transactions;
 import io.jeex.db.error.IllegalTransitionException;
 import io.jeex.db.error.InvalidInputException;
 import io.jeex.db.error.NotFoundException;
-import java.sql.Array;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import org.jooq.Field;
-import org.jooq.impl.DSL;
-import org.jooq.impl.SQLDataType;
 
 /**
  * Agent executions: start, complete with output, fail with an error message (terminal states
@@ -38,43 +21,10 @@ import org.jooq.impl.SQLDataType;
  * {@link #DEFAULT_RETENTION} after it started, then {@link #purgeFinished} deletes it; a live one
  * (pending, running) is never purged.
  */
-public final class AgentExecutionRepository {
+public interface AgentExecutionRepository {
 
     /** How long a finished execution is kept by default, counted from its start: 90 days. */
-    public static final Duration DEFAULT_RETENTION = Duration.ofDays(90);
-
-    private static final String TABLE = "agent_executions";
-    private static final Duration MAX_RETENTION = Duration.ofDays(3650);
-    private static final List<String> TERMINAL = List.of(ExecutionStatus.COMPLETED.dbValue(),
-            ExecutionStatus.FAILED.dbValue(), ExecutionStatus.CANCELLED.dbValue());
-    private static final List<String> LIVE = List.of(ExecutionStatus.PENDING.dbValue(), ExecutionStatus.RUNNING.dbValue());
-
-    /**
-     * One statement for a whole batch: arrays, one per column, unnested into rows. Far fewer
-     * round trips and parse/plan cycles than a JDBC batch of single-row inserts.
-     */
-    private static final String BATCH_INSERT = """
-            insert into agent_executions (id, project_id, agent_type, correlation_id, input_data, output_data, status,
-                                          error_message, started_at, completed_at)
-            select * from unnest(?::uuid[], ?::uuid[], ?::varchar[], ?::uuid[], ?::jsonb[], ?::jsonb[], ?::varchar[],
-                                 ?::text[], ?::timestamptz[], ?::timestamptz[])
-            """;
-    /**
-     * A later attempt of the same batch (an earlier one's connection was lost, perhaps after it
-     * committed): rows whose id is there already are the earlier attempt's.
-     */
-    private static final String BATCH_INSERT_AGAIN = BATCH_INSERT + " on conflict (id) do nothing";
-
-    private final Transactions engine;
-
-    private final Scope scope;
-    private final PurgeMetrics purges;
-
-    AgentExecutionRepository(Transactions engine, Scope scope, PurgeMetrics purges) {
-        this.engine = requireNonNull(engine, "engine");
-        this.scope = requireNonNull(scope, "scope");
-        this.purges = requireNonNull(purges, "purges");
-    }
+    Duration DEFAULT_RETENTION = Duration.ofDays(90);
 
     /**
      * Records that an agent started running now.
@@ -89,20 +39,7 @@ public final class AgentExecutionRepository {
      * @throws io.jeex.db.error.ForeignKeyViolationException if the project does not exist
      * @throws io.jeex.db.error.RowSecurityException if the project is not the acting user's
      */
-    public AgentExecution start(UUID projectId, String agentType, UUID correlationId, Json input) {
-        UUID project = Check.id(TABLE, "project_id", projectId);
-        String type = Check.text(TABLE, "agent_type", agentType, Check.MAX_TYPE);
-        UUID correlation = Check.id(TABLE, "correlation_id", correlationId);
-        Json in = Check.json(TABLE, "input_data", input, true);
-        UUID id = Ids.next();
-        return engine.run(scope.apply(Tx.one("agentExecutions.start")), LIBRARY_WRITE, tx -> map(Inserts.once(tx.dsl(),
-                tx.dsl().insertInto(AGENT_EXECUTIONS).set(AGENT_EXECUTIONS.ID, id)
-                        .set(AGENT_EXECUTIONS.PROJECT_ID, project).set(AGENT_EXECUTIONS.AGENT_TYPE, type)
-                        .set(AGENT_EXECUTIONS.CORRELATION_ID, correlation)
-                        .set(AGENT_EXECUTIONS.INPUT_DATA, in == null ? null : in.jsonb())
-                        .set(AGENT_EXECUTIONS.STATUS, ExecutionStatus.RUNNING.dbValue()),
-                AGENT_EXECUTIONS, AGENT_EXECUTIONS.ID, id, tx.attempt() > 1)));
-    }
+    AgentExecution start(UUID projectId, String agentType, UUID correlationId, Json input);
 
     /**
      * Completes a running (or pending) execution with its output.
@@ -114,11 +51,7 @@ public final class AgentExecutionRepository {
      * @throws NotFoundException if there is no such execution
      * @throws IllegalTransitionException if it already reached a terminal state
      */
-    public AgentExecution complete(UUID id, Json output) {
-        UUID key = Check.id(TABLE, "id", id);
-        Json out = Check.json(TABLE, "output_data", output, true);
-        return finish(key, ExecutionStatus.COMPLETED, "agentExecutions.complete", out, null);
-    }
+    AgentExecution complete(UUID id, Json output);
 
     /**
      * Fails a running (or pending) execution.
@@ -132,26 +65,7 @@ public final class AgentExecutionRepository {
      * @throws NotFoundException if there is no such execution
      * @throws IllegalTransitionException if it already reached a terminal state
      */
-    public AgentExecution fail(UUID id, String errorMessage) {
-        UUID key = Check.id(TABLE, "id", id);
-        String message = Check.verbatim(TABLE, "error_message", errorMessage, Check.MAX_ERROR_MESSAGE);
-        return finish(key, ExecutionStatus.FAILED, "agentExecutions.fail", null, message);
-    }
-
-    private AgentExecution finish(UUID key, ExecutionStatus to, String name, Json output, String errorMessage) {
-        return engine.run(scope.apply(Tx.many(name)), LIBRARY_WRITE, tx -> {
-            Optional<AgentExecutionsRecord> updated = tx.dsl().update(AGENT_EXECUTIONS)
-                    .set(AGENT_EXECUTIONS.STATUS, to.dbValue())
-                    .set(AGENT_EXECUTIONS.OUTPUT_DATA, output == null ? null : output.jsonb())
-                    .set(AGENT_EXECUTIONS.ERROR_MESSAGE, errorMessage)
-                    // never before started_at, whatever the clocks of the writers said
-                    .set(AGENT_EXECUTIONS.COMPLETED_AT, DSL.greatest(DSL.currentInstant(), AGENT_EXECUTIONS.STARTED_AT))
-                    .where(AGENT_EXECUTIONS.ID.eq(key)).and(AGENT_EXECUTIONS.STATUS.in(LIVE))
-                    .returning().fetchOptional();
-            return map(Transitions.require(updated, tx.dsl(), AGENT_EXECUTIONS, AGENT_EXECUTIONS.ID,
-                    AGENT_EXECUTIONS.STATUS, key, "agent execution", to.dbValue(), tx.attempt() > 1));
-        });
-    }
+    AgentExecution fail(UUID id, String errorMessage);
 
     /**
      * Finds an execution.
@@ -160,11 +74,7 @@ public final class AgentExecutionRepository {
      * @return the execution, or empty
      * @throws InvalidInputException if the id is null
      */
-    public Optional<AgentExecution> byId(UUID id) {
-        UUID key = Check.id(TABLE, "id", id);
-        return engine.run(scope.apply(Tx.read("agentExecutions.byId")), LIBRARY_READ, tx -> tx.dsl().selectFrom(AGENT_EXECUTIONS)
-                .where(AGENT_EXECUTIONS.ID.eq(key)).fetchOptional().map(AgentExecutionRepository::map));
-    }
+    Optional<AgentExecution> byId(UUID id);
 
     /**
      * All executions of one correlation id, in start order.
@@ -173,12 +83,7 @@ public final class AgentExecutionRepository {
      * @return the executions, possibly none
      * @throws InvalidInputException if the correlation id is null
      */
-    public List<AgentExecution> byCorrelationId(UUID correlationId) {
-        UUID key = Check.id(TABLE, "correlation_id", correlationId);
-        return engine.run(scope.apply(Tx.read("agentExecutions.byCorrelationId")), LIBRARY_READ, tx -> tx.dsl()
-                .selectFrom(AGENT_EXECUTIONS).where(AGENT_EXECUTIONS.CORRELATION_ID.eq(key))
-                .orderBy(AGENT_EXECUTIONS.STARTED_AT, AGENT_EXECUTIONS.ID).fetch(AgentExecutionRepository::map));
-    }
+    List<AgentExecution> byCorrelationId(UUID correlationId);
 
     /**
      * A project's most recent executions, newest first.
@@ -188,14 +93,7 @@ public final class AgentExecutionRepository {
      * @return the executions
      * @throws InvalidInputException if the project id is null or the limit is out of range
      */
-    public List<AgentExecution> byProject(UUID projectId, int limit) {
-        UUID key = Check.id(TABLE, "project_id", projectId);
-        int size = Check.limit(TABLE, limit);
-        return engine.run(scope.apply(Tx.read("agentExecutions.byProject")), LIBRARY_READ, tx -> tx.dsl()
-                .selectFrom(AGENT_EXECUTIONS).where(AGENT_EXECUTIONS.PROJECT_ID.eq(key))
-                .orderBy(AGENT_EXECUTIONS.STARTED_AT.desc(), AGENT_EXECUTIONS.ID.desc()).limit(size)
-                .fetch(AgentExecutionRepository::map));
-    }
+    List<AgentExecution> byProject(UUID projectId, int limit);
 
     /**
      * Inserts many executions in one statement (all or none).
@@ -210,62 +108,7 @@ public final class AgentExecutionRepository {
      * @throws io.jeex.db.error.RowSecurityException if a project is not the acting user's (nothing
      *     is inserted)
      */
-    public int insertBatch(List<NewAgentExecution> executions) {
-        Check.notNull(TABLE, "executions", executions, "must not be null");
-        int n = executions.size();
-        if (n == 0) {
-            return 0;
-        }
-        String[] ids = new String[n];
-        String[] projects = new String[n];
-        String[] types = new String[n];
-        String[] correlations = new String[n];
-        String[] inputs = new String[n];
-        String[] outputs = new String[n];
-        String[] statuses = new String[n];
-        String[] errors = new String[n];
-        String[] starts = new String[n];
-        String[] ends = new String[n];
-        for (int i = 0; i < n; i++) {
-            NewAgentExecution e = executions.get(i);
-            try {
-                validate(e);
-            } catch (InvalidInputException ex) {
-                throw new InvalidInputException(TABLE, "executions[" + i + "]." + ex.field(), ex.getMessage()
-                        .substring(ex.field().length() + 1));
-            }
-            // every column travels as text[] and is cast on the server: exact, and no client time zone involved
-            ids[i] = Ids.next().toString();
-            projects[i] = e.projectId().toString();
-            types[i] = e.agentType().strip();
-            correlations[i] = e.correlationId().toString();
-            inputs[i] = e.input() == null ? null : e.input().text();
-            outputs[i] = e.output() == null ? null : e.output().text();
-            statuses[i] = e.status().dbValue();
-            errors[i] = e.errorMessage();
-            // truncated to the database's microseconds here, as jOOQ's and the driver's binding of
-            // an Instant would round them: a batch stores what a reader of the same Instant expects
-            starts[i] = e.startedAt().truncatedTo(ChronoUnit.MICROS).toString();
-            ends[i] = e.completedAt() == null ? null : e.completedAt().truncatedTo(ChronoUnit.MICROS).toString();
-        }
-        return engine.run(scope.apply(Tx.many("agentExecutions.insertBatch")), LIBRARY_WRITE, tx -> {
-            Connection c = tx.connection();
-            try (PreparedStatement ps = c.prepareStatement(tx.attempt() == 1 ? BATCH_INSERT : BATCH_INSERT_AGAIN)) {
-                ps.setArray(1, array(c, ids));
-                ps.setArray(2, array(c, projects));
-                ps.setArray(3, array(c, types));
-                ps.setArray(4, array(c, correlations));
-                ps.setArray(5, array(c, inputs));
-                ps.setArray(6, array(c, outputs));
-                ps.setArray(7, array(c, statuses));
-                ps.setArray(8, array(c, errors));
-                ps.setArray(9, array(c, starts));
-                ps.setArray(10, array(c, ends));
-                int inserted = ps.executeUpdate();
-                return tx.attempt() == 1 ? inserted : n; // the rest were stored by the earlier attempt
-            }
-        });
-    }
+    int insertBatch(List<NewAgentExecution> executions);
 
     /**
      * Purges the finished executions past {@link #DEFAULT_RETENTION}: see
@@ -276,9 +119,7 @@ public final class AgentExecutionRepository {
      * @throws InvalidInputException if the batch size is out of range
      * @throws io.jeex.db.error.WrongScopeException if called on the repositories of a user
      */
-    public long purgeFinished(int batchSize) {
-        return purgeFinished(DEFAULT_RETENTION, batchSize);
-    }
+    long purgeFinished(int batchSize);
 
     /**
      * Deletes every finished execution (completed, failed, cancelled) that started more than
@@ -300,67 +141,5 @@ public final class AgentExecutionRepository {
      * @throws InvalidInputException if the retention or the batch size is out of range
      * @throws io.jeex.db.error.WrongScopeException if called on the repositories of a user
      */
-    public long purgeFinished(Duration retention, int batchSize) {
-        scope.requireSystem("agentExecutions.purgeFinished");
-        if (retention == null || retention.toMillis() < 1 || retention.compareTo(MAX_RETENTION) > 0) {
-            throw new InvalidInputException(TABLE, "retention", "must be at least 1 ms and at most 3650 days");
-        }
-        int size = Check.limit(TABLE, batchSize);
-        Field<java.time.Instant> cutoff = DSL.field("now() - make_interval(secs => {0})", SQLDataType.INSTANT,
-                DSL.val(retention.truncatedTo(ChronoUnit.MICROS).toNanos() / 1e9));
-        long total = 0;
-        while (true) {
-            int deleted = engine.run(scope.apply(Tx.one("agentExecutions.purgeFinished")), LIBRARY_WRITE, tx -> tx.dsl()
-                    .deleteFrom(AGENT_EXECUTIONS)
-                    .where(AGENT_EXECUTIONS.ID.in(DSL.select(AGENT_EXECUTIONS.ID).from(AGENT_EXECUTIONS)
-                            // the index (status, started_at) serves this: one range per terminal status
-                            .where(AGENT_EXECUTIONS.STATUS.in(TERMINAL)).and(AGENT_EXECUTIONS.STARTED_AT.lt(cutoff))
-                            .orderBy(AGENT_EXECUTIONS.STARTED_AT).limit(size).forUpdate().skipLocked()))
-                    .execute());
-            total += deleted;
-            purges.batch(PurgeMetrics.AGENT_EXECUTIONS, deleted, total);
-            if (deleted < size) {
-                return total;
-            }
-        }
-    }
-
-    private static Array array(Connection c, Object[] values) throws SQLException {
-        return c.createArrayOf("text", values);
-    }
-
-    private static void validate(NewAgentExecution e) {
-        if (e == null) {
-            throw new InvalidInputException(TABLE, "execution", "must not be null");
-        }
-        Check.id(TABLE, "project_id", e.projectId());
-        Check.text(TABLE, "agent_type", e.agentType(), Check.MAX_TYPE);
-        Check.id(TABLE, "correlation_id", e.correlationId());
-        Check.json(TABLE, "input_data", e.input(), true);
-        Check.json(TABLE, "output_data", e.output(), true);
-        if (e.status() == null) {
-            throw new InvalidInputException(TABLE, "status", "must not be null");
-        }
-        if (e.startedAt() == null) {
-            throw new InvalidInputException(TABLE, "started_at", "must not be null");
-        }
-        if (e.status().isTerminal() != (e.completedAt() != null)) {
-            throw new InvalidInputException(TABLE, "completed_at",
-                    "must be set exactly when the status is terminal (completed, failed, cancelled)");
-        }
-        if (e.completedAt() != null && e.completedAt().isBefore(e.startedAt())) {
-            throw new InvalidInputException(TABLE, "completed_at", "must not be before started_at");
-        }
-        if (e.errorMessage() != null) {
-            Check.atMost(TABLE, "error_message", e.errorMessage(), Check.MAX_ERROR_MESSAGE);
-            Check.storable(TABLE, "error_message", e.errorMessage());
-        }
-    }
-
-    static AgentExecution map(AgentExecutionsRecord r) {
-        return new AgentExecution(r.getId(), r.getProjectId(), r.getAgentType(), r.getCorrelationId(),
-                Optional.ofNullable(Json.fromJsonb(r.getInputData())), Optional.ofNullable(Json.fromJsonb(r.getOutputData())),
-                ExecutionStatus.fromDb(r.getStatus()), Optional.ofNullable(r.getErrorMessage()), r.getStartedAt(),
-                Optional.ofNullable(r.getCompletedAt()));
-    }
+    long purgeFinished(Duration retention, int batchSize);
 }

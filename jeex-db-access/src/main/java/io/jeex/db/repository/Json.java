@@ -1,7 +1,6 @@
 package io.jeex.db.repository;
 
 import io.jeex.db.error.InvalidInputException;
-import org.jooq.JSONB;
 
 /**
  * A JSON object as text, checked when created to be a well-formed object that PostgreSQL's
@@ -50,19 +49,6 @@ public record Json(String text) {
 
     static boolean isObject(String text) {
         return JsonRules.isObject(text);
-    }
-
-    JSONB jsonb() {
-        return JSONB.valueOf(text);
-    }
-
-    /** A JSONB column's text as read by JDBC, or null. */
-    static Json fromDb(String text) {
-        return text == null ? null : new Json(text);
-    }
-
-    static Json fromJsonb(JSONB value) {
-        return value == null ? null : new Json(value.data());
     }
 
     @Override

@@ -23,11 +23,16 @@ import java.io.IOException;
 final class JsonRules {
 
     static final int MAX_DEPTH = 256;
+
     static final String NOT_AN_OBJECT = "must be a JSON object ({...})";
+
     static final String REPEATED_KEY = "must not repeat a key within one object (PostgreSQL would keep only the "
             + "last value)";
+
     static final String TOO_DEEP = "must not nest objects and arrays deeper than " + MAX_DEPTH + " levels";
+
     static final String NUL = "must not contain \\u0000: PostgreSQL cannot store the NUL character";
+
     static final String SURROGATE = "must not contain an unpaired UTF-16 surrogate (U+D800 to U+DFFF without"
             + " its pair, escaped or not): it is not a Unicode character";
 

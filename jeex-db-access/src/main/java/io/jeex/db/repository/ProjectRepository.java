@@ -1,28 +1,12 @@
 package io.jeex.db.repository;
 
-import static io.jeex.db.internal.tx.RetryPolicy.Mode.LIBRARY_READ;
-import static io.jeex.db.internal.tx.RetryPolicy.Mode.LIBRARY_WRITE;
-
-import static io.jeex.db.codegen.Tables.PROJECTS;
-import static java.util.Objects.requireNonNull;
-
-import io.jeex.db.codegen.tables.records.ProjectsRecord;
-import io.jeex.db.internal.tx.Transactions;
 import io.jeex.db.error.ConcurrentUpdateException;
 import io.jeex.db.error.IllegalTransitionException;
 import io.jeex.db.error.InvalidInputException;
 import io.jeex.db.error.NotFoundException;
-import java.nio.ByteBuffer;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import org.jooq.Condition;
-import org.jooq.DSLContext;
-import org.jooq.impl.DSL;
 
 /**
  * Projects: create, find, list an owner's projects page by page, rename, change status along
@@ -33,19 +17,7 @@ import org.jooq.impl.DSL;
  * owns (another user's project is not found, and is never listed), on {@code db.system()} every
  * project.
  */
-public final class ProjectRepository {
-
-    private static final String TABLE = "projects";
-    private static final Prepared<Project> SELECT_BY_ID = Prepared.of(DSL.selectFrom(PROJECTS)
-            .where(PROJECTS.ID.eq(DSL.param("id", PROJECTS.ID.getDataType()))), ProjectRepository::map);
-    private final Transactions engine;
-
-    private final Scope scope;
-
-    ProjectRepository(Transactions engine, Scope scope) {
-        this.engine = requireNonNull(engine, "engine");
-        this.scope = requireNonNull(scope, "scope");
-    }
+public interface ProjectRepository {
 
     /**
      * Creates a draft project at step 1.
@@ -60,16 +32,7 @@ public final class ProjectRepository {
      * @throws io.jeex.db.error.ForeignKeyViolationException if the owner does not exist
      * @throws io.jeex.db.error.RowSecurityException if the owner is not the acting user
      */
-    public Project create(UUID ownerId, String name, String language) {
-        UUID owner = Check.id(TABLE, "created_by", ownerId);
-        String n = Check.text(TABLE, "name", name, Check.MAX_NAME);
-        String l = Check.language(language);
-        UUID id = Ids.next();
-        return engine.run(scope.apply(Tx.one("projects.create")), LIBRARY_WRITE, tx -> map(Inserts.once(tx.dsl(),
-                tx.dsl().insertInto(PROJECTS).set(PROJECTS.ID, id)
-                        .set(PROJECTS.CREATED_BY, owner).set(PROJECTS.NAME, n).set(PROJECTS.LANGUAGE, l),
-                PROJECTS, PROJECTS.ID, id, tx.attempt() > 1)));
-    }
+    Project create(UUID ownerId, String name, String language);
 
     /**
      * Finds a project. One round trip: the acting user travels with the SELECT.
@@ -78,11 +41,7 @@ public final class ProjectRepository {
      * @return the project, or empty
      * @throws InvalidInputException if the id is null
      */
-    public Optional<Project> byId(UUID id) {
-        UUID key = Check.id(TABLE, "id", id);
-        return engine.run(scope.apply(Tx.read("projects.byId")), LIBRARY_READ,
-                tx -> SELECT_BY_ID.optional(tx, ps -> ps.setObject(1, key)));
-    }
+    Optional<Project> byId(UUID id);
 
     /**
      * Lists an owner's projects, most recently updated first ({@link ProjectOrder#RECENTLY_UPDATED}),
@@ -100,9 +59,7 @@ public final class ProjectRepository {
      * @throws InvalidInputException if the owner, status or cursor is null, the limit is out of
      *     range, or the cursor is malformed or from a listing in another order
      */
-    public Page<Project> listByOwner(UUID ownerId, Optional<ProjectStatus> status, int limit, Optional<String> cursor) {
-        return listByOwner(ownerId, status, ProjectOrder.RECENTLY_UPDATED, limit, cursor);
-    }
+    Page<Project> listByOwner(UUID ownerId, Optional<ProjectStatus> status, int limit, Optional<String> cursor);
 
     /**
      * Lists an owner's projects in the given order, one page at a time (keyset pagination: each
@@ -118,44 +75,8 @@ public final class ProjectRepository {
      * @throws InvalidInputException if the owner, status, order or cursor is null, the limit is
      *     out of range, or the cursor is malformed or from a listing in another order
      */
-    public Page<Project> listByOwner(UUID ownerId, Optional<ProjectStatus> status, ProjectOrder order, int limit,
-            Optional<String> cursor) {
-        UUID owner = Check.id(TABLE, "created_by", ownerId);
-        Check.notNull(TABLE, "status", status, "must not be null: pass Optional.empty() for every status");
-        Check.notNull(TABLE, "order", order, "must not be null: pass ProjectOrder.RECENTLY_UPDATED or NEWEST_FIRST");
-        int size = Check.limit(TABLE, limit);
-        Optional<Key> after = Check.notNull(TABLE, "cursor", cursor,
-                "must not be null: pass Optional.empty() for the first page").map(c -> decode(c, order));
-        return engine.run(scope.apply(Tx.read("projects.listByOwner")), LIBRARY_READ, tx -> {
-            Condition where = PROJECTS.CREATED_BY.eq(owner);
-            if (status.isPresent()) {
-                where = where.and(PROJECTS.STATUS.eq(status.get().dbValue()));
-            }
-            List<Project> rows;
-            if (order == ProjectOrder.NEWEST_FIRST) {
-                if (after.isPresent()) {
-                    where = where.and(PROJECTS.ID.lt(after.get().id()));
-                }
-                rows = new ArrayList<>(tx.dsl().selectFrom(PROJECTS).where(where)
-                        .orderBy(PROJECTS.ID.desc()).limit(size + 1).fetch(ProjectRepository::map));
-            } else {
-                if (after.isPresent()) {
-                    where = where.and(DSL.row(PROJECTS.UPDATED_AT, PROJECTS.ID)
-                            .lt(DSL.row(after.get().updatedAt(), after.get().id())));
-                }
-                rows = new ArrayList<>(tx.dsl().selectFrom(PROJECTS).where(where)
-                        .orderBy(PROJECTS.UPDATED_AT.desc(), PROJECTS.ID.desc()).limit(size + 1)
-                        .fetch(ProjectRepository::map));
-            }
-            Optional<String> next = Optional.empty();
-            if (rows.size() > size) {
-                rows.remove(size);
-                Project last = rows.get(size - 1);
-                next = Optional.of(encode(new Key(order, last.updatedAt(), last.id())));
-            }
-            return new Page<>(rows, next);
-        });
-    }
+    Page<Project> listByOwner(UUID ownerId, Optional<ProjectStatus> status, ProjectOrder order, int limit,
+            Optional<String> cursor);
 
     /**
      * Renames a project.
@@ -167,13 +88,7 @@ public final class ProjectRepository {
      * @throws InvalidInputException if the id is null or the name breaks a rule
      * @throws NotFoundException if there is no such project
      */
-    public Project rename(UUID id, String name) {
-        UUID key = Check.id(TABLE, "id", id);
-        String n = Check.text(TABLE, "name", name, Check.MAX_NAME);
-        return engine.run(scope.apply(Tx.one("projects.rename")), LIBRARY_WRITE, tx -> map(NotFoundException.requireFound(
-                tx.dsl().update(PROJECTS).set(PROJECTS.NAME, n).where(PROJECTS.ID.eq(key)).returning().fetchOptional(),
-                TABLE, "project " + key)));
-    }
+    Project rename(UUID id, String name);
 
     /**
      * Changes a project's status if {@link ProjectStatus#next()} allows it; atomic under
@@ -186,17 +101,7 @@ public final class ProjectRepository {
      * @throws NotFoundException if there is no such project
      * @throws IllegalTransitionException if the current status does not allow the change
      */
-    public Project changeStatus(UUID id, ProjectStatus to) {
-        UUID key = Check.id(TABLE, "id", id);
-        Check.notNull(TABLE, "status", to, "must not be null: pass the status to change to");
-        List<String> from = to.previous().stream().map(ProjectStatus::dbValue).toList();
-        return engine.run(scope.apply(Tx.many("projects.changeStatus")), LIBRARY_WRITE, tx -> {
-            Optional<ProjectsRecord> updated = tx.dsl().update(PROJECTS).set(PROJECTS.STATUS, to.dbValue())
-                    .where(PROJECTS.ID.eq(key)).and(PROJECTS.STATUS.in(from)).returning().fetchOptional();
-            return map(Transitions.require(updated, tx.dsl(), PROJECTS, PROJECTS.ID, PROJECTS.STATUS, key, "project",
-                    to.dbValue(), tx.attempt() > 1));
-        });
-    }
+    Project changeStatus(UUID id, ProjectStatus to);
 
     /**
      * Moves a project to another step, only if it has not changed since it was read
@@ -211,31 +116,7 @@ public final class ProjectRepository {
      * @throws NotFoundException if there is no such project
      * @throws ConcurrentUpdateException if the project changed since it was read
      */
-    public Project changeStep(UUID id, int step, Instant expectedUpdatedAt) {
-        UUID key = Check.id(TABLE, "id", id);
-        int s = Check.step(step);
-        if (expectedUpdatedAt == null) {
-            throw new InvalidInputException(TABLE, "updated_at", "must be the updated_at of the project as read");
-        }
-        Instant expected = expectedUpdatedAt.truncatedTo(ChronoUnit.MICROS);
-        return engine.run(scope.apply(Tx.many("projects.changeStep")), LIBRARY_WRITE, tx -> {
-            // updated_at is set explicitly so that even a change to the same step bumps the version.
-            Optional<ProjectsRecord> updated = tx.dsl().update(PROJECTS)
-                    .set(PROJECTS.CURRENT_STEP, s).set(PROJECTS.UPDATED_AT, DSL.currentInstant())
-                    .where(PROJECTS.ID.eq(key)).and(PROJECTS.UPDATED_AT.eq(expected))
-                    .returning().fetchOptional();
-            if (updated.isPresent()) {
-                return map(updated.get());
-            }
-            ProjectsRecord current = NotFoundException.requireFound(currentRow(tx.dsl(), key), TABLE,
-                    "project " + key);
-            if (tx.attempt() > 1 && current.getCurrentStep() == s && !expected.equals(current.getUpdatedAt())) {
-                return map(current); // an earlier attempt of this call, whose connection was lost, made the change
-            }
-            ConcurrentUpdateException.requireUpdated(0, TABLE, "project " + key);
-            throw new IllegalStateException("unreachable");
-        });
-    }
+    Project changeStep(UUID id, int step, Instant expectedUpdatedAt);
 
     /**
      * Deletes a project with its document versions, agent executions and exports.
@@ -245,74 +126,5 @@ public final class ProjectRepository {
      *     call already deleted it (the library cannot tell that from a project that never existed)
      * @throws InvalidInputException if the id is null
      */
-    public boolean delete(UUID id) {
-        UUID key = Check.id(TABLE, "id", id);
-        return engine.run(scope.apply(Tx.one("projects.delete")), LIBRARY_WRITE,
-                tx -> tx.dsl().deleteFrom(PROJECTS).where(PROJECTS.ID.eq(key)).execute() == 1 || tx.attempt() > 1);
-    }
-
-    private static Optional<ProjectsRecord> currentRow(DSLContext dsl, UUID id) {
-        return dsl.selectFrom(PROJECTS).where(PROJECTS.ID.eq(id)).fetchOptional();
-    }
-
-    static Project map(java.sql.ResultSet row) throws java.sql.SQLException {
-        return new Project(Prepared.uuid(row, "id"), row.getString("name"), ProjectStatus.fromDb(row.getString("status")),
-                row.getInt("current_step"), row.getString("language"), Prepared.uuid(row, "created_by"),
-                Prepared.instant(row, "created_at"), Prepared.instant(row, "updated_at"));
-    }
-
-    static Project map(ProjectsRecord r) {
-        return new Project(r.getId(), r.getName(), ProjectStatus.fromDb(r.getStatus()), r.getCurrentStep(),
-                r.getLanguage(), r.getCreatedBy(), r.getCreatedAt(), r.getUpdatedAt());
-    }
-
-    /** The position after which a page continues, and the order it belongs to. */
-    private record Key(ProjectOrder order, Instant updatedAt, UUID id) {
-    }
-
-    /** Cursor tags: the first byte, naming the order. */
-    private static final byte RECENTLY_UPDATED = 'U';
-    private static final byte NEWEST_FIRST = 'N';
-    /** The untagged cursor of earlier versions: updated_at and id, always RECENTLY_UPDATED. */
-    private static final int UNTAGGED_LENGTH = 8 + 4 + 16;
-
-    private static String encode(Key key) {
-        ByteBuffer b;
-        if (key.order() == ProjectOrder.NEWEST_FIRST) {
-            b = ByteBuffer.allocate(1 + 16).put(NEWEST_FIRST);
-        } else {
-            b = ByteBuffer.allocate(1 + UNTAGGED_LENGTH).put(RECENTLY_UPDATED)
-                    .putLong(key.updatedAt().getEpochSecond()).putInt(key.updatedAt().getNano());
-        }
-        b.putLong(key.id().getMostSignificantBits()).putLong(key.id().getLeastSignificantBits());
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
-    }
-
-    private static Key decode(String cursor, ProjectOrder expected) {
-        Key key;
-        try {
-            ByteBuffer b = ByteBuffer.wrap(Base64.getUrlDecoder().decode(cursor));
-            if (b.remaining() == 1 + 16 && b.get(0) == NEWEST_FIRST) {
-                b.get();
-                key = new Key(ProjectOrder.NEWEST_FIRST, null, new UUID(b.getLong(), b.getLong()));
-            } else if (b.remaining() == UNTAGGED_LENGTH
-                    || b.remaining() == 1 + UNTAGGED_LENGTH && b.get(0) == RECENTLY_UPDATED) {
-                if (b.remaining() > UNTAGGED_LENGTH) {
-                    b.get();
-                }
-                Instant at = Instant.ofEpochSecond(b.getLong(), b.getInt());
-                key = new Key(ProjectOrder.RECENTLY_UPDATED, at, new UUID(b.getLong(), b.getLong()));
-            } else {
-                throw new IllegalArgumentException();
-            }
-        } catch (IllegalArgumentException | java.time.DateTimeException e) {
-            throw new InvalidInputException(TABLE, "cursor", "must be a cursor returned by a previous page");
-        }
-        if (key.order() != expected) {
-            throw new InvalidInputException(TABLE, "cursor", "was returned by a listing in " + key.order()
-                    + " order, not " + expected + ": pass the order of the listing that returned it, or start"
-                    + " again without a cursor");
-        }
-        return key;
-    }
+    boolean delete(UUID id);
 }

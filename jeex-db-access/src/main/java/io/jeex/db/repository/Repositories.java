@@ -1,9 +1,5 @@
 package io.jeex.db.repository;
 
-import static java.util.Objects.requireNonNull;
-
-import io.jeex.db.internal.metrics.PurgeMetrics;
-import io.jeex.db.internal.tx.Transactions;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -33,96 +29,26 @@ import java.util.UUID;
  * joins it, and a system call joins only a system-mode transaction. Cheap to create and immutable;
  * thread-safe.
  */
-public final class Repositories {
-
-    private final Scope scope;
-    private final UserRepository users;
-    private final ProjectRepository projects;
-    private final DocumentRepository documents;
-    private final AgentExecutionRepository agentExecutions;
-    private final ExportRepository exports;
-
-    private Repositories(Transactions engine, PurgeMetrics purges, Scope scope) {
-        this.scope = scope;
-        this.users = new UserRepository(engine, scope);
-        this.projects = new ProjectRepository(engine, scope);
-        this.documents = new DocumentRepository(engine, scope);
-        this.agentExecutions = new AgentExecutionRepository(engine, scope, purges);
-        this.exports = new ExportRepository(engine, scope, purges);
-    }
-
-    /**
-     * Built by {@code JeexDatabase}: use {@link io.jeex.db.JeexDatabase#actingAs(UUID)}.
-     *
-     * @param engine the engine's port for the repositories' work
-     * @param purges the retention purges' meters
-     * @param user the acting user
-     * @return repositories acting as that user
-     * @throws NullPointerException if an argument is null
-     */
-    public static Repositories actingAs(Transactions engine, PurgeMetrics purges, UUID user) {
-        return new Repositories(requireNonNull(engine, "engine"), requireNonNull(purges, "purges"),
-                new Scope(requireNonNull(user, "user")));
-    }
-
-    /**
-     * Built by {@code JeexDatabase}: use {@link io.jeex.db.JeexDatabase#system()}.
-     *
-     * @param engine the engine's port for the repositories' work
-     * @param purges the retention purges' meters
-     * @return repositories in system mode
-     * @throws NullPointerException if an argument is null
-     */
-    public static Repositories system(Transactions engine, PurgeMetrics purges) {
-        return new Repositories(requireNonNull(engine, "engine"), requireNonNull(purges, "purges"), Scope.SYSTEM);
-    }
-
-    /**
-     * Makes the id of a user who signs up ({@link io.jeex.db.JeexDatabase#actingAsNewUser()}).
-     *
-     * @return a new UUIDv7, time-ordered like the ids of every other row
-     */
-    public static UUID newUserId() {
-        return Ids.next();
-    }
+public interface Repositories {
 
     /** @return the user these repositories act as, or empty in system mode */
-    public Optional<UUID> actingUser() {
-        return Optional.ofNullable(scope.user());
-    }
+    Optional<UUID> actingUser();
 
     /** @return whether these repositories run in system mode */
-    public boolean isSystem() {
-        return scope.system();
-    }
+    boolean isSystem();
 
     /** @return the users repository */
-    public UserRepository users() {
-        return users;
-    }
+    UserRepository users();
 
     /** @return the projects repository */
-    public ProjectRepository projects() {
-        return projects;
-    }
+    ProjectRepository projects();
 
     /** @return the document versions repository */
-    public DocumentRepository documents() {
-        return documents;
-    }
+    DocumentRepository documents();
 
     /** @return the agent executions repository */
-    public AgentExecutionRepository agentExecutions() {
-        return agentExecutions;
-    }
+    AgentExecutionRepository agentExecutions();
 
     /** @return the exports repository */
-    public ExportRepository exports() {
-        return exports;
-    }
-
-    @Override
-    public String toString() {
-        return "Repositories[" + scope + "]";
-    }
+    ExportRepository exports();
 }

@@ -1,18 +1,8 @@
 package io.jeex.db.repository;
 
-import static io.jeex.db.internal.tx.RetryPolicy.Mode.LIBRARY_READ;
-import static io.jeex.db.internal.tx.RetryPolicy.Mode.LIBRARY_WRITE;
-
-import static io.jeex.db.codegen.Tables.USERS;
-import static java.util.Objects.requireNonNull;
-
-import io.jeex.db.codegen.tables.records.UsersRecord;
-import io.jeex.db.internal.tx.Transactions;
 import io.jeex.db.error.NotFoundException;
-import io.jeex.db.tx.TxOptions;
 import java.util.Optional;
 import java.util.UUID;
-import org.jooq.impl.DSL;
 
 /**
  * Users: create, find, update, record sign-ins, delete. Each method runs in its own
@@ -24,26 +14,7 @@ import org.jooq.impl.DSL;
  * acting user's own row only (another user's id is not found), on {@code db.system()} any user's.
  * {@link #byEmail} is system-scoped (a sign-in lookup crosses users).
  */
-public final class UserRepository {
-
-    private static final String TABLE = "users";
-    private static final TxOptions CREATE = Tx.one("users.create");
-    private static final TxOptions BY_ID = Tx.read("users.byId");
-    private static final Prepared<User> INSERT = Prepared.of(DSL.insertInto(USERS)
-            .set(USERS.ID, DSL.param("id", USERS.ID.getDataType()))
-            .set(USERS.EMAIL, DSL.param("email", USERS.EMAIL.getDataType()))
-            .set(USERS.NAME, DSL.param("name", USERS.NAME.getDataType()))
-            .set(USERS.PROFILE_DATA, DSL.param("profile", USERS.PROFILE_DATA.getDataType()))
-            .returning(), UserRepository::map);
-    private static final Prepared<User> SELECT_BY_ID = Prepared.of(DSL.selectFrom(USERS)
-            .where(USERS.ID.eq(DSL.param("id", USERS.ID.getDataType()))), UserRepository::map);
-    private final Transactions engine;
-    private final Scope scope;
-
-    UserRepository(Transactions engine, Scope scope) {
-        this.engine = requireNonNull(engine, "engine");
-        this.scope = requireNonNull(scope, "scope");
-    }
+public interface UserRepository {
 
     /**
      * Creates a user with an empty profile: see {@link #create(String, String, Json)}.
@@ -56,9 +27,7 @@ public final class UserRepository {
      * @throws io.jeex.db.error.InvalidInputException if the email or name is blank, too long or malformed
      * @throws io.jeex.db.error.UniqueViolationException if a user with this email (in any case) exists
      */
-    public User create(String email, String name) {
-        return create(email, name, Json.EMPTY);
-    }
+    User create(String email, String name);
 
     /**
      * Creates a user. User-scoped: it creates the acting user's own row, whose id is the acting
@@ -76,21 +45,7 @@ public final class UserRepository {
      * @throws io.jeex.db.error.UniqueViolationException if a user with this email (in any case)
      *     exists, or the acting user exists already
      */
-    public User create(String email, String name, Json profile) {
-        String e = Check.email(TABLE, email);
-        String n = Check.text(TABLE, "name", name, Check.MAX_NAME);
-        Json p = Check.json(TABLE, "profile_data", profile, false);
-        UUID id = scope.system() ? Ids.next() : scope.user();
-        return engine.run(scope.apply(CREATE), LIBRARY_WRITE, tx -> tx.attempt() == 1
-                ? INSERT.one(tx, ps -> {
-                    ps.setObject(1, id);
-                    ps.setString(2, e);
-                    ps.setString(3, n);
-                    ps.setString(4, p.text());
-                })
-                : map(Inserts.once(tx.dsl(), tx.dsl().insertInto(USERS).set(USERS.ID, id).set(USERS.EMAIL, e)
-                        .set(USERS.NAME, n).set(USERS.PROFILE_DATA, p.jsonb()), USERS, USERS.ID, id, true)));
-    }
+    User create(String email, String name, Json profile);
 
     /**
      * Finds a user by id. User-scoped: finds the acting user only (another id is empty). One round
@@ -100,10 +55,7 @@ public final class UserRepository {
      * @return the user, or empty
      * @throws io.jeex.db.error.InvalidInputException if the id is null
      */
-    public Optional<User> byId(UUID id) {
-        UUID key = Check.id(TABLE, "id", id);
-        return engine.run(scope.apply(BY_ID), LIBRARY_READ, tx -> SELECT_BY_ID.optional(tx, ps -> ps.setObject(1, key)));
-    }
+    Optional<User> byId(UUID id);
 
     /**
      * Finds a user by email, without regard to case (uses the unique index on lower(email)).
@@ -115,12 +67,7 @@ public final class UserRepository {
      * @throws io.jeex.db.error.InvalidInputException if the email is blank or too long
      * @throws io.jeex.db.error.WrongScopeException if called on the repositories of a user
      */
-    public Optional<User> byEmail(String email) {
-        scope.requireSystem("users.byEmail");
-        String e = Check.text(TABLE, "email", email, Check.MAX_EMAIL);
-        return engine.run(scope.apply(Tx.read("users.byEmail")), LIBRARY_READ, tx -> tx.dsl().selectFrom(USERS)
-                .where(DSL.lower(USERS.EMAIL).eq(DSL.lower(DSL.val(e)))).fetchOptional().map(UserRepository::map));
-    }
+    Optional<User> byEmail(String email);
 
     /**
      * Renames a user. User-scoped.
@@ -132,12 +79,7 @@ public final class UserRepository {
      * @throws io.jeex.db.error.InvalidInputException if the id is null or the name breaks a rule
      * @throws NotFoundException if there is no such user (or it is not the acting user)
      */
-    public User updateName(UUID id, String name) {
-        UUID key = Check.id(TABLE, "id", id);
-        String n = Check.text(TABLE, "name", name, Check.MAX_NAME);
-        return engine.run(scope.apply(Tx.one("users.updateName")), LIBRARY_WRITE, tx -> found(key, tx.dsl().update(USERS)
-                .set(USERS.NAME, n).where(USERS.ID.eq(key)).returning().fetchOptional()));
-    }
+    User updateName(UUID id, String name);
 
     /**
      * Replaces a user's profile settings. User-scoped.
@@ -149,12 +91,7 @@ public final class UserRepository {
      *     too large
      * @throws NotFoundException if there is no such user (or it is not the acting user)
      */
-    public User updateProfile(UUID id, Json profile) {
-        UUID key = Check.id(TABLE, "id", id);
-        Json p = Check.json(TABLE, "profile_data", profile, false);
-        return engine.run(scope.apply(Tx.one("users.updateProfile")), LIBRARY_WRITE, tx -> found(key, tx.dsl().update(USERS)
-                .set(USERS.PROFILE_DATA, p.jsonb()).where(USERS.ID.eq(key)).returning().fetchOptional()));
-    }
+    User updateProfile(UUID id, Json profile);
 
     /**
      * Records a sign-in now (the database's clock). User-scoped.
@@ -164,11 +101,7 @@ public final class UserRepository {
      * @throws io.jeex.db.error.InvalidInputException if the id is null
      * @throws NotFoundException if there is no such user (or it is not the acting user)
      */
-    public User recordLogin(UUID id) {
-        UUID key = Check.id(TABLE, "id", id);
-        return engine.run(scope.apply(Tx.one("users.recordLogin")), LIBRARY_WRITE, tx -> found(key, tx.dsl().update(USERS)
-                .set(USERS.LAST_LOGIN_AT, DSL.currentInstant()).where(USERS.ID.eq(key)).returning().fetchOptional()));
-    }
+    User recordLogin(UUID id);
 
     /**
      * Deletes a user, their projects and everything in those projects (right to erasure; the
@@ -183,24 +116,5 @@ public final class UserRepository {
      *     existed)
      * @throws io.jeex.db.error.InvalidInputException if the id is null
      */
-    public boolean delete(UUID id) {
-        UUID key = Check.id(TABLE, "id", id);
-        return engine.run(scope.apply(Tx.one("users.delete")), LIBRARY_WRITE,
-                tx -> tx.dsl().deleteFrom(USERS).where(USERS.ID.eq(key)).execute() == 1 || tx.attempt() > 1);
-    }
-
-    private static User found(UUID id, Optional<UsersRecord> record) {
-        return map(NotFoundException.requireFound(record, TABLE, "user " + id));
-    }
-
-    static User map(java.sql.ResultSet row) throws java.sql.SQLException {
-        return new User(Prepared.uuid(row, "id"), row.getString("email"), row.getString("name"),
-                Json.fromDb(row.getString("profile_data")), Prepared.instant(row, "created_at"),
-                Optional.ofNullable(Prepared.instant(row, "last_login_at")), Prepared.instant(row, "updated_at"));
-    }
-
-    static User map(UsersRecord r) {
-        return new User(r.getId(), r.getEmail(), r.getName(), Json.fromJsonb(r.getProfileData()), r.getCreatedAt(),
-                Optional.ofNullable(r.getLastLoginAt()), r.getUpdatedAt());
-    }
+    boolean delete(UUID id);
 }

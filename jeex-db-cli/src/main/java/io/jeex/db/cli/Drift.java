@@ -77,7 +77,7 @@ final class Drift {
             JeexSchema.flywayConfiguration(ds).target(version).load().migrate();
             if (serviceVersion != null) {
                 db.config().serviceMigrations().orElseThrow()
-                        .flywayConfiguration(ds, io.jeex.db.internal.Loaders.service())
+                        .flywayConfiguration(ds)
                         .target(serviceVersion).load().migrate();
             }
             try (Connection c = ds.getConnection()) {

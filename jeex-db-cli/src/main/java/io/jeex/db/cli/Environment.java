@@ -1,7 +1,7 @@
 package io.jeex.db.cli;
 
+import io.jeex.db.JdbcUrls;
 import io.jeex.db.JeexDbConfig;
-import io.jeex.db.internal.JdbcUrls;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;

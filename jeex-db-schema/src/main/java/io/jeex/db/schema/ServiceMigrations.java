@@ -146,6 +146,28 @@ public record ServiceMigrations(String name, List<String> locations, String sche
     }
 
     /**
+     * {@link #flywayConfiguration(DataSource, ClassLoader)} with the class loader that holds a
+     * service's resources: the thread's context class loader (the service's, also in containers
+     * that give libraries a loader of their own), else the one that loaded jeex-db.
+     *
+     * @param dataSource where to migrate, directly (never through a transaction-pooling PgBouncer)
+     * @return a new, mutable Flyway configuration
+     * @throws NullPointerException if the data source is null
+     */
+    public FluentConfiguration flywayConfiguration(DataSource dataSource) {
+        return flywayConfiguration(dataSource, serviceLoader());
+    }
+
+    /**
+     * @return the thread's context class loader, else the one that loaded jeex-db: where a
+     *     service's {@code classpath:} locations are looked up
+     */
+    public static ClassLoader serviceLoader() {
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        return context != null ? context : ServiceMigrations.class.getClassLoader();
+    }
+
+    /**
      * Resolves these versioned migrations with Flyway, once (see
      * {@link JeexSchema#resolvedMigrations(DataSource)}).
      *

@@ -1,0 +1,311 @@
+package io.jeex.db;
+
+/**
+ * Reads the operation and the target table of a statement from its SQL text, for metric tags
+ * with a bounded set of values: the operation is the statement's first keyword at the top level
+ * (after a {@code WITH} clause) - {@code SELECT}, {@code INSERT}, {@code UPDATE}, {@code DELETE}
+ * or {@code OTHER}; the table is the first target ({@code INSERT INTO t}, {@code UPDATE t},
+ * {@code DELETE FROM t}) or the first {@code FROM} table of a {@code SELECT}, when it is one of
+ * the JEEX schema's tables, else {@code other}. A hand-written scanner: no regular expression, no
+ * allocation, one pass over the text up to the table name. Typed jOOQ queries and plain SQL
+ * (pre-rendered statements) are read the same way, from the SQL that goes to the server.
+ */
+final class SqlShape {
+
+    /** The operations, in tag order. */
+    public static final String[] OPERATIONS = {"SELECT", "INSERT", "UPDATE", "DELETE", "OTHER"};
+    /** The known tables, and {@code other} last. */
+    public static final String[] TABLES = {"users", "projects", "document_versions", "agent_executions", "exports",
+            "other"};
+
+    static final int SELECT = 0;
+    static final int INSERT = 1;
+    static final int UPDATE = 2;
+    static final int DELETE = 3;
+    static final int OTHER = 4;
+    static final int OTHER_TABLE = TABLES.length - 1;
+
+    private SqlShape() {
+    }
+
+    /**
+     * @param sql the statement's SQL
+     * @return {@code operation * TABLES.length + table}, indexes into {@link #OPERATIONS} and {@link #TABLES}
+     */
+    public static int of(String sql) {
+        if (sql == null) {
+            return OTHER * TABLES.length + OTHER_TABLE;
+        }
+        int n = sql.length();
+        int depth = 0;
+        int op = -1;
+        boolean with = false;
+        int i = 0;
+        while (i < n) {
+            char c = sql.charAt(i);
+            if (c == '\'' || c == '"') {
+                i = skipQuoted(sql, i, c);
+            } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
+                while (i < n && sql.charAt(i) != '\n') {
+                    i++;
+                }
+            } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
+                int end = sql.indexOf("*/", i + 2);
+                i = end < 0 ? n : end + 2;
+            } else if (c == '(') {
+                depth++;
+                i++;
+            } else if (c == ')') {
+                depth--;
+                i++;
+            } else if (isWordStart(c)) {
+                int end = i;
+                while (end < n && isWordPart(sql.charAt(end))) {
+                    end++;
+                }
+                if (depth == 0) {
+                    if (op < 0) {
+                        op = operation(sql, i, end);
+                        if (op == OTHER) {
+                            if (!with && !word(sql, i, end, "with")) {
+                                return OTHER * TABLES.length + OTHER_TABLE;
+                            }
+                            // WITH: the operation is the next top-level keyword after the CTEs
+                            with = true;
+                            op = -1;
+                            i = end;
+                            continue;
+                        }
+                        if (op == UPDATE) {
+                            return op * TABLES.length + table(sql, end);
+                        }
+                    } else if ((op == INSERT && word(sql, i, end, "into"))
+                            || ((op == SELECT || op == DELETE) && word(sql, i, end, "from"))) {
+                        return op * TABLES.length + table(sql, end);
+                    }
+                }
+                i = end;
+            } else {
+                i++;
+            }
+        }
+        return (op < 0 ? OTHER : op) * TABLES.length + OTHER_TABLE;
+    }
+
+    private static int operation(String sql, int start, int end) {
+        if (word(sql, start, end, "select")) {
+            return SELECT;
+        }
+        if (word(sql, start, end, "insert")) {
+            return INSERT;
+        }
+        if (word(sql, start, end, "update")) {
+            return UPDATE;
+        }
+        if (word(sql, start, end, "delete")) {
+            return DELETE;
+        }
+        return OTHER;
+    }
+
+    /** The table named at {@code from} (after whitespace): {@code t}, {@code s.t}, {@code "s"."t"}. */
+    private static int table(String sql, int from) {
+        int n = sql.length();
+        int i = from;
+        int start = -1;
+        int end = -1;
+        while (true) {
+            while (i < n && Character.isWhitespace(sql.charAt(i))) {
+                i++;
+            }
+            if (i >= n) {
+                break;
+            }
+            char c = sql.charAt(i);
+            if (c == '"') {
+                int close = sql.indexOf('"', i + 1);
+                if (close < 0) {
+                    return OTHER_TABLE;
+                }
+                start = i + 1;
+                end = close;
+                i = close + 1;
+            } else if (isWordStart(c)) {
+                int e = i;
+                while (e < n && isWordPart(sql.charAt(e))) {
+                    e++;
+                }
+                if (word(sql, i, e, "only")) { // DELETE FROM ONLY t, SELECT ... FROM ONLY t
+                    i = e;
+                    continue;
+                }
+                start = i;
+                end = e;
+                i = e;
+            } else {
+                break;
+            }
+            if (i < n && sql.charAt(i) == '.') {
+                i++; // schema-qualified: the last part is the table
+                continue;
+            }
+            break;
+        }
+        if (start < 0) {
+            return OTHER_TABLE;
+        }
+        for (int t = 0; t < OTHER_TABLE; t++) {
+            if (word(sql, start, end, TABLES[t])) {
+                return t;
+            }
+        }
+        return OTHER_TABLE;
+    }
+
+    private static int skipQuoted(String sql, int i, char quote) {
+        int n = sql.length();
+        int j = i + 1;
+        while (j < n) {
+            if (sql.charAt(j) == quote) {
+                if (j + 1 < n && sql.charAt(j + 1) == quote) {
+                    j += 2; // doubled quote inside
+                    continue;
+                }
+                return j + 1;
+            }
+            j++;
+        }
+        return n;
+    }
+
+    private static boolean word(String sql, int start, int end, String word) {
+        return end - start == word.length() && sql.regionMatches(true, start, word, 0, word.length());
+    }
+
+    private static boolean isWordStart(char c) {
+        return Character.isLetter(c) || c == '_';
+    }
+
+    private static boolean isWordPart(char c) {
+        return Character.isLetterOrDigit(c) || c == '_' || c == '$';
+    }
+
+    /**
+     * The SQL with literals replaced by {@code ?}, for the slow-query log: bind values are
+     * {@code ?} already, and literals written into the text are masked too: quoted strings
+     * ({@code 'x'}, {@code E'x'}), dollar-quoted bodies ({@code $$x$$}, {@code $tag$x$tag$}) and
+     * numbers ({@code 42}, {@code 0.3}, {@code 1e6}, {@code 0x1F}). Identifiers (also those with
+     * digits, such as {@code t1}), quoted identifiers and {@code $1} placeholders stay.
+     *
+     * @param sql the statement's SQL
+     * @return the shape to log
+     */
+    public static String masked(String sql) {
+        if (sql == null) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder(sql.length());
+        int n = sql.length();
+        int i = 0;
+        while (i < n) {
+            char c = sql.charAt(i);
+            if (c == '\'') {
+                i = skipQuoted(sql, i, c);
+                out.append('?');
+            } else if (c == '"') {
+                int end = skipQuoted(sql, i, c);
+                out.append(sql, i, end);
+                i = end;
+            } else if (isWordStart(c)) {
+                int end = i + 1;
+                while (end < n && isWordPart(sql.charAt(end))) {
+                    end++;
+                }
+                out.append(sql, i, end);
+                boolean escapeString = end == i + 1 && (c == 'E' || c == 'e') && end < n && sql.charAt(end) == '\'';
+                i = end;
+                if (escapeString) {
+                    i = skipEscaped(sql, end); // E'...' may escape a quote with a backslash
+                    out.append('?');
+                }
+            } else if (c == '$' && i + 1 < n && Character.isDigit(sql.charAt(i + 1))) {
+                int end = i + 1; // a positional parameter: $1
+                while (end < n && Character.isDigit(sql.charAt(end))) {
+                    end++;
+                }
+                out.append(sql, i, end);
+                i = end;
+            } else if (c == '$' && dollarTagEnd(sql, i) > 0) {
+                int tagEnd = dollarTagEnd(sql, i);
+                String tag = sql.substring(i, tagEnd);
+                int close = sql.indexOf(tag, tagEnd);
+                i = close < 0 ? n : close + tag.length();
+                out.append('?');
+            } else if (Character.isDigit(c) || (c == '.' && i + 1 < n && Character.isDigit(sql.charAt(i + 1)))) {
+                i = numberEnd(sql, i);
+                out.append('?');
+            } else {
+                out.append(c);
+                i++;
+            }
+        }
+        return out.toString();
+    }
+
+    /** The index after an escape string constant ({@code E'a\\'b'}) whose opening quote is at {@code i}. */
+    private static int skipEscaped(String sql, int i) {
+        int n = sql.length();
+        int j = i + 1;
+        while (j < n) {
+            char c = sql.charAt(j);
+            if (c == '\\') {
+                j += 2;
+            } else if (c == '\'' && j + 1 < n && sql.charAt(j + 1) == '\'') {
+                j += 2;
+            } else if (c == '\'') {
+                return j + 1;
+            } else {
+                j++;
+            }
+        }
+        return n;
+    }
+
+    /** The index after the closing {@code $} of a dollar-quote tag starting at {@code i}, or -1. */
+    private static int dollarTagEnd(String sql, int i) {
+        int n = sql.length();
+        int j = i + 1;
+        if (j < n && sql.charAt(j) == '$') {
+            return j + 1;
+        }
+        if (j >= n || !isWordStart(sql.charAt(j))) {
+            return -1;
+        }
+        while (j < n && (Character.isLetterOrDigit(sql.charAt(j)) || sql.charAt(j) == '_')) {
+            j++;
+        }
+        return j < n && sql.charAt(j) == '$' ? j + 1 : -1;
+    }
+
+    /** The end of a numeric constant: digits, underscores, a fraction, an exponent, hex/octal/binary digits. */
+    private static int numberEnd(String sql, int i) {
+        int n = sql.length();
+        int j = i;
+        while (j < n) {
+            char c = sql.charAt(j);
+            if (Character.isLetterOrDigit(c) || c == '_' || c == '.') {
+                j++;
+            } else if ((c == '+' || c == '-') && (sql.charAt(j - 1) == 'e' || sql.charAt(j - 1) == 'E')
+                    && j + 1 < n && Character.isDigit(sql.charAt(j + 1)) && !isHex(sql, i)) {
+                j++; // the sign of an exponent: 1e-5
+            } else {
+                break;
+            }
+        }
+        return j;
+    }
+
+    private static boolean isHex(String sql, int i) {
+        return i + 1 < sql.length() && sql.charAt(i) == '0' && (sql.charAt(i + 1) == 'x' || sql.charAt(i + 1) == 'X');
+    }
+}
