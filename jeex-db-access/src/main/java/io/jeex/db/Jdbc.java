@@ -40,14 +40,16 @@ final class Jdbc {
      * @param <T> the result type
      * @param tx the running transaction
      * @param sql the SQL, with {@code ?} placeholders; one statement
+     * @param shape its operation and table ({@link SqlShape}), computed once by the caller
      * @param binder binds the values
      * @param reader reads the statement's rows
      * @return what {@code reader} returned
      * @throws SQLException from the driver (translated by the transaction runner)
      * @throws IllegalStateException if single-statement work runs a second statement
      */
-    public static <T> T query(Transaction tx, String sql, Binder binder, Reader<T> reader) throws SQLException {
-        return TransactionImpl.of(tx).query(sql, binder, reader);
+    public static <T> T query(Transaction tx, String sql, int shape, Binder binder, Reader<T> reader)
+            throws SQLException {
+        return TransactionImpl.of(tx).query(sql, shape, binder, reader);
     }
 
     /** Binds the values of one execution. */

@@ -32,10 +32,12 @@ final class Prepared<T> {
     }
 
     private final String sql;
+    private final int shape;
     private final RowMapper<T> mapper;
 
-    private Prepared(String sql, RowMapper<T> mapper) {
+    private Prepared(String sql, int shape, RowMapper<T> mapper) {
         this.sql = sql;
+        this.shape = shape;
         this.mapper = mapper;
     }
 
@@ -44,7 +46,8 @@ final class Prepared<T> {
      * @param mapper reads one row of its result
      */
     static <T> Prepared<T> of(Query query, RowMapper<T> mapper) {
-        return new Prepared<>(RENDERER.render(query), mapper);
+        String sql = RENDERER.render(query);
+        return new Prepared<>(sql, SqlShape.of(query, sql), mapper);
     }
 
     /**
@@ -52,7 +55,7 @@ final class Prepared<T> {
      * work, it carries the acting user in its own round trip ({@link Jdbc#query}).
      */
     Optional<T> optional(Transaction tx, Jdbc.Binder binder) throws SQLException {
-        return Jdbc.query(tx, sql, binder, rs -> rs.next() ? Optional.of(mapper.map(rs)) : Optional.empty());
+        return Jdbc.query(tx, sql, shape, binder, rs -> rs.next() ? Optional.of(mapper.map(rs)) : Optional.empty());
     }
 
     /** Runs the statement, which returns exactly one row. */

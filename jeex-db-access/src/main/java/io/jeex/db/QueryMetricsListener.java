@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * {@code 23}, or {@code client} for failures without SQLSTATE). Never the SQL, never values.
  *
  * <p>Cheap on the hot path: the success timers are looked up in an array by (operation, table);
- * the shape is read by a scanner without allocation; one small holder per statement carries the
- * start time.
+ * the shape of a typed query is read from jOOQ's query object model, that of plain SQL by a scanner
+ * without allocation ({@link SqlShape}); one small holder per statement carries the start time.
  */
 final class QueryMetricsListener implements ExecuteListener, StatementObserver {
 
@@ -82,17 +82,20 @@ final class QueryMetricsListener implements ExecuteListener, StatementObserver {
     /** Start time of one statement; recorded once, by the first of exception() and end(). */
     private static final class Start {
         final long nanos = System.nanoTime();
+        final int shape;
         final io.micrometer.observation.Observation observation;
         boolean recorded;
 
-        Start(io.micrometer.observation.Observation observation) {
+        Start(int shape, io.micrometer.observation.Observation observation) {
+            this.shape = shape;
             this.observation = observation;
         }
     }
 
     @Override
     public void executeStart(ExecuteContext ctx) {
-        ctx.data(START, new Start(observations == null ? null : observations.statement(ctx.sql(), SqlShape.of(ctx.sql()))));
+        int shape = SqlShape.of(ctx.query(), ctx.sql());
+        ctx.data(START, new Start(shape, observations == null ? null : observations.statement(ctx.sql(), shape)));
     }
 
     @Override
@@ -107,14 +110,14 @@ final class QueryMetricsListener implements ExecuteListener, StatementObserver {
     }
 
     @Override
-    public Object begin(String sql) {
-        return observations == null ? null : observations.statement(sql, SqlShape.of(sql));
+    public Object begin(String sql, int shape) {
+        return observations == null ? null : observations.statement(sql, shape);
     }
 
     @Override
-    public void end(Object token, String sql, long nanos, Throwable failure) {
+    public void end(Object token, String sql, int shape, long nanos, Throwable failure) {
         Observations.endStatement((io.micrometer.observation.Observation) token, failure);
-        record(sql, nanos, failure == null ? NO_ERROR : errorType(failure));
+        record(sql, shape, nanos, failure == null ? NO_ERROR : errorType(failure));
     }
 
     private void finish(ExecuteContext ctx, String errorType) {
@@ -125,11 +128,10 @@ final class QueryMetricsListener implements ExecuteListener, StatementObserver {
         start.recorded = true;
         Observations.endStatement(start.observation, errorType == NO_ERROR ? null
                 : ctx.sqlException() != null ? ctx.sqlException() : ctx.exception());
-        record(ctx.sql(), System.nanoTime() - start.nanos, errorType);
+        record(ctx.sql(), start.shape, System.nanoTime() - start.nanos, errorType);
     }
 
-    private void record(String sql, long nanos, String errorType) {
-        int shape = SqlShape.of(sql);
+    private void record(String sql, int shape, long nanos, String errorType) {
         Meters meters = meters(shape, errorType);
         meters.timer().record(nanos, TimeUnit.NANOSECONDS);
         if (nanos >= slowNanos) {

@@ -1,22 +1,43 @@
 package io.jeex.db;
 
+import io.jeex.db.codegen.DefaultSchema;
+import java.util.List;
+import org.jooq.Delete;
+import org.jooq.Insert;
+import org.jooq.Query;
+import org.jooq.Select;
+import org.jooq.Table;
+import org.jooq.Update;
+import org.jooq.impl.QOM;
+
 /**
- * Reads the operation and the target table of a statement from its SQL text, for metric tags
- * with a bounded set of values: the operation is the statement's first keyword at the top level
- * (after a {@code WITH} clause) - {@code SELECT}, {@code INSERT}, {@code UPDATE}, {@code DELETE}
- * or {@code OTHER}; the table is the first target ({@code INSERT INTO t}, {@code UPDATE t},
- * {@code DELETE FROM t}) or the first {@code FROM} table of a {@code SELECT}, when it is one of
- * the JEEX schema's tables, else {@code other}. A hand-written scanner: no regular expression, no
- * allocation, one pass over the text up to the table name. Typed jOOQ queries and plain SQL
- * (pre-rendered statements) are read the same way, from the SQL that goes to the server.
+ * The operation and the target table of a statement, for metric tags with a bounded set of
+ * values: the operation is {@code SELECT}, {@code INSERT}, {@code UPDATE}, {@code DELETE} or
+ * {@code OTHER}; the table is the first target ({@code INSERT INTO t}, {@code UPDATE t},
+ * {@code DELETE FROM t}) or the first {@code FROM} table of a {@code SELECT} when it is one of the
+ * JEEX schema's tables (read from the generated schema, {@link DefaultSchema}), else {@code other}.
+ *
+ * <p>Two sources, one answer:
+ * <ul>
+ *   <li>a typed jOOQ query is read from jOOQ's query object model ({@link #of(Query, String)}):
+ *       no text is scanned; the repositories' pre-rendered statements ({@link Prepared}) are read
+ *       once, when they are built;</li>
+ *   <li>plain SQL (a service's {@code dsl.execute("...")}, which jOOQ does not model) is read
+ *       from its text by one documented rule ({@link #of(String)}): the first keyword at the top
+ *       level (after a {@code WITH} clause) is the operation, and the table is the name after
+ *       {@code INTO} / {@code UPDATE} / {@code FROM} (possibly schema-qualified, quoted, or after
+ *       {@code ONLY}); quoted text, comments and parentheses are skipped. A scanner without
+ *       regular expression or allocation.</li>
+ * </ul>
  */
 final class SqlShape {
 
     /** The operations, in tag order. */
     public static final String[] OPERATIONS = {"SELECT", "INSERT", "UPDATE", "DELETE", "OTHER"};
-    /** The known tables, and {@code other} last. */
-    public static final String[] TABLES = {"users", "projects", "document_versions", "agent_executions", "exports",
-            "other"};
+    /** The JEEX schema's tables (from the generated schema, by name), and {@code other} last. */
+    public static final String[] TABLES = tables();
+    /** The generated record type of each of {@link #TABLES} but {@code other}. */
+    private static final Class<?>[] RECORD_TYPES = recordTypes();
 
     static final int SELECT = 0;
     static final int INSERT = 1;
@@ -28,7 +49,93 @@ final class SqlShape {
     private SqlShape() {
     }
 
+    private static List<Table<?>> generated() {
+        return DefaultSchema.DEFAULT_SCHEMA.getTables().stream()
+                .sorted(java.util.Comparator.comparing(Table::getName)).toList();
+    }
+
+    private static String[] tables() {
+        List<Table<?>> generated = generated();
+        String[] all = new String[generated.size() + 1];
+        for (int i = 0; i < generated.size(); i++) {
+            all[i] = generated.get(i).getName();
+        }
+        all[generated.size()] = "other";
+        return all;
+    }
+
+    private static Class<?>[] recordTypes() {
+        return generated().stream().map(Table::getRecordType).toArray(Class<?>[]::new);
+    }
+
     /**
+     * The shape of a statement that jOOQ runs: from its query object model when it is a typed
+     * query, else (plain SQL) from its text.
+     *
+     * @param query the query, or null
+     * @param sql the SQL sent for it, for plain SQL
+     * @return {@code operation * TABLES.length + table}, indexes into {@link #OPERATIONS} and {@link #TABLES}
+     */
+    static int of(Query query, String sql) {
+        if (query instanceof Select<?> select) {
+            return SELECT * TABLES.length + first(select.$from());
+        }
+        if (query instanceof QOM.InsertReturning<?> returning) {
+            return of(returning.$insert(), sql);
+        }
+        if (query instanceof QOM.UpdateReturning<?> returning) {
+            return of(returning.$update(), sql);
+        }
+        if (query instanceof QOM.DeleteReturning<?> returning) {
+            return of(returning.$delete(), sql);
+        }
+        if (query instanceof Insert<?> insert && insert instanceof QOM.Insert<?> model) {
+            return INSERT * TABLES.length + table(model.$into());
+        }
+        if (query instanceof Update<?> update && update instanceof QOM.Update<?> model) {
+            return UPDATE * TABLES.length + table(model.$table());
+        }
+        if (query instanceof Delete<?> delete && delete instanceof QOM.Delete<?> model) {
+            return DELETE * TABLES.length + table(model.$from());
+        }
+        return of(sql);
+    }
+
+    private static int first(List<? extends Table<?>> from) {
+        return from.isEmpty() ? OTHER_TABLE : table(from.get(0));
+    }
+
+    /**
+     * The index of a jOOQ table in {@link #TABLES}: a generated table by its record type (so that
+     * an alias, {@code PROJECTS.as("p")}, counts as its table), any other by its name; a join is
+     * its first table.
+     */
+    private static int table(Table<?> table) {
+        Table<?> t = table;
+        while (t instanceof QOM.TableAlias<?> || t instanceof QOM.JoinTable<?, ?>) {
+            t = t instanceof QOM.TableAlias<?> alias ? alias.$table() : ((QOM.JoinTable<?, ?>) t).$table1();
+        }
+        if (t == null) {
+            return OTHER_TABLE;
+        }
+        Class<?> type = t.getRecordType();
+        for (int i = 0; i < OTHER_TABLE; i++) {
+            if (RECORD_TYPES[i] == type) {
+                return i;
+            }
+        }
+        String name = t.getName();
+        for (int i = 0; i < OTHER_TABLE; i++) {
+            if (TABLES[i].equals(name)) {
+                return i;
+            }
+        }
+        return OTHER_TABLE;
+    }
+
+    /**
+     * The shape of plain SQL, by the rule of the class comment.
+     *
      * @param sql the statement's SQL
      * @return {@code operation * TABLES.length + table}, indexes into {@link #OPERATIONS} and {@link #TABLES}
      */

@@ -96,7 +96,7 @@ final class TransactionImpl implements Transaction {
         if (pending != null) {
             beginForActingUser();
         }
-        return execute(sql, sql, statement);
+        return execute(sql, sql, SqlShape.of(sql), statement);
     }
 
     /**
@@ -105,10 +105,10 @@ final class TransactionImpl implements Transaction {
      * trip with one Sync, so PostgreSQL runs them in one implicit transaction, and the setting ends
      * with it.
      */
-    <T> T query(String sql, Jdbc.Binder binder, Jdbc.Reader<T> reader) throws SQLException {
+    <T> T query(String sql, int shape, Jdbc.Binder binder, Jdbc.Reader<T> reader) throws SQLException {
         UUID acting = pending;
         if (acting == null) {
-            return execute(sql, sql, ps -> {
+            return execute(sql, sql, shape, ps -> {
                 binder.bind(new Jdbc.Parameters(ps, 0));
                 try (ResultSet rs = ps.executeQuery()) {
                     return reader.read(rs);
@@ -116,7 +116,7 @@ final class TransactionImpl implements Transaction {
             });
         }
         pending = null;
-        return execute(ActingUser.PREFIX + sql, sql, ps -> {
+        return execute(ActingUser.PREFIX + sql, sql, shape, ps -> {
             ps.setString(1, acting.toString());
             binder.bind(new Jdbc.Parameters(ps, 1));
             ps.execute();       // the result of set_config(...)
@@ -127,9 +127,9 @@ final class TransactionImpl implements Transaction {
         });
     }
 
-    private <T> T execute(String sent, String sql, JdbcStatement<T> statement) throws SQLException {
+    private <T> T execute(String sent, String sql, int shape, JdbcStatement<T> statement) throws SQLException {
         beforeStatement();
-        Object token = observer.begin(sql);
+        Object token = observer.begin(sql, shape);
         long start = System.nanoTime();
         try (PreparedStatement ps = connection.prepareStatement(sent)) {
             if (queryTimeoutSeconds > 0) {
@@ -137,10 +137,10 @@ final class TransactionImpl implements Transaction {
             }
             T result = statement.run(ps);
             statements++;
-            observer.end(token, sql, System.nanoTime() - start, null);
+            observer.end(token, sql, shape, System.nanoTime() - start, null);
             return result;
         } catch (SQLException | RuntimeException e) {
-            observer.end(token, sql, System.nanoTime() - start, e);
+            observer.end(token, sql, shape, System.nanoTime() - start, e);
             observe(e);
             statementFailed(e);
             throw e;

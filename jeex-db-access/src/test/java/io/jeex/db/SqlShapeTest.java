@@ -1,6 +1,7 @@
 package io.jeex.db;
 
 import static io.jeex.db.codegen.Tables.DOCUMENT_VERSIONS;
+import static io.jeex.db.codegen.Tables.EXPORTS;
 import static io.jeex.db.codegen.Tables.PROJECTS;
 import static io.jeex.db.codegen.Tables.USERS;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -50,6 +51,41 @@ class SqlShapeTest {
         assertThat(shape("SET LOCAL statement_timeout = 5")).isEqualTo("OTHER other");
         assertThat(shape("")).isEqualTo("OTHER other");
         assertThat(shape(null)).isEqualTo("OTHER other");
+    }
+
+    private static String modelled(org.jooq.Query query) {
+        // the text given is wrong on purpose: a typed query's shape comes from its object model
+        int s = SqlShape.of(query, "select 1");
+        return SqlShape.OPERATIONS[s / SqlShape.TABLES.length] + " " + SqlShape.TABLES[s % SqlShape.TABLES.length];
+    }
+
+    @Test
+    void typedQueriesAreReadFromJooqsQueryObjectModelNotFromTheirText() {
+        assertThat(modelled(PG.select(USERS.ID).from(USERS).where(USERS.EMAIL.eq("a@b.c")))).isEqualTo("SELECT users");
+        assertThat(modelled(PG.selectFrom(PROJECTS.as("p")))).as("an alias is its table").isEqualTo("SELECT projects");
+        assertThat(modelled(PG.select(PROJECTS.NAME, DSL.max(DOCUMENT_VERSIONS.VERSION)).from(PROJECTS)
+                .join(DOCUMENT_VERSIONS).on(DOCUMENT_VERSIONS.PROJECT_ID.eq(PROJECTS.ID)).groupBy(PROJECTS.NAME)))
+                .isEqualTo("SELECT projects");
+        assertThat(modelled(PG.select(DSL.inline(1)))).isEqualTo("SELECT other");
+        assertThat(modelled(PG.selectFrom(DSL.table(DSL.name("users_archive"))))).isEqualTo("SELECT other");
+        assertThat(modelled(PG.insertInto(PROJECTS).set(PROJECTS.NAME, "x"))).isEqualTo("INSERT projects");
+        assertThat(modelled(PG.insertInto(USERS).set(USERS.NAME, "x").returning())).isEqualTo("INSERT users");
+        assertThat(modelled(PG.update(DOCUMENT_VERSIONS).set(DOCUMENT_VERSIONS.CONTENT, "c")
+                .where(DOCUMENT_VERSIONS.ID.eq(UUID.randomUUID())))).isEqualTo("UPDATE document_versions");
+        assertThat(modelled(PG.update(PROJECTS).set(PROJECTS.NAME, "n").returning(PROJECTS.ID))).isEqualTo("UPDATE projects");
+        assertThat(modelled(PG.deleteFrom(USERS).where(USERS.ID.eq(UUID.randomUUID())))).isEqualTo("DELETE users");
+        assertThat(modelled(PG.deleteFrom(EXPORTS).returning(EXPORTS.FILE_PATH))).isEqualTo("DELETE exports");
+        // plain SQL is not modelled by jOOQ: its text is read
+        assertThat(modelled(PG.query("update projects set name = 'x'"))).isEqualTo("SELECT other");
+        int plain = SqlShape.of(PG.query("update projects set name = 'x'"), "update projects set name = 'x'");
+        assertThat(SqlShape.OPERATIONS[plain / SqlShape.TABLES.length]).isEqualTo("UPDATE");
+    }
+
+    @Test
+    void theTablesAreTheGeneratedSchemasAndOther() {
+        assertThat(SqlShape.TABLES).containsExactlyInAnyOrder("users", "projects", "document_versions",
+                "agent_executions", "exports", "other");
+        assertThat(SqlShape.TABLES[SqlShape.TABLES.length - 1]).isEqualTo("other");
     }
 
     @Test
