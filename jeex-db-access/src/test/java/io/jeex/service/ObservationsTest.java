@@ -79,8 +79,10 @@ class ObservationsTest {
     void aTransactionIsASpanWithItsAttemptAndStatementsInDatabaseConventions(TestDatabase testDb) {
         try (JeexDatabase db = JeexDatabase.create(ServiceConfigs.defaults(testDb).build(), new SimpleMeterRegistry(),
                 observations)) {
-            db.transaction(TxOptions.named("signup"), tx -> {
-                tx.dsl().execute("insert into users (email, name) values ('secret@example.com', 'Secret Name')");
+            java.util.UUID me = java.util.UUID.randomUUID();
+            db.transaction(TxOptions.named("signup").withActingUser(me), tx -> {
+                tx.dsl().execute("insert into users (id, email, name) values (?, 'secret@example.com', 'Secret Name')",
+                        me);
                 return tx.dsl().fetch("select count(*) from users where name <> 'Secret Name'");
             });
         }

@@ -250,7 +250,7 @@ public final class JeexPostgres {
                 if (service != null) {
                     service.flywayConfiguration(db.dataSource(), serviceLoader()).load().migrate();
                 }
-                grantAppRole(building);
+                grantAppRole(building, true);
                 Admin.terminateConnections(c, building);
                 // Renamed only once complete: a template under its final name is always fully migrated,
                 // also when several JVMs share an external server.
@@ -275,14 +275,20 @@ public final class JeexPostgres {
         }
     }
 
-    /** Grants the application role row access in the template, when the role could be created. */
-    private void grantAppRole(String database) throws SQLException {
+    /**
+     * Grants the application role row access in a database (the template, or an empty database),
+     * when the role could be created.
+     *
+     * @param database the database
+     * @param withService also in the schema of the service's migrations (which exists in the template)
+     */
+    private void grantAppRole(String database, boolean withService) throws SQLException {
         if (appPassword() == null) {
             return; // appUser() reports why
         }
         try (Connection c = admin.connect(database)) {
             AppRole.grant(c, "public", JeexSchema.HISTORY_TABLE);
-            if (service != null) {
+            if (withService && service != null) {
                 AppRole.grant(c, service.schema(), service.historyTable());
             }
         }
@@ -375,7 +381,10 @@ public final class JeexPostgres {
 
     /**
      * Returns a new, empty database (no migrations applied), for tests of migrations
-     * themselves and for code generation.
+     * themselves and for code generation. The {@linkplain TestDatabase#appUser() application role}
+     * may use what the admin user creates in its schema {@code public} later (default privileges,
+     * as {@code 10-roles.sql} sets them for {@code jeex_user}); unlike in a template's clone, that
+     * includes the migration history tables, which do not exist yet to be made read-only.
      *
      * @return the database; close it to drop it
      * @throws TestkitException if it cannot be created
@@ -384,6 +393,9 @@ public final class JeexPostgres {
         String name = "jeex_empty_" + randomSuffix(6);
         try {
             admin.createEmpty(name);
+            // as in production (docker/postgres/initdb/10-roles.sql): what the admin creates later in
+            // schema public, the migrations' tables included, is the application role's to use
+            grantAppRole(name, false);
         } catch (SQLException e) {
             throw new TestkitException("jeex-db testkit: cannot create database " + name + ": " + e.getMessage(), e);
         }
