@@ -1,5 +1,6 @@
 package io.jeex.db.testkit;
 
+import io.jeex.db.schema.JdbcUrlMask;
 import io.jeex.db.schema.ServiceMigrations;
 
 import static java.util.Objects.requireNonNull;
@@ -223,6 +224,6 @@ public record TestkitSettings(Function<String, String> source) {
     @Override
     public String toString() {
         return "TestkitSettings[provider=" + get(PROVIDER).orElse("auto")
-                + ", url=" + get(URL).map(JdbcUrls::mask).orElse("none") + "]";
+                + ", url=" + get(URL).map(JdbcUrlMask::mask).orElse("none") + "]";
     }
 }
