@@ -2,10 +2,10 @@ package io.jeex.db.testkit;
 
 import java.sql.SQLException;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -13,10 +13,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The clones of a template: a background thread prepares up to {@code prefetch} of them ahead
- * (started by the first {@link #take(String)}), so that a test rarely waits for a
- * {@code CREATE DATABASE ... TEMPLATE}; closed ones are dropped by another background thread.
- * With a prefetch of 0, or when prefetching failed, every clone is created by its caller.
+ * The clones of a template: a background thread keeps some of them ready (started by the first
+ * {@link #take(String)}), so that a test rarely waits for a {@code CREATE DATABASE ... TEMPLATE};
+ * closed ones are dropped by another background thread. How many are kept ready adapts to the
+ * measured rates ({@link PrefetchDepth}), starting from the configured prefetch. With a prefetch
+ * of 0, or when prefetching failed, every clone is created by its caller.
  */
 final class ClonePool {
 
@@ -25,19 +26,22 @@ final class ClonePool {
 
     private final Admin admin;
     private final int prefetch;
-    private final BlockingQueue<String> ready;
+    private final BlockingQueue<String> ready = new LinkedBlockingQueue<>(PrefetchDepth.MAX);
+    private final PrefetchDepth depth;
+    /** Notified when a clone is taken from {@link #ready}: the prefetcher may make the next. */
+    private final Object taken = new Object();
     private final AtomicReference<Thread> prefetcher = new AtomicReference<>();
     private final AtomicReference<Throwable> prefetchFailure = new AtomicReference<>();
     private final ExecutorService dropper = Executors.newSingleThreadExecutor(r -> daemon(r, "jeex-db-testkit-drop"));
     private volatile boolean closing;
 
     /**
-     * @param prefetch how many clones to prepare ahead; 0 for none
+     * @param prefetch how many clones to keep ready until the rates are measured; 0 for none
      */
     ClonePool(Admin admin, int prefetch) {
         this.admin = admin;
         this.prefetch = prefetch;
-        this.ready = new ArrayBlockingQueue<>(Math.max(1, prefetch));
+        this.depth = new PrefetchDepth(prefetch);
     }
 
     /**
@@ -48,8 +52,12 @@ final class ClonePool {
     String take(String template) {
         String name = null;
         if (prefetch > 0) {
+            depth.recordRequest(System.nanoTime());
             startPrefetcher(template);
             name = ready.poll();
+            synchronized (taken) {
+                taken.notifyAll(); // also when none was ready: the depth may have grown
+            }
         }
         return name != null ? name : createClone(template);
     }
@@ -78,14 +86,23 @@ final class ClonePool {
     private void prefetchLoop(String template) {
         try {
             while (!closing) {
-                String name = createClone(template);
-                try {
-                    ready.put(name);
-                } catch (InterruptedException e) {
-                    admin.drop(name);
+                synchronized (taken) {
+                    while (!closing && ready.size() >= depth.current()) {
+                        taken.wait();
+                    }
+                }
+                if (closing) {
                     return;
                 }
+                long started = System.nanoTime();
+                String name = createClone(template);
+                depth.recordProvision(System.nanoTime() - started);
+                if (!ready.offer(name)) {
+                    admin.drop(name); // not reached: only this thread adds, and at most MAX
+                }
             }
+        } catch (InterruptedException e) {
+            // close() stops the prefetcher
         } catch (Throwable e) {
             if (!closing) {
                 prefetchFailure.set(e);

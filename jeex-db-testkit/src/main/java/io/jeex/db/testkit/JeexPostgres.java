@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * hash of the migrations ({@link #templateName()}); every {@link #newDatabase()} is a
  * {@code CREATE DATABASE ... TEMPLATE} clone of it, so a test gets a fully migrated database
  * in tens of milliseconds. Clones are prepared ahead by a background thread
- * ({@link TestkitSettings#PREFETCH}, default {@value TestkitSettings#DEFAULT_PREFETCH}) and
- * dropped in the background when closed. At JVM exit, unused clones are dropped and a server
+ * ({@link TestkitSettings#PREFETCH}, default {@value TestkitSettings#DEFAULT_PREFETCH} at first,
+ * then as many as the measured rates need, at most 16) and dropped in the background when closed. At JVM exit, unused clones are dropped and a server
  * that the testkit started is stopped: an embedded server's data directory is deleted and a
  * container is removed, so databases kept with {@link TestDatabase#keep()} last only as long as
  * the test JVM. To inspect them afterwards, run the tests against a server of your own
