@@ -1,7 +1,7 @@
 package io.jeex.db.cli;
 
-import io.jeex.db.JdbcUrls;
 import io.jeex.db.JeexDbConfig;
+import io.jeex.db.schema.JdbcUrlMask;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -95,6 +95,6 @@ final class Environment {
 
     /** @return the URL with any password masked */
     static String masked(String url) {
-        return JdbcUrls.mask(url);
+        return JdbcUrlMask.mask(url);
     }
 }

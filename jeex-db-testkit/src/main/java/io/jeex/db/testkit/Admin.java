@@ -1,15 +1,19 @@
 package io.jeex.db.testkit;
 
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HexFormat;
 import java.util.Properties;
 
 /** CREATE / DROP DATABASE and friends, over short-lived connections to the server's admin database. */
 final class Admin {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final PostgresServer server;
 
@@ -28,6 +32,13 @@ final class Admin {
 
     Connection connect() throws SQLException {
         return connect(server.adminDatabase());
+    }
+
+    /** @return {@code bytes} random bytes in hex: the unique part of a database's name */
+    static String randomSuffix(int bytes) {
+        byte[] b = new byte[bytes];
+        RANDOM.nextBytes(b);
+        return HexFormat.of().formatHex(b);
     }
 
     /** Quotes an identifier; the testkit only makes names of [a-z0-9_], this guards the rest. */

@@ -46,7 +46,7 @@ final class ContainerServer implements PostgresServer {
 
     @Override
     public String jdbcUrl(String database) {
-        return JdbcUrls.withDatabase(container.getJdbcUrl(), database);
+        return PostgresServer.withDatabase(container.getJdbcUrl(), database);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.jeex.db.testkit;
 
+import io.jeex.db.schema.JdbcUrlMask;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -16,12 +17,12 @@ final class ExternalServer implements PostgresServer {
         this.url = url;
         this.user = user;
         this.password = password;
-        JdbcUrls.withDatabase(url, "postgres"); // validates the URL's shape now, with a clear message
+        PostgresServer.withDatabase(url, "postgres"); // validates the URL's shape now, with a clear message
     }
 
     @Override
     public String jdbcUrl(String database) {
-        return JdbcUrls.withDatabase(url, database);
+        return PostgresServer.withDatabase(url, database);
     }
 
     @Override
@@ -42,7 +43,7 @@ final class ExternalServer implements PostgresServer {
 
     @Override
     public String description() {
-        return "external server " + JdbcUrls.mask(url) + " as " + user;
+        return "external server " + JdbcUrlMask.mask(url) + " as " + user;
     }
 
     @Override

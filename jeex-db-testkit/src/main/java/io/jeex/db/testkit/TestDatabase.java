@@ -2,6 +2,7 @@ package io.jeex.db.testkit;
 
 import static java.util.Objects.requireNonNull;
 
+import io.jeex.db.schema.JdbcUrlMask;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
@@ -60,13 +61,14 @@ public final class TestDatabase implements AutoCloseable {
     }
 
     /**
-     * Returns the JDBC URL of this database with the values of {@code password} and
-     * {@code sslpassword} parameters replaced by {@code ****}: safe to log.
+     * Returns the JDBC URL of this database with its secrets ({@code password} and
+     * {@code sslpassword} parameters, the password of {@code //user:password@} user info) replaced
+     * by {@code ****}, as {@link JdbcUrlMask#mask(String)} does: safe to log.
      *
      * @return the masked URL
      */
     public String maskedJdbcUrl() {
-        return JdbcUrls.mask(jdbcUrl);
+        return JdbcUrlMask.mask(jdbcUrl);
     }
 
     /** @return the user to connect as */

@@ -1,5 +1,6 @@
 package io.jeex.db.testkit;
 
+import io.jeex.db.schema.JdbcUrlMask;
 import io.jeex.db.schema.ServiceMigrations;
 
 import static java.util.Objects.requireNonNull;
@@ -28,7 +29,8 @@ import java.util.function.Function;
  *   <tr><td>{@value #PASSWORD}</td><td>empty</td><td>password for {@value #URL}</td></tr>
  *   <tr><td>{@value #IMAGE}</td><td>{@value #DEFAULT_IMAGE}</td><td>container image</td></tr>
  *   <tr><td>{@value #PREFETCH}</td><td>{@value #DEFAULT_PREFETCH}</td><td>clones prepared ahead
- *       in the background; 0 turns prefetching off</td></tr>
+ *       in the background at first (0 to 16); then as many as cover the time to make one at the rate
+ *       tests ask, {@code clamp(ceil(make / between requests) + 1, 1, 16)}; 0 turns prefetching off</td></tr>
  *   <tr><td>{@value #KEEP_FAILED}</td><td>{@code false}</td><td>keep the database of a failed
  *       test and log its URL; it lasts until the test JVM exits unless the server is external</td></tr>
  *   <tr><td>{@value #SERVICE_NAME}</td><td>none</td><td>the name of the service's own
@@ -55,7 +57,7 @@ public record TestkitSettings(Function<String, String> source) {
     public static final String PASSWORD = "jeex.db.test.password";
     /** Container image for the Testcontainers provider. */
     public static final String IMAGE = "jeex.db.test.image";
-    /** Number of clones prepared ahead. */
+    /** Number of clones prepared ahead until the rates are measured; 0 turns prefetching off. */
     public static final String PREFETCH = "jeex.db.test.prefetch";
     /** Keep failed tests' databases. */
     public static final String KEEP_FAILED = "jeex.db.test.keep-failed";
@@ -223,6 +225,6 @@ public record TestkitSettings(Function<String, String> source) {
     @Override
     public String toString() {
         return "TestkitSettings[provider=" + get(PROVIDER).orElse("auto")
-                + ", url=" + get(URL).map(JdbcUrls::mask).orElse("none") + "]";
+                + ", url=" + get(URL).map(JdbcUrlMask::mask).orElse("none") + "]";
     }
 }

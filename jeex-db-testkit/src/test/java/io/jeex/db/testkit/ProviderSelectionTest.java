@@ -101,4 +101,13 @@ class ProviderSelectionTest {
         assertThatThrownBy(() -> new ExternalServer("postgres://db/x", "u", ""))
                 .hasMessageContaining("jdbc:postgresql://host:5432/postgres");
     }
+
+    @Test
+    void aDatabaseUrlKeepsTheServersHostsAndParameters() {
+        assertThat(PostgresServer.withDatabase("jdbc:postgresql://a:5432,b:5433/postgres?ssl=true&password=pw", "jeex_test_1"))
+                .isEqualTo("jdbc:postgresql://a:5432,b:5433/jeex_test_1?ssl=true&password=pw");
+        assertThat(PostgresServer.withDatabase("jdbc:postgresql://db:5432", "x")).isEqualTo("jdbc:postgresql://db:5432/x");
+        assertThatThrownBy(() -> PostgresServer.withDatabase("postgres://u:s3cr3t@db/x?password=s3cr3t", "y"))
+                .hasMessageContaining(TestkitSettings.URL).hasMessageNotContaining("s3cr3t");
+    }
 }

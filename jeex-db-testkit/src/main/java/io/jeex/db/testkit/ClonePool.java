@@ -1,0 +1,170 @@
+package io.jeex.db.testkit;
+
+import java.sql.SQLException;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The clones of a template: a background thread keeps some of them ready (started by the first
+ * {@link #take(String)}), so that a test rarely waits for a {@code CREATE DATABASE ... TEMPLATE};
+ * closed ones are dropped by another background thread. How many are kept ready adapts to the
+ * measured rates ({@link PrefetchDepth}), starting from the configured prefetch. With a prefetch
+ * of 0, or when prefetching failed, every clone is created by its caller.
+ */
+final class ClonePool {
+
+    /** The facade's logger, so that a log configuration of the testkit keeps covering every line. */
+    private static final Logger LOG = LoggerFactory.getLogger(JeexPostgres.class);
+
+    private final Admin admin;
+    private final int prefetch;
+    private final BlockingQueue<String> ready = new LinkedBlockingQueue<>(PrefetchDepth.MAX);
+    private final PrefetchDepth depth;
+    /** Notified when a clone is taken from {@link #ready}: the prefetcher may make the next. */
+    private final Object taken = new Object();
+    private final AtomicReference<Thread> prefetcher = new AtomicReference<>();
+    private final AtomicReference<Throwable> prefetchFailure = new AtomicReference<>();
+    private final ExecutorService dropper = Executors.newSingleThreadExecutor(r -> daemon(r, "jeex-db-testkit-drop"));
+    private volatile boolean closing;
+
+    /**
+     * @param prefetch how many clones to keep ready until the rates are measured; 0 for none
+     */
+    ClonePool(Admin admin, int prefetch) {
+        this.admin = admin;
+        this.prefetch = prefetch;
+        this.depth = new PrefetchDepth(prefetch);
+    }
+
+    /**
+     * Returns a new clone of the template: one prepared ahead when one is ready, else a new one.
+     *
+     * @throws TestkitException if the clone cannot be created
+     */
+    String take(String template) {
+        String name = null;
+        if (prefetch > 0) {
+            depth.recordRequest(System.nanoTime());
+            startPrefetcher(template);
+            name = ready.poll();
+            synchronized (taken) {
+                taken.notifyAll(); // also when none was ready: the depth may have grown
+            }
+        }
+        return name != null ? name : createClone(template);
+    }
+
+    private String createClone(String template) {
+        String name = "jeex_test_" + Admin.randomSuffix(6);
+        try {
+            admin.createFromTemplate(name, template);
+            return name;
+        } catch (SQLException e) {
+            throw new TestkitException("jeex-db testkit: cannot clone template " + template + " into " + name + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private void startPrefetcher(String template) {
+        if (prefetcher.get() != null || prefetchFailure.get() != null) {
+            return;
+        }
+        Thread thread = daemon(() -> prefetchLoop(template), "jeex-db-testkit-prefetch");
+        if (prefetcher.compareAndSet(null, thread)) {
+            thread.start();
+        }
+    }
+
+    private void prefetchLoop(String template) {
+        try {
+            while (!closing) {
+                synchronized (taken) {
+                    while (!closing && ready.size() >= depth.current()) {
+                        taken.wait();
+                    }
+                }
+                if (closing) {
+                    return;
+                }
+                long started = System.nanoTime();
+                String name = createClone(template);
+                depth.recordProvision(System.nanoTime() - started);
+                if (!ready.offer(name)) {
+                    admin.drop(name); // not reached: only this thread adds, and at most MAX
+                }
+            }
+        } catch (InterruptedException e) {
+            // close() stops the prefetcher
+        } catch (Throwable e) {
+            if (!closing) {
+                prefetchFailure.set(e);
+                LOG.warn("jeex-db testkit: prefetching clones stopped, tests create their own: {}", e.toString());
+            }
+        }
+    }
+
+    /** Drops the database in the background; in the caller's thread once {@link #close} began. */
+    void dropLater(String name) {
+        if (!closing) {
+            try {
+                dropper.execute(() -> dropNow(name));
+                return;
+            } catch (RejectedExecutionException e) {
+                // close() began between the check and execute(): drop it here instead
+            }
+        }
+        dropNow(name);
+    }
+
+    private void dropNow(String name) {
+        try {
+            admin.drop(name);
+        } catch (SQLException e) {
+            LOG.warn("jeex-db testkit: could not drop test database {}: {}", name, e.getMessage());
+        }
+    }
+
+    /**
+     * Stops prefetching and waits for pending drops; the first call only.
+     *
+     * @param dropReady whether to drop the clones prepared ahead: on a server that outlives the
+     *     testkit (external), not on one that is stopped next anyway
+     */
+    void close(boolean dropReady) {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        Optional.ofNullable(prefetcher.get()).ifPresent(Thread::interrupt);
+        dropper.shutdown();
+        try {
+            Thread thread = prefetcher.get();
+            if (thread != null) {
+                thread.join(10_000);
+            }
+            dropper.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (dropReady) {
+            String name;
+            while ((name = ready.poll()) != null) {
+                dropNow(name);
+            }
+        }
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+}
