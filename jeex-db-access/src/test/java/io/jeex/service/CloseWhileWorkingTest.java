@@ -36,7 +36,7 @@ class CloseWhileWorkingTest {
             throws Exception {
         String app = "close-" + UUID.randomUUID().toString().substring(0, 8);
         Duration drain = Duration.ofMillis(500);
-        JeexDatabase db = JeexDatabase.create(ServiceConfigs.defaults(testDb).applicationName(app)
+        JeexDatabase db = JeexDatabase.create(ServiceConfigs.defaults(testDb).pool(p -> p.withApplicationName(app))
                 .drainTimeout(drain).build());
         AtomicInteger runs = new AtomicInteger();
         CountDownLatch sleeping = new CountDownLatch(1);

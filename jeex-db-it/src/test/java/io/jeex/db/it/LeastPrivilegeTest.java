@@ -46,12 +46,12 @@ class LeastPrivilegeTest {
                 .name("it-roles")
                 .user("jeex_user")
                 .password(USER_PASSWORD)
-                .migrationUser("jeex_owner")
-                .migrationPassword(OWNER_PASSWORD)
+                .credentials(c -> c.withMigrationUser("jeex_owner")
+                .withMigrationPassword(OWNER_PASSWORD))
                 .poolSize(1)
-                .maxOverflow(3)
-                .retryMaxAttempts(1)
-                .acquireTimeout(Duration.ofSeconds(10))
+                .pool(p -> p.withMaxOverflow(3))
+                .retry(r -> r.withMaxAttempts(1))
+                .pool(p -> p.withAcquireTimeout(Duration.ofSeconds(10)))
                 .build());
         db.migrate();
     }

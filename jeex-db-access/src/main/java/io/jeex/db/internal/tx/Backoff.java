@@ -1,6 +1,6 @@
 package io.jeex.db.internal.tx;
 
-import io.jeex.db.JeexDbConfig;
+import io.jeex.db.RetryConfig;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -15,11 +15,11 @@ final class Backoff {
     private final long capMillis;
     private final long deadlineNanos;
 
-    Backoff(JeexDbConfig config, long startNanos) {
-        this.initialMillis = config.retryInitialBackoff().toMillis();
-        this.multiplier = config.retryBackoffMultiplier();
-        this.capMillis = config.retryMaxBackoff().toMillis();
-        this.deadlineNanos = startNanos + config.retryDeadline().toNanos();
+    Backoff(RetryConfig config, long startNanos) {
+        this.initialMillis = config.initialBackoff().toMillis();
+        this.multiplier = config.backoffMultiplier();
+        this.capMillis = config.maxBackoff().toMillis();
+        this.deadlineNanos = startNanos + config.deadline().toNanos();
     }
 
     /**
