@@ -51,7 +51,10 @@ public record Credentials(Optional<String> user, Optional<String> password, Opti
         return password.isPresent();
     }
 
-    /** @return the user that {@link JeexDatabase#migrate()} connects as: {@link #migrationUser()}, else {@link #user()} */
+    /**
+     * @return the user that {@link JeexDatabase#migrate()} connects as: {@link #migrationUser()},
+     *     else {@link #user()}
+     */
     public Optional<String> effectiveMigrationUser() {
         return migrationUser.isPresent() ? migrationUser : user;
     }

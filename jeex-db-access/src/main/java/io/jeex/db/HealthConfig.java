@@ -7,8 +7,8 @@ import java.time.Duration;
 
 /**
  * How {@link JeexDatabase#health()} checks the database, how often the background monitor
- * does, and which statements the slow-query log reports. Immutable; derive a changed copy with the {@code withX} methods, starting from
- * {@link #DEFAULTS}.
+ * does, and which statements the slow-query log reports. Immutable; derive a changed copy with
+ * the {@code withX} methods, starting from {@link #DEFAULTS}.
  *
  * <p>Environment variables ({@link JeexDbConfig#fromEnvironment(java.util.Map)}):
  * JEEX_DB_HEALTH_TIMEOUT, JEEX_DB_MONITOR_INTERVAL, JEEX_DB_SLOW_QUERY_THRESHOLD.

@@ -341,7 +341,8 @@ public final class JeexDbConfig {
         }
 
         /**
-         * @param change derives {@link JeexDbConfig#credentials()} from the current value: {@code c -> c.withMigrationUser("jeex_owner")}
+         * @param change derives {@link JeexDbConfig#credentials()} from the current value,
+         *     for example {@code c -> c.withMigrationUser("jeex_owner")}
          * @return this builder
          * @throws IllegalArgumentException if {@code change} sets a malformed value
          * @throws NullPointerException if {@code change} is or returns null
@@ -361,7 +362,8 @@ public final class JeexDbConfig {
         }
 
         /**
-         * @param change derives {@link JeexDbConfig#pool()} from the current value: {@code p -> p.withMaxOverflow(10)}
+         * @param change derives {@link JeexDbConfig#pool()} from the current value,
+         *     for example {@code p -> p.withMaxOverflow(10)}
          * @return this builder
          * @throws IllegalArgumentException if {@code change} sets a malformed value
          * @throws NullPointerException if {@code change} is or returns null
@@ -381,7 +383,8 @@ public final class JeexDbConfig {
         }
 
         /**
-         * @param change derives {@link JeexDbConfig#retry()} from the current value: {@code r -> r.withMaxAttempts(3)}
+         * @param change derives {@link JeexDbConfig#retry()} from the current value,
+         *     for example {@code r -> r.withMaxAttempts(3)}
          * @return this builder
          * @throws IllegalArgumentException if {@code change} sets a malformed value
          * @throws NullPointerException if {@code change} is or returns null
@@ -401,7 +404,8 @@ public final class JeexDbConfig {
         }
 
         /**
-         * @param change derives {@link JeexDbConfig#breaker()} from the current value: {@code b -> b.withMinimumCalls(5)}
+         * @param change derives {@link JeexDbConfig#breaker()} from the current value,
+         *     for example {@code b -> b.withMinimumCalls(5)}
          * @return this builder
          * @throws IllegalArgumentException if {@code change} sets a malformed value
          * @throws NullPointerException if {@code change} is or returns null
@@ -421,7 +425,8 @@ public final class JeexDbConfig {
         }
 
         /**
-         * @param change derives {@link JeexDbConfig#health()} from the current value: {@code h -> h.withMonitorInterval(Duration.ZERO)}
+         * @param change derives {@link JeexDbConfig#health()} from the current value,
+         *     for example {@code h -> h.withMonitorInterval(Duration.ZERO)}
          * @return this builder
          * @throws IllegalArgumentException if {@code change} sets a malformed value
          * @throws NullPointerException if {@code change} is or returns null
@@ -441,7 +446,8 @@ public final class JeexDbConfig {
         }
 
         /**
-         * @param change derives {@link JeexDbConfig#replica()} from the current value: {@code r -> r.withUrl(replicaUrl)}
+         * @param change derives {@link JeexDbConfig#replica()} from the current value,
+         *     for example {@code r -> r.withUrl(replicaUrl)}
          * @return this builder
          * @throws IllegalArgumentException if {@code change} sets a malformed value
          * @throws NullPointerException if {@code change} is or returns null
@@ -461,7 +467,8 @@ public final class JeexDbConfig {
         }
 
         /**
-         * @param change derives {@link JeexDbConfig#migration()} from the current value: {@code m -> m.withUrl(directUrl)}
+         * @param change derives {@link JeexDbConfig#migration()} from the current value,
+         *     for example {@code m -> m.withUrl(directUrl)}
          * @return this builder
          * @throws IllegalArgumentException if {@code change} sets a malformed value
          * @throws NullPointerException if {@code change} is or returns null

@@ -97,7 +97,8 @@ public record MigrationConfig(Optional<String> url, Duration lockTimeout, int lo
     /** @return every value, named as in error messages, with a password in the URL masked */
     @Override
     public String toString() {
-        return "MigrationConfig[migrationUrl=" + url.map(JdbcUrls::mask).orElse(null) + ", migrationLockTimeout="
-                + lockTimeout + ", migrationLockRetries=" + lockRetries + ", migrationRestorePoint=" + restorePoint + "]";
+        return "MigrationConfig[migrationUrl=" + url.map(JdbcUrls::mask).orElse(null)
+                + ", migrationLockTimeout=" + lockTimeout + ", migrationLockRetries=" + lockRetries
+                + ", migrationRestorePoint=" + restorePoint + "]";
     }
 }
