@@ -66,7 +66,8 @@ class ErrorTranslationTest {
 
     @Test
     void uniqueViolationShowsTheDetailWhenConfigured(TestDatabase testDb) {
-        try (JeexDatabase db = JeexDatabase.create(TestConfigs.forDatabase(testDb).pool(p -> p.withIncludeErrorDetail(true)).build())) {
+        try (JeexDatabase db = JeexDatabase.create(TestConfigs.forDatabase(testDb)
+                .pool(p -> p.withIncludeErrorDetail(true)).build())) {
             insertUser(db, EMAIL);
 
             assertThatThrownBy(() -> insertUser(db, EMAIL)).isInstanceOf(UniqueViolationException.class)
@@ -241,7 +242,8 @@ class ErrorTranslationTest {
 
     @Test
     void dataErrorShowsTheRejectedValueWhenConfigured(TestDatabase testDb) {
-        try (JeexDatabase db = JeexDatabase.create(TestConfigs.forDatabase(testDb).pool(p -> p.withIncludeErrorDetail(true)).build())) {
+        try (JeexDatabase db = JeexDatabase.create(TestConfigs.forDatabase(testDb)
+                .pool(p -> p.withIncludeErrorDetail(true)).build())) {
             assertThatThrownBy(() -> db.transaction(tx -> tx.dsl().fetch("select ?::uuid", "not-a-uuid")))
                     .isInstanceOfSatisfying(UncategorizedDatabaseException.class, e -> {
                         assertThat(e.getMessage()).contains("not-a-uuid");

@@ -80,7 +80,8 @@ class HealthTest {
         ExecutorService waiter = Executors.newSingleThreadExecutor();
         List<Connection> held = new ArrayList<>();
         try (JeexDatabase db = JeexDatabase.create(TestConfigs.forDatabase(testDb)
-                .health(h -> h.withTimeout(Duration.ofSeconds(1))).pool(p -> p.withAcquireTimeout(Duration.ofSeconds(20))).build())) {
+                .health(h -> h.withTimeout(Duration.ofSeconds(1)))
+                .pool(p -> p.withAcquireTimeout(Duration.ofSeconds(20))).build())) {
             for (int i = 0; i < db.config().pool().maximumSize(); i++) {
                 held.add(db.dataSource().getConnection());
             }
@@ -121,7 +122,8 @@ class HealthTest {
         // The kernel completes the TCP handshake (backlog); nothing ever reads or answers.
         try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
              JeexDatabase db = JeexDatabase.create(TestConfigs.forUrl(testDb, "jdbc:postgresql://127.0.0.1:"
-                     + silent.getLocalPort() + "/silent").poolSize(0).health(h -> h.withTimeout(Duration.ofSeconds(1))).build())) {
+                     + silent.getLocalPort() + "/silent").poolSize(0)
+                             .health(h -> h.withTimeout(Duration.ofSeconds(1))).build())) {
             long start = System.nanoTime();
             HealthReport report = db.health();
             Duration took = Duration.ofNanos(System.nanoTime() - start);
@@ -145,7 +147,8 @@ class HealthTest {
             System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
             // a generous timeout: a slow check on a loaded machine must not flip the status
             JeexDatabase db = JeexDatabase.create(TestConfigs.forDatabase(empty).name("monitored")
-                    .health(h -> h.withTimeout(Duration.ofSeconds(10)).withMonitorInterval(Duration.ofMillis(50))).build(), registry);
+                    .health(h -> h.withTimeout(Duration.ofSeconds(10)).withMonitorInterval(Duration.ofMillis(50)))
+                    .build(), registry);
             try {
                 Awaitility.await("the monitor reports the pending migration")
                         .atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(10))
@@ -316,7 +319,8 @@ class HealthTest {
         // The kernel accepts connections to the "pooler"; nothing ever answers. The server is reached directly.
         try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
              JeexDatabase db = JeexDatabase.create(TestConfigs.forUrl(testDb, "jdbc:postgresql://127.0.0.1:"
-                     + silent.getLocalPort() + "/pooled").pool(p -> p.withPgBouncer(true)).migration(m -> m.withUrl(testDb.jdbcUrl()))
+                     + silent.getLocalPort() + "/pooled").pool(p -> p.withPgBouncer(true))
+                             .migration(m -> m.withUrl(testDb.jdbcUrl()))
                      .poolSize(0).health(h -> h.withTimeout(Duration.ofSeconds(1))).build())) {
             long start = System.nanoTime();
             HealthReport report = db.health();
@@ -331,7 +335,8 @@ class HealthTest {
         }
         // a refused pooler: reported with the driver's reason, still live
         try (JeexDatabase db = JeexDatabase.create(TestConfigs.forUrl(testDb, "jdbc:postgresql://127.0.0.1:1/pooled")
-                .pool(p -> p.withPgBouncer(true)).migration(m -> m.withUrl(testDb.jdbcUrl())).poolSize(0).health(h -> h.withTimeout(Duration.ofSeconds(1))).build())) {
+                .pool(p -> p.withPgBouncer(true)).migration(m -> m.withUrl(testDb.jdbcUrl())).poolSize(0)
+                .health(h -> h.withTimeout(Duration.ofSeconds(1))).build())) {
             HealthReport report = db.health();
             assertThat(report.live()).as("%s", report).isTrue();
             assertThat(report.status()).isEqualTo(HealthStatus.DEGRADED);

@@ -64,7 +64,8 @@ class JeexDbConfigTest {
                 .hasMessageContaining("set migrationUrl (JEEX_DB_MIGRATION_URL) to the PostgreSQL server itself");
         assertThatThrownBy(() -> JeexDbConfig.fromEnvironment(Map.of("JEEX_DB_URL", URL, "JEEX_DB_PGBOUNCER", "true")))
                 .hasMessageContaining("JEEX_DB_MIGRATION_URL");
-        assertThat(JeexDbConfig.builder(URL).pool(p -> p.withPgBouncer(true)).migration(m -> m.withUrl("jdbc:postgresql://direct:5432/jeex")).build()
+        assertThat(JeexDbConfig.builder(URL).pool(p -> p.withPgBouncer(true))
+                .migration(m -> m.withUrl("jdbc:postgresql://direct:5432/jeex")).build()
                 .migrationUrl()).isEqualTo("jdbc:postgresql://direct:5432/jeex");
     }
 
@@ -178,7 +179,8 @@ class JeexDbConfigTest {
         try (TestDatabase testDb = JeexPostgres.shared().newDatabase()) {
             System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
             String url = testDb.jdbcUrl() + "?password=" + URL_SECRET;
-            JeexDbConfig config = TestConfigs.forUrl(testDb, url).password(SECRET).pool(p -> p.withStatementTimeout(Duration.ZERO))
+            JeexDbConfig config = TestConfigs.forUrl(testDb, url).password(SECRET)
+                    .pool(p -> p.withStatementTimeout(Duration.ZERO))
                     .build();
             try (JeexDatabase db = JeexDatabase.create(config)) {
                 db.transaction(tx -> tx.dsl().selectOne().fetch());

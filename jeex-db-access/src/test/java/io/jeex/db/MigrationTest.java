@@ -13,7 +13,8 @@ class MigrationTest {
     void migrateAppliesTheSchemaOnceAndThenReportsItCurrent() {
         try (TestDatabase empty = JeexPostgres.shared().newEmptyDatabase();
              JeexDatabase db = JeexDatabase.create(TestConfigs.forDatabase(empty)
-                     .url("jdbc:postgresql://unused.invalid:5432/never").migration(m -> m.withUrl(empty.jdbcUrl())).build())) {
+                     .url("jdbc:postgresql://unused.invalid:5432/never")
+                     .migration(m -> m.withUrl(empty.jdbcUrl())).build())) {
             MigrationResult first = db.migrate();
             MigrationResult second = db.migrate();
 

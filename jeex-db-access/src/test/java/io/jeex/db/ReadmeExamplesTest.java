@@ -120,7 +120,8 @@ class ReadmeExamplesTest {
         try (TestDatabase test = JeexPostgres.shared().newDatabase();
              JeexDatabase db = JeexDatabase.create(JeexDbConfig.builder(test.jdbcUrl())
                      .user(test.appUser()).password(test.appPassword())
-                     .credentials(c -> c.withMigrationUser(test.user()).withMigrationPassword(test.password())).build())) {
+                     .credentials(c -> c.withMigrationUser(test.user()).withMigrationPassword(test.password()))
+                     .build())) {
             User ada = db.actingAsNewUser().users().create("ada@example.com", "Ada");
             Project engine = db.actingAs(ada.id()).projects().create(ada.id(), "Engine", "en");
             db.actingAs(ada.id()).exports().create(engine.id(), Json.EMPTY, java.time.Duration.ofMillis(1));

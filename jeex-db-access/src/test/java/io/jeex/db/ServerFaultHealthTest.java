@@ -53,7 +53,8 @@ class ServerFaultHealthTest {
 
     private static JeexDbConfig.Builder config(int port) {
         return JeexDbConfig.builder("jdbc:postgresql://localhost:" + port + "/postgres").name("own").user("postgres")
-                .poolSize(1).pool(p -> p.withMaxOverflow(2).withAcquireTimeout(Duration.ofSeconds(2)).withConnectTimeout(Duration.ofSeconds(1)))
+                .poolSize(1).pool(p -> p.withMaxOverflow(2).withAcquireTimeout(Duration.ofSeconds(2))
+                .withConnectTimeout(Duration.ofSeconds(1)))
                 .health(h -> h.withTimeout(Duration.ofSeconds(2)).withMonitorInterval(Duration.ZERO));
     }
 

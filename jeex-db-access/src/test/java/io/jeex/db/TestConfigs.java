@@ -21,7 +21,8 @@ final class TestConfigs {
     /** As the application role (no superuser, no BYPASSRLS); migrations and system mode as the admin user. */
     static JeexDbConfig.Builder asApplication(TestDatabase db) {
         return forDatabase(db).user(db.appUser()).password(db.appPassword())
-                .credentials(c -> c.withMigrationUser(db.user()).withMigrationPassword(db.password().isEmpty() ? null : db.password()));
+                .credentials(c -> c.withMigrationUser(db.user())
+                .withMigrationPassword(db.password().isEmpty() ? null : db.password()));
     }
 
     static JeexDbConfig.Builder forUrl(TestDatabase db, String url) {

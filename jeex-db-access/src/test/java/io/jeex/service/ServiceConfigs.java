@@ -20,7 +20,8 @@ final class ServiceConfigs {
      */
     static JeexDbConfig.Builder defaults(TestDatabase db) {
         return defaults(db.jdbcUrl(), db.appUser(), db.appPassword())
-                .credentials(c -> c.withMigrationUser(db.user()).withMigrationPassword(db.password().isEmpty() ? null : db.password()));
+                .credentials(c -> c.withMigrationUser(db.user())
+                .withMigrationPassword(db.password().isEmpty() ? null : db.password()));
     }
 
     static JeexDbConfig.Builder defaults(String url, String user, String password) {

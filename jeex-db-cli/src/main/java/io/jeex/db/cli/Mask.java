@@ -105,7 +105,8 @@ final class Mask {
 
     private Result fill(String target) {
         String url = withDatabase(config.migrationUrl(), target);
-        JeexDbConfig targetConfig = config.toBuilder().name(config.name() + "-mask").url(url).migration(m -> m.withUrl(url))
+        JeexDbConfig targetConfig = config.toBuilder().name(config.name() + "-mask").url(url)
+                .migration(m -> m.withUrl(url))
                 .pool(p -> p.withPgBouncer(false)).replica(r -> r.withUrl(null)).build();
         try (JeexDatabase copy = JeexDatabase.create(targetConfig)) {
             MigrationResult migrated = copy.migrate();

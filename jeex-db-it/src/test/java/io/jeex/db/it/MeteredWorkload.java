@@ -113,7 +113,8 @@ final class MeteredWorkload {
              // The "replica" is the primary itself: not replaying, so read-your-writes would send
              // every read to the primary; REPLICA consistency sends read-only work to it regardless.
              JeexDatabase db = JeexDatabase.create(config(testDb, testDb.jdbcUrl(), NAME)
-                     .replica(r -> r.withUrl(testDb.jdbcUrl()).withReadConsistency(ReadConsistency.REPLICA)).build(), registry);
+                     .replica(r -> r.withUrl(testDb.jdbcUrl()).withReadConsistency(ReadConsistency.REPLICA))
+                     .build(), registry);
              JeexDatabase outage = JeexDatabase.create(config(testDb, unreachableUrl(), OUTAGE)
                      .poolSize(0).pool(p -> p.withMaxOverflow(2)
                      .withAcquireTimeout(Duration.ofMillis(250)).withConnectTimeout(Duration.ofSeconds(1)))

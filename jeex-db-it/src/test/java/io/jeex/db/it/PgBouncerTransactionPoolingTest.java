@@ -96,7 +96,8 @@ class PgBouncerTransactionPoolingTest {
     }
 
     private static void migrate(PgBouncer bouncer) {
-        try (JeexDatabase db = JeexDatabase.create(config(bouncer).poolSize(0).pool(p -> p.withMaxOverflow(1)).build())) {
+        try (JeexDatabase db = JeexDatabase.create(config(bouncer).poolSize(0)
+                .pool(p -> p.withMaxOverflow(1)).build())) {
             db.migrate();
         }
     }
@@ -107,7 +108,8 @@ class PgBouncerTransactionPoolingTest {
         try (PgBouncer bouncer = startPgBouncer(SERVER_CONNECTIONS)) {
             migrate(bouncer);
             int logBefore = server.serverLogUpToNow().length();
-            JeexDbConfig config = config(bouncer).poolSize(CLIENT_THREADS).pool(p -> p.withMaxOverflow(CLIENT_THREADS)).build();
+            JeexDbConfig config = config(bouncer).poolSize(CLIENT_THREADS)
+                    .pool(p -> p.withMaxOverflow(CLIENT_THREADS)).build();
             ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
             int calls = 0;
             long started = System.nanoTime();
@@ -359,7 +361,8 @@ class PgBouncerTransactionPoolingTest {
     @Test
     void migrationsGoStraightToPostgresNotThroughPgBouncer() {
         try (PgBouncer bouncer = startPgBouncer(SERVER_CONNECTIONS)) {
-            try (JeexDatabase db = JeexDatabase.create(config(bouncer).poolSize(0).pool(p -> p.withMaxOverflow(1)).build())) {
+            try (JeexDatabase db = JeexDatabase.create(config(bouncer).poolSize(0)
+                    .pool(p -> p.withMaxOverflow(1)).build())) {
                 db.migrate();
                 assertThat(db.migrate().migrationsApplied()).isZero();
             }
@@ -368,7 +371,8 @@ class PgBouncerTransactionPoolingTest {
             assertThat(userlist).contains("\"jeex_user\"").doesNotContain("jeex_owner");
             assertThat(server.queryString(ItServer.DATABASE,
                     "SELECT string_agg(DISTINCT installed_by, ',') FROM jeex_schema_history")).isEqualTo("jeex_owner");
-            JeexDbConfig throughPgBouncer = config(bouncer).migration(m -> m.withUrl(bouncer.url())).poolSize(0).pool(p -> p.withMaxOverflow(1)).build();
+            JeexDbConfig throughPgBouncer = config(bouncer).migration(m -> m.withUrl(bouncer.url())).poolSize(0)
+                    .pool(p -> p.withMaxOverflow(1)).build();
             try (JeexDatabase db = JeexDatabase.create(throughPgBouncer)) {
                 // PgBouncer refuses the login at once (it does not know the role), named as such
                 assertThatThrownBy(db::migrate).isInstanceOf(AuthenticationFailedException.class)

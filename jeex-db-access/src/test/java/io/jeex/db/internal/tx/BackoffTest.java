@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 class BackoffTest {
 
     private final JeexDbConfig config = JeexDbConfig.builder("jdbc:postgresql://db/jeex")
-            .retry(r -> r.withInitialBackoff(Duration.ofMillis(20)).withBackoffMultiplier(2).withMaxBackoff(Duration.ofMillis(100))
+            .retry(r -> r.withInitialBackoff(Duration.ofMillis(20)).withBackoffMultiplier(2)
+            .withMaxBackoff(Duration.ofMillis(100))
             .withDeadline(Duration.ofSeconds(10))).build();
 
     @Test
