@@ -26,8 +26,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Start-up and footprint of one {@link JeexDatabase} with the default pool, against a bare
- * HikariCP + pgjdbc set-up of the same size ({@code minimumIdle} {@value JeexDbConfig#DEFAULT_POOL_SIZE},
- * {@code maximumPoolSize} pool size + overflow, auto-commit):
+ * HikariCP + pgjdbc set-up of the same size ({@code minimumIdle} the {@link PoolConfig#size()} of
+ * {@link PoolConfig#DEFAULTS}, {@code maximumPoolSize} pool size + overflow, auto-commit):
  * <ol>
  *   <li><b>cold start</b>: a fresh JVM per sample (the same class path), timing from
  *       {@code JeexDatabase.create} (or {@code new HikariDataSource}) to the first committed
