@@ -14,11 +14,11 @@ final class Backoff {
     private final long capMillis;
     private final long deadlineNanos;
 
-    Backoff(JeexDbConfig config, long startNanos) {
-        this.initialMillis = config.retryInitialBackoff().toMillis();
-        this.multiplier = config.retryBackoffMultiplier();
-        this.capMillis = config.retryMaxBackoff().toMillis();
-        this.deadlineNanos = startNanos + config.retryDeadline().toNanos();
+    Backoff(RetryConfig config, long startNanos) {
+        this.initialMillis = config.initialBackoff().toMillis();
+        this.multiplier = config.backoffMultiplier();
+        this.capMillis = config.maxBackoff().toMillis();
+        this.deadlineNanos = startNanos + config.deadline().toNanos();
     }
 
     /**

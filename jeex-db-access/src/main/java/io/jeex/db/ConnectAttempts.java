@@ -1,5 +1,6 @@
 package io.jeex.db;
 
+import io.jeex.db.schema.JdbcUrlMask;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.Driver;
@@ -61,7 +62,7 @@ final class ConnectAttempts implements DataSource {
         try {
             Connection c = driver.connect(url, properties);
             if (c == null) {
-                throw new SQLException("the PostgreSQL driver does not accept the URL " + JdbcUrls.mask(url)
+                throw new SQLException("the PostgreSQL driver does not accept the URL " + JdbcUrlMask.mask(url)
                         + "; it must start with jdbc:postgresql:", "08001");
             }
             lastSuccessNanos = System.nanoTime();
@@ -127,7 +128,7 @@ final class ConnectAttempts implements DataSource {
         long ago = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - f.atNanos());
         SQLException original = f.error();
         return new SQLException("the database cannot be reached: the last attempt to connect, " + ago
-                + " ms ago, failed: " + JdbcUrls.mask(String.valueOf(original.getMessage())),
+                + " ms ago, failed: " + JdbcUrlMask.mask(String.valueOf(original.getMessage())),
                 original.getSQLState() != null ? original.getSQLState() : "08001", original.getErrorCode(), original);
     }
 
@@ -178,6 +179,6 @@ final class ConnectAttempts implements DataSource {
 
     @Override
     public String toString() {
-        return "ConnectAttempts[" + JdbcUrls.mask(url) + (unreachable() ? ", unreachable" : "") + "]";
+        return "ConnectAttempts[" + JdbcUrlMask.mask(url) + (unreachable() ? ", unreachable" : "") + "]";
     }
 }

@@ -1,5 +1,6 @@
 package io.jeex.db;
 
+import io.jeex.db.schema.JdbcUrlMask;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
@@ -129,7 +130,7 @@ final class ConnectFailures {
         if (newline >= 0) {
             message = message.substring(0, newline);
         }
-        message = JdbcUrls.mask(message.strip());
+        message = JdbcUrlMask.mask(message.strip());
         if (message.endsWith(".")) {
             message = message.substring(0, message.length() - 1);
         }

@@ -10,6 +10,7 @@ import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryRegistry;
+import io.jeex.db.schema.JdbcUrlMask;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Optional;
@@ -59,24 +60,24 @@ final class DatabaseRuntime implements AutoCloseable {
         this.observations = observations;
         this.password = password;
         this.registry = registry;
-        this.translator = new ErrorTranslator(config.includeErrorDetail());
+        this.translator = new ErrorTranslator(config.pool().includeErrorDetail());
         this.lifecycle = new Lifecycle(config.name());
         // Registries of one entry each: Resilience4j's tagged Micrometer binders publish from them
         // (resilience4j.retry.calls, resilience4j.circuitbreaker.calls / .state / ...).
         RetryRegistry retries = RetryRegistry.of(TransactionRunner.retryConfig(config));
         this.retries = retries;
         this.retry = retries.retry(config.name());
-        CircuitBreakerRegistry breakers = CircuitBreakerRegistry.of(breakerConfig(config));
+        CircuitBreakerRegistry breakers = CircuitBreakerRegistry.of(breakerConfig(config.breaker()));
         this.breakers = breakers;
         this.primaryBreaker = breakers.circuitBreaker(config.name());
-        this.primary = PoolFactory.pool(config, config.name(), config.url(), password, registry);
+        this.primary = PoolFactory.pool(config.pool(), config.credentials(), config.name(), config.url(), registry);
         Acquirer replicaPool = null;
         CircuitBreaker replicaCb = null;
         try {
-            if (config.replicaUrl().isPresent()) {
+            if (config.replica().url().isPresent()) {
                 replicaCb = breakers.circuitBreaker(config.name() + "-replica");
-                replicaPool = PoolFactory.pool(config, config.name() + "-replica", config.replicaUrl().get(), password,
-                        registry);
+                replicaPool = PoolFactory.pool(config.pool(), config.credentials(), config.name() + "-replica",
+                        config.replica().url().get(), registry);
             }
         } catch (RuntimeException e) {
             if (replicaPool != null) {
@@ -87,16 +88,16 @@ final class DatabaseRuntime implements AutoCloseable {
         }
         this.replica = replicaPool;
         this.replicaBreaker = replicaCb;
-        this.migrationDataSource = PoolFactory.migrationDataSource(config, migrationPassword);
+        this.migrationDataSource = PoolFactory.migrationDataSource(config.pool(), config.credentials(), config.migrationUrl());
         TaggedRetryMetrics.ofRetryRegistry(retries).bindTo(registry);
         TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(registry);
         TransactionRunner.Route primaryRoute = route(config.name(), config.url(), primary, primaryBreaker, false, false);
         // System mode: a new direct connection per attempt, as the migration role, never pooled (no
         // privileged connection waits idle in a pool) and never through PgBouncer.
-        DirectDataSource systemConnections = migrationDataSource.with(config.applicationName() + "-system",
-                config.connectTimeout(), Duration.ZERO);
+        DirectDataSource systemConnections = migrationDataSource.with(config.pool().applicationName() + "-system",
+                config.pool().connectTimeout(), Duration.ZERO);
         this.runner = new TransactionRunner(config, primaryRoute,
-                replicaPool == null ? null : route(config.name() + "-replica", config.replicaUrl().orElseThrow(),
+                replicaPool == null ? null : route(config.name() + "-replica", config.replica().url().orElseThrow(),
                         replicaPool, replicaCb, true, false),
                 () -> route(systemName(config), config.migrationUrl(), systemConnections::getConnection,
                         breakers.circuitBreaker(systemName(config)), false, true),
@@ -108,8 +109,8 @@ final class DatabaseRuntime implements AutoCloseable {
                 .set(new GatedConnectionProvider(primary, lifecycle))
                 // Behind PgBouncer the server-side default timeout is not set (see PoolFactory): a
                 // client-side timeout (a cancel request) stands in for it.
-                .set(settings(config).withQueryTimeout(config.pgBouncer()
-                        ? TransactionRunner.queryTimeoutSeconds(config.statementTimeout()) : 0))
+                .set(settings(config).withQueryTimeout(config.pool().pgBouncer()
+                        ? TransactionRunner.queryTimeoutSeconds(config.pool().statementTimeout()) : 0))
                 .set(listeners(config, queries, new DefaultExecuteListenerProvider(ExecuteListener.onException(ctx -> {
                     Throwable failure = ctx.sqlException() != null ? ctx.sqlException() : ctx.exception();
                     if (failure != null) {
@@ -142,7 +143,7 @@ final class DatabaseRuntime implements AutoCloseable {
     private TransactionRunner.Route route(String name, String url, ConnectionSource acquirer, CircuitBreaker breaker,
                                           boolean isReplica, boolean isSystem) {
         Observations observed = new Observations(observations, name, url);
-        QueryMetricsListener queries = new QueryMetricsListener(registry, name, config.slowQueryThreshold(), observed);
+        QueryMetricsListener queries = new QueryMetricsListener(registry, name, config.health().slowQueryThreshold(), observed);
         // executeLogging off: jOOQ's logging listener would run on every statement, to log at DEBUG.
         Configuration jooq = new DefaultConfiguration().set(SQLDialect.POSTGRES)
                 .set(settings(config))
@@ -182,10 +183,10 @@ final class DatabaseRuntime implements AutoCloseable {
         requireNonNull(registry, "registry");
         DatabaseRuntime runtime = new DatabaseRuntime(config, password, migrationPassword, registry, observations);
         LOG.info("{}: started: url={}, user={}, poolSize={}, maximumPoolSize={}, acquireTimeout={}, "
-                        + "statementTimeout={}, replica={}, pgBouncer={}", config.name(), JdbcUrls.mask(config.url()),
-                config.user().orElse("<from url>"), config.poolSize(), config.maximumPoolSize(),
-                Durations.ms(config.acquireTimeout()), Durations.ms(config.statementTimeout()),
-                config.replicaUrl().map(JdbcUrls::mask).orElse("<none>"), config.pgBouncer());
+                        + "statementTimeout={}, replica={}, pgBouncer={}", config.name(), JdbcUrlMask.mask(config.url()),
+                config.credentials().user().orElse("<from url>"), config.pool().size(), config.pool().maximumSize(),
+                Durations.ms(config.pool().acquireTimeout()), Durations.ms(config.pool().statementTimeout()),
+                config.replica().url().map(JdbcUrlMask::mask).orElse("<none>"), config.pool().pgBouncer());
         return runtime;
     }
 
@@ -206,14 +207,14 @@ final class DatabaseRuntime implements AutoCloseable {
      * @param config the configuration
      * @return the Resilience4j configuration
      */
-    static CircuitBreakerConfig breakerConfig(JeexDbConfig config) {
+    static CircuitBreakerConfig breakerConfig(BreakerConfig config) {
         return CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-                .slidingWindowSize(config.breakerSlidingWindowSize())
-                .minimumNumberOfCalls(config.breakerMinimumCalls())
-                .failureRateThreshold(config.breakerFailureRateThreshold())
-                .waitDurationInOpenState(config.breakerWaitInOpenState())
-                .permittedNumberOfCallsInHalfOpenState(config.breakerPermittedCallsInHalfOpenState())
+                .slidingWindowSize(config.slidingWindowSize())
+                .minimumNumberOfCalls(config.minimumCalls())
+                .failureRateThreshold(config.failureRateThreshold())
+                .waitDurationInOpenState(config.waitInOpenState())
+                .permittedNumberOfCallsInHalfOpenState(config.permittedCallsInHalfOpenState())
                 // The runner tells the breaker what to record (RetryPolicy): every error it reports is one.
                 .recordException(t -> true)
                 .slowCallRateThreshold(100)
@@ -289,7 +290,7 @@ final class DatabaseRuntime implements AutoCloseable {
     /**
      * @return the migrations' data source: a new connection per call, direct to
      *     {@link JeexDbConfig#migrationUrl()} (never through PgBouncer) as the migration user, each
-     *     bounded by {@link JeexDbConfig#connectTimeout()}; nothing to close
+     *     bounded by {@link io.jeex.db.PoolConfig#connectTimeout()}; nothing to close
      */
     public DirectDataSource migrationDataSource() {
         return migrationDataSource;

@@ -1,5 +1,6 @@
 package io.jeex.db;
 
+import io.jeex.db.schema.JdbcUrlMask;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -184,6 +185,6 @@ final class DirectDataSource implements DataSource {
     /** No password, no credentials in the URL. */
     @Override
     public String toString() {
-        return "DirectDataSource[" + io.jeex.db.JdbcUrls.mask(url) + "]";
+        return "DirectDataSource[" + io.jeex.db.schema.JdbcUrlMask.mask(url) + "]";
     }
 }

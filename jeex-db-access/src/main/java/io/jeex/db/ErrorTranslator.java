@@ -19,6 +19,7 @@ import io.jeex.db.error.TransactionAbortedException;
 import io.jeex.db.error.TransactionWorkException;
 import io.jeex.db.error.UncategorizedDatabaseException;
 import io.jeex.db.error.UniqueViolationException;
+import io.jeex.db.schema.JdbcUrlMask;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import org.postgresql.util.ServerErrorMessage;
@@ -213,11 +214,11 @@ final class ErrorTranslator {
     private static String clientMessage(Throwable failure) {
         SQLException e = SqlStates.find(failure, SQLException.class);
         Throwable t = e != null ? e : failure;
-        String text = t.getMessage() != null ? JdbcUrls.mask(t.getMessage()) : t.getClass().getName();
+        String text = t.getMessage() != null ? JdbcUrlMask.mask(t.getMessage()) : t.getClass().getName();
         Throwable cause = t.getCause();
         if (t instanceof SQLTransientConnectionException && cause != null && cause != t && cause.getMessage() != null
                 && !text.contains(cause.getMessage())) {
-            text += "; the last attempt to connect failed: " + JdbcUrls.mask(cause.getMessage());
+            text += "; the last attempt to connect failed: " + JdbcUrlMask.mask(cause.getMessage());
         }
         return text;
     }

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs health checks: starts the probes ({@link HealthProbes}) on worker threads, waits for their
- * results up to one deadline (the {@link JeexDbConfig#healthTimeout()}; a result not there by then
+ * results up to one deadline (the {@link io.jeex.db.HealthConfig#timeout()}; a result not there by then
  * is completed as missing), and turns what was found into a report ({@link HealthRules}). What was
  * measured by the deadline is reported, so a database that answered the round trip is live even
  * when a later part (migration state, pooler, replica) ran out of time; the caller's wait is bounded
@@ -62,7 +62,7 @@ final class HealthChecker implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.gauges = new HealthGauges(config.name(), config.replicaUrl().isPresent(), () -> last);
+        this.gauges = new HealthGauges(config.name(), config.replica().url().isPresent(), () -> last);
         gauges.bindTo(runtime.meterRegistry());
     }
 
@@ -82,9 +82,9 @@ final class HealthChecker implements AutoCloseable {
         if (closed) {
             return down(at, "this JeexDatabase is closed");
         }
-        long left = config.healthTimeout().toNanos();
+        long left = config.health().timeout().toNanos();
         boolean viaPooler = probes.viaPooler();
-        boolean hasReplica = config.replicaUrl().isPresent();
+        boolean hasReplica = config.replica().url().isPresent();
         CompletableFuture<RoundTrip> roundTrip = new CompletableFuture<>();
         CompletableFuture<MigrationRead> migrations = new CompletableFuture<>();
         CompletableFuture<Answer> pooler = new CompletableFuture<>();
@@ -127,7 +127,7 @@ final class HealthChecker implements AutoCloseable {
         HealthReport report = HealthRules.assemble(new HealthRules.Findings(config.name(), at, roundTrip.getNow(null),
                 migrations.getNow(null), pooler.getNow(null), replica.getNow(null), viaPooler, hasReplica, pools(),
                 breakers(), breaker == CircuitBreaker.State.OPEN || breaker == CircuitBreaker.State.FORCED_OPEN,
-                "within the health timeout (" + Durations.ms(config.healthTimeout()) + ")"));
+                "within the health timeout (" + Durations.ms(config.health().timeout()) + ")"));
         running.forEach(f -> f.cancel(true));
         if (!closed) {
             record(report);
@@ -136,7 +136,7 @@ final class HealthChecker implements AutoCloseable {
     }
 
     private HealthReport down(Instant at, String reason) {
-        return HealthRules.down(config.name(), at, reason, pools(), breakers(), config.replicaUrl().isPresent());
+        return HealthRules.down(config.name(), at, reason, pools(), breakers(), config.replica().url().isPresent());
     }
 
     private synchronized void record(HealthReport report) {

@@ -50,7 +50,7 @@ final class HealthProbes {
     HealthProbes(DatabaseRuntime runtime) {
         this.runtime = runtime;
         this.config = runtime.config();
-        DirectDataSource resolving = runtime.migrationDataSource().with(config.applicationName() + "-health",
+        DirectDataSource resolving = runtime.migrationDataSource().with(config.pool().applicationName() + "-health",
                 Duration.ofSeconds(seconds()), Duration.ofSeconds(seconds()));
         this.history = MigrationHistory.jeex(resolving);
         this.serviceHistory = config.serviceMigrations().map(s -> MigrationHistory.service(s,
@@ -59,7 +59,7 @@ final class HealthProbes {
 
     /** Whether the round trip goes to the server directly and the pooler gets a round trip of its own. */
     boolean viaPooler() {
-        return config.pgBouncer() && !config.migrationUrl().equals(config.url());
+        return config.pool().pgBouncer() && !config.migrationUrl().equals(config.url());
     }
 
     /**
@@ -126,7 +126,7 @@ final class HealthProbes {
 
     /** @return the replica's state */
     ReplicaRead replica() {
-        try (Connection c = connect(config.replicaUrl().orElseThrow()); Statement s = c.createStatement()) {
+        try (Connection c = connect(config.replica().url().orElseThrow()); Statement s = c.createStatement()) {
             s.setQueryTimeout(seconds());
             try (ResultSet rs = s.executeQuery(REPLICA_QUERY)) {
                 rs.next();
@@ -141,14 +141,14 @@ final class HealthProbes {
     }
 
     private Connection connect(String url) throws SQLException {
-        return new DirectDataSource(url, config.user().orElse(null), runtime.password(),
-                config.applicationName() + "-health", Duration.ofSeconds(seconds()), Duration.ofSeconds(seconds()),
+        return new DirectDataSource(url, config.credentials().user().orElse(null), runtime.password(),
+                config.pool().applicationName() + "-health", Duration.ofSeconds(seconds()), Duration.ofSeconds(seconds()),
                 false).getConnection();
     }
 
     /** A connection to the migration URL with the migration credentials. */
     private Connection connectForMigrations() throws SQLException {
-        return runtime.migrationDataSource().with(config.applicationName() + "-health", Duration.ofSeconds(seconds()),
+        return runtime.migrationDataSource().with(config.pool().applicationName() + "-health", Duration.ofSeconds(seconds()),
                 Duration.ofSeconds(seconds())).getConnection();
     }
 
@@ -158,7 +158,7 @@ final class HealthProbes {
      * between it and pgjdbc's login timer firing at the same instant.
      */
     private int seconds() {
-        return (int) Math.max(1, (config.healthTimeout().toMillis() + 999) / 1000) + 1;
+        return (int) Math.max(1, (config.health().timeout().toMillis() + 999) / 1000) + 1;
     }
 
     /** A failure in a few words: its SQLSTATE and message; pgjdbc's messages carry no password. */

@@ -40,12 +40,12 @@ import org.slf4j.LoggerFactory;
  * A transaction runs as {@code Retry(CircuitBreaker(transaction))}:
  * <ul>
  *   <li>serialization failures (40001) and deadlocks (40P01) are retried, lock timeouts (55P03)
- *       when {@link JeexDbConfig#retryOnLockTimeout()} is set; a connection failure only when no
+ *       when {@link RetryConfig#onLockTimeout()} is set; a connection failure only when no
  *       statement of the work had run yet, or the work is {@link TxOptions#idempotent()}; a
  *       connection lost during COMMIT never (it throws
  *       {@link io.jeex.db.error.OutcomeUnknownException});</li>
  *   <li>waits grow exponentially with full jitter, up to a cap, and no retry starts after the
- *       deadline ({@link JeexDbConfig#retryDeadline()});</li>
+ *       deadline ({@link RetryConfig#deadline()});</li>
  *   <li>the circuit breaker counts only infrastructure failures; when open, calls fail fast with
  *       {@link io.jeex.db.error.DatabaseUnavailableException}, which is never retried;</li>
  *   <li>a transaction started inside another on the same thread joins it: no savepoint, no
@@ -77,7 +77,7 @@ import org.slf4j.LoggerFactory;
  * <p>While the server cannot be reached (the latest attempt to open a connection failed), calls
  * fail within the connect timeout instead of waiting out the acquire timeout. With a read
  * replica, read-only work never sees data older than this instance's committed writes
- * ({@link JeexDbConfig#replicaReadConsistency()}).
+ * ({@link ReplicaConfig#readConsistency()}).
  */
 public final class JeexDatabase implements AutoCloseable {
 
@@ -96,8 +96,8 @@ public final class JeexDatabase implements AutoCloseable {
         this.system = ScopedRepositories.system(runtime.runner(), runtime.purges());
         this.health = new HealthChecker(runtime);
         this.migrations = new Migrations(runtime.config(), runtime.migrationDataSource());
-        this.monitor = runtime.config().monitorInterval().isZero() ? null
-                : HealthMonitor.start(runtime.config().name(), health, runtime.config().monitorInterval());
+        this.monitor = runtime.config().health().monitorInterval().isZero() ? null
+                : HealthMonitor.start(runtime.config().name(), health, runtime.config().health().monitorInterval());
     }
 
     /**
@@ -131,7 +131,7 @@ public final class JeexDatabase implements AutoCloseable {
      *       from its first use;</li>
      *   <li>{@code jeex.db.health.status}, {@code jeex.db.health.latency},
      *       {@code jeex.db.migrations.pending}, {@code jeex.db.replica.lag} (gauges of the last
-     *       health check, kept current by the monitor, see {@link JeexDbConfig#monitorInterval()}).</li>
+     *       health check, kept current by the monitor, see {@link HealthConfig#monitorInterval()}).</li>
      * </ul>
      *
      * @param config the configuration
@@ -142,8 +142,8 @@ public final class JeexDatabase implements AutoCloseable {
     public static JeexDatabase create(JeexDbConfig config, MeterRegistry registry) {
         requireNonNull(config, "config");
         requireNonNull(registry, "registry");
-        return new JeexDatabase(DatabaseRuntime.start(config, config.password().orElse(null),
-                config.migrationPassword().orElse(null), registry));
+        return new JeexDatabase(DatabaseRuntime.start(config, config.credentials().password().orElse(null),
+                config.credentials().effectiveMigrationPassword().orElse(null), registry));
     }
 
     /**
@@ -177,26 +177,26 @@ public final class JeexDatabase implements AutoCloseable {
         requireNonNull(config, "config");
         requireNonNull(registry, "registry");
         requireNonNull(observations, "observations");
-        return new JeexDatabase(DatabaseRuntime.start(config, config.password().orElse(null),
-                config.migrationPassword().orElse(null), registry, observations));
+        return new JeexDatabase(DatabaseRuntime.start(config, config.credentials().password().orElse(null),
+                config.credentials().effectiveMigrationPassword().orElse(null), registry, observations));
     }
 
     /**
      * Applies pending migrations of the JEEX schema with the schema module's Flyway
      * configuration, over direct connections to {@link JeexDbConfig#migrationUrl()} as
-     * {@link JeexDbConfig#migrationUser()} (never the pool, never through PgBouncer): each
+     * {@link Credentials#effectiveMigrationUser()} (never the pool, never through PgBouncer): each
      * connection is opened when needed and its connect and login are bounded by
-     * {@link JeexDbConfig#connectTimeout()}, so an unreachable server or a refused login fails
+     * {@link PoolConfig#connectTimeout()}, so an unreachable server or a refused login fails
      * within that time, not after the acquire timeout. Before anything is applied the server is
      * checked: PostgreSQL 18 or newer with {@code uuidv7()}. Safe to call from several instances at
      * once: Flyway locks.
      *
      * <p>When something is pending, a named restore point is created first and logged with its LSN
-     * ({@link JeexDbConfig#migrationRestorePoint()}, default required: if the server refuses it,
-     * nothing is applied). Every statement runs with {@link JeexDbConfig#migrationLockTimeout()}
+     * ({@link MigrationConfig#restorePoint()}, default required: if the server refuses it,
+     * nothing is applied). Every statement runs with {@link MigrationConfig#lockTimeout()}
      * as its {@code lock_timeout} (default 5 s), so a migration never waits long for a lock while
      * the application's queries queue behind it; a migration that failed on it was rolled back by
-     * PostgreSQL and is tried again, up to {@link JeexDbConfig#migrationLockRetries()} more times.
+     * PostgreSQL and is tried again, up to {@link MigrationConfig#lockRetries()} more times.
      *
      * @return what was applied, the version now and the restore point
      * @throws io.jeex.db.error.DatabaseUnavailableException if the server cannot be reached within
@@ -324,10 +324,10 @@ public final class JeexDatabase implements AutoCloseable {
      * Checks the database's health now: a round trip on a connection of its own (never from the
      * pool, so a saturated pool does not delay it), pool usage, server version, migration state,
      * circuit breakers and, with a replica, its recovery state and lag. Answers within
-     * {@link JeexDbConfig#healthTimeout()} (plus scheduling slack) whatever the network does:
+     * {@link HealthConfig#timeout()} (plus scheduling slack) whatever the network does:
      * a database that did not answer the round trip by then is DOWN; one that answered but
      * whose migration state, pooler or replica did not is DEGRADED (live, and not ready without a
-     * migration state). Behind PgBouncer ({@link JeexDbConfig#pgBouncer()} with a different
+     * migration state). Behind PgBouncer ({@link PoolConfig#pgBouncer()} with a different
      * {@link JeexDbConfig#migrationUrl()}) the round trip goes to the server directly, with the
      * migration credentials, and a second one through the pooler reports a busy pooler as
      * DEGRADED. Never throws for database failures; a closed handle reports DOWN. Also updates the
@@ -343,7 +343,7 @@ public final class JeexDatabase implements AutoCloseable {
     /**
      * Returns a jOOQ context on the pool for queries outside managed transactions: each
      * statement runs in its own auto-committed transaction, is not retried, and is bounded by a
-     * client-side query timeout of {@link JeexDbConfig#statementTimeout()} rounded up to whole
+     * client-side query timeout of {@link PoolConfig#statementTimeout()} rounded up to whole
      * seconds. Its errors are {@link io.jeex.db.error.JeexDbException}s.
      *
      * @return the context
@@ -472,7 +472,7 @@ public final class JeexDatabase implements AutoCloseable {
     /**
      * Returns the repositories in system mode ({@link TxOptions#asSystem()}): every call runs on a
      * connection of its own, opened directly to {@link JeexDbConfig#migrationUrl()} as
-     * {@link JeexDbConfig#migrationUser()}, which must bypass row-level security (BYPASSRLS or a
+     * {@link Credentials#effectiveMigrationUser()}, which must bypass row-level security (BYPASSRLS or a
      * superuser; checked by the first system call), so it reaches every user's rows. For the
      * system-scoped operations (the retention purges {@code exports().purgeExpired},
      * {@code agentExecutions().purgeFinished}, {@code exports().listExpired}, the sign-in lookup
@@ -487,8 +487,8 @@ public final class JeexDatabase implements AutoCloseable {
 
     /**
      * Direct, unpooled connections to {@link JeexDbConfig#migrationUrl()} as
-     * {@link JeexDbConfig#migrationUser()} (never through PgBouncer), the connect and login of each
-     * bounded by {@link JeexDbConfig#connectTimeout()}: for operator work on the server itself, such
+     * {@link Credentials#effectiveMigrationUser()} (never through PgBouncer), the connect and login of each
+     * bounded by {@link PoolConfig#connectTimeout()}: for operator work on the server itself, such
      * as a base backup, that must not go through the pool or a pooler. Nothing of the library
      * (retries, breaker, error translation) applies to them; close each connection when done.
      *

@@ -10,7 +10,7 @@ import java.util.Optional;
  * @param previousVersion the schema version before, or null for an empty database
  * @param currentVersion the schema version now, for example {@code 2}
  * @param restorePoint the restore point created before anything was applied, or null when nothing
- *     was pending, or {@link JeexDbConfig#migrationRestorePoint()} is off or the server refused it
+ *     was pending, or {@link MigrationConfig#restorePoint()} is off or the server refused it
  * @param service what was done to the service's own migrations (their versions are the
  *     service's), or null when it has none
  */

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the schema's Flyway operations for {@code JeexDatabase} over direct connections (a new
- * connection per use, each bounded by {@link JeexDbConfig#connectTimeout()}), never through a
+ * connection per use, each bounded by {@link io.jeex.db.PoolConfig#connectTimeout()}), never through a
  * pool: a server that refuses, does not answer or refuses the login fails the call within the
  * connect timeout, with the cause and the setting to change. Before Flyway runs, one connection
  * checks the server ({@link ServerCheck}: PostgreSQL 18, {@code uuidv7()}).
@@ -40,10 +40,10 @@ import org.slf4j.LoggerFactory;
  * no hints for Flyway's command line, no vendor links, no class-path locations). Flyway's exception
  * remains the cause, for a stack trace.
  *
- * <p>Every connection runs with {@link JeexDbConfig#migrationLockTimeout()} as its
+ * <p>Every connection runs with {@link io.jeex.db.MigrationConfig#lockTimeout()} as its
  * {@code lock_timeout} (set for the session right after the login); a change that fails on it is tried again
  * ({@link LockRetry}). Before the schema changes, a named restore point is created
- * ({@link #restorePointBefore(Flyway)}, as {@link JeexDbConfig#migrationRestorePoint()} says).
+ * ({@link #restorePointBefore(Flyway)}, as {@link io.jeex.db.MigrationConfig#restorePoint()} says).
  */
 final class Migrations {
 
@@ -59,13 +59,13 @@ final class Migrations {
      */
     public Migrations(JeexDbConfig config, DirectDataSource dataSource) {
         this.config = config;
-        this.dataSource = dataSource.withSessionSetting("lock_timeout", config.migrationLockTimeout().toMillis() + "ms");
-        this.lockRetry = new LockRetry(config.name(), config.migrationLockTimeout(), config.migrationLockRetries());
+        this.dataSource = dataSource.withSessionSetting("lock_timeout", config.migration().lockTimeout().toMillis() + "ms");
+        this.lockRetry = new LockRetry(config.name(), config.migration().lockTimeout(), config.migration().lockRetries());
     }
 
     /**
      * Runs one schema change (a Flyway migrate, one rollback step) and tries it again when it failed
-     * on the migration lock timeout, up to {@link JeexDbConfig#migrationLockRetries()} more times.
+     * on the migration lock timeout, up to {@link io.jeex.db.MigrationConfig#lockRetries()} more times.
      *
      * @param <T> the result type
      * @param what the change, for the log
@@ -79,7 +79,7 @@ final class Migrations {
 
     /**
      * Creates the restore point before migrating, when something is pending and
-     * {@link JeexDbConfig#migrationRestorePoint()} is not off; logs its name and LSN.
+     * {@link io.jeex.db.MigrationConfig#restorePoint()} is not off; logs its name and LSN.
      *
      * @param flyway the schema's Flyway
      * @return the restore point, or null when none was created
@@ -99,7 +99,7 @@ final class Migrations {
     }
 
     /**
-     * Creates a restore point as {@link JeexDbConfig#migrationRestorePoint()} says.
+     * Creates a restore point as {@link io.jeex.db.MigrationConfig#restorePoint()} says.
      *
      * @param kind {@code migrate} or {@code rollback}
      * @param from the version before
@@ -109,7 +109,7 @@ final class Migrations {
      * @throws DatabaseUnavailableException if the server cannot be reached
      */
     RestorePoint restorePoint(String kind, String from, String to) {
-        RestorePointMode mode = config.migrationRestorePoint();
+        RestorePointMode mode = config.migration().restorePoint();
         if (mode == RestorePointMode.OFF) {
             return null;
         }
@@ -338,7 +338,7 @@ final class Migrations {
     /** What to do after the last lock timeout: the holder, and the settings. */
     String lockAdvice() {
         return ". PostgreSQL rolled it back, " + lockRetry.attempts() + " times, each after waiting the migration lock "
-                + "timeout (" + io.jeex.db.Durations.ms(config.migrationLockTimeout()) + "): a long transaction "
+                + "timeout (" + io.jeex.db.Durations.ms(config.migration().lockTimeout()) + "): a long transaction "
                 + "holds a lock the migration needs; find it (pg_locks, pg_stat_activity), let it end or end it, and "
                 + "migrate again, or raise JEEX_DB_MIGRATION_LOCK_TIMEOUT or JEEX_DB_MIGRATION_LOCK_RETRIES";
     }
@@ -350,7 +350,7 @@ final class Migrations {
         }
         ServerErrorMessage server = SqlStates.serverError(sql);
         String text = server != null && server.getMessage() != null ? server.getMessage() : firstLine(sql.getMessage());
-        if (config.includeErrorDetail() && server != null && server.getDetail() != null) {
+        if (config.pool().includeErrorDetail() && server != null && server.getDetail() != null) {
             text += " DETAIL: " + server.getDetail();
         }
         return (state == null ? "" : "SQLSTATE " + state + ", ") + text;

@@ -20,20 +20,18 @@ final class PoolFactory {
      * connections are opened through {@link ConnectAttempts}, so that callers fail at once
      * while the server cannot be reached ({@link Acquirer}).
      *
-     * @param config the configuration
+     * @param config the pool's settings
+     * @param credentials the user and password to connect as
      * @param poolName the pool's name (log lines, metrics)
      * @param url the JDBC URL
-     * @param password the password, or null
      * @param registry where HikariCP publishes its pool meters, or null for none
      * @return the pool's acquirer, which holds the pool
      */
-    public static Acquirer pool(JeexDbConfig config, String poolName, String url, String password,
+    public static Acquirer pool(PoolConfig config, Credentials credentials, String poolName, String url,
                                 MeterRegistry registry) {
         Properties driver = driverProperties(config, config.applicationName());
-        config.user().ifPresent(u -> driver.setProperty("user", u));
-        if (password != null) {
-            driver.setProperty("password", password);
-        }
+        credentials.user().ifPresent(u -> driver.setProperty("user", u));
+        credentials.password().ifPresent(p -> driver.setProperty("password", p));
         long loginMillis = seconds(config) * 1000L;
         ConnectAttempts attempts = new ConnectAttempts(url, driver, loginMillis + 1000);
         AcquireMetrics metrics = new AcquireMetrics(registry != null ? registry
@@ -41,8 +39,8 @@ final class PoolFactory {
         HikariConfig h = new HikariConfig();
         h.setPoolName(poolName);
         h.setDataSource(attempts);
-        h.setMinimumIdle(config.poolSize());
-        h.setMaximumPoolSize(config.maximumPoolSize());
+        h.setMinimumIdle(config.size());
+        h.setMaximumPoolSize(config.maximumSize());
         h.setConnectionTimeout(config.acquireTimeout().toMillis());
         h.setValidationTimeout(Math.min(MAX_VALIDATION_TIMEOUT_MS, config.acquireTimeout().toMillis()));
         h.setMaxLifetime(config.maxLifetime().toMillis());
@@ -55,24 +53,26 @@ final class PoolFactory {
     }
 
     /**
-     * Builds the migrations' data source: direct to {@link JeexDbConfig#migrationUrl()}
+     * Builds the migrations' data source: direct to {@link io.jeex.db.JeexDbConfig#migrationUrl()}
      * (migrations hold session state and locks, so never go through a transaction-pooling
-     * PgBouncer), as {@link JeexDbConfig#migrationUser()}, a new connection per call whose connect
-     * and login are bounded by {@link JeexDbConfig#connectTimeout()}. Not a pool: a pool's caller
+     * PgBouncer), as {@link Credentials#effectiveMigrationUser()}, a new connection per call whose connect
+     * and login are bounded by {@link PoolConfig#connectTimeout()}. Not a pool: a pool's caller
      * waits out the acquire timeout while connects fail in the background, and sees pool counters
      * instead of the cause; migrations open a few connections once, at start-up.
      *
-     * @param config the configuration
-     * @param password the migration user's password, or null
+     * @param config the pool's settings (application name, connect timeout, error detail)
+     * @param credentials the migration user and password
+     * @param migrationUrl the JDBC URL of migrations
      * @return the data source
      */
-    public static DirectDataSource migrationDataSource(JeexDbConfig config, String password) {
-        return new DirectDataSource(config.migrationUrl(), config.migrationUser().orElse(null), password,
+    public static DirectDataSource migrationDataSource(PoolConfig config, Credentials credentials, String migrationUrl) {
+        return new DirectDataSource(migrationUrl, credentials.effectiveMigrationUser().orElse(null),
+                credentials.effectiveMigrationPassword().orElse(null),
                 config.applicationName() + "-migrate", config.connectTimeout(), java.time.Duration.ZERO,
                 config.includeErrorDetail());
     }
 
-    private static Properties driverProperties(JeexDbConfig config, String applicationName) {
+    private static Properties driverProperties(PoolConfig config, String applicationName) {
         Properties p = new Properties();
         p.setProperty("ApplicationName", applicationName);
         p.setProperty("connectTimeout", Integer.toString(seconds(config)));
@@ -96,7 +96,7 @@ final class PoolFactory {
         return p;
     }
 
-    private static int seconds(JeexDbConfig config) {
+    private static int seconds(PoolConfig config) {
         return (int) Math.max(1, (config.connectTimeout().toMillis() + 999) / 1000);
     }
 }

@@ -1,7 +1,7 @@
 package io.jeex.db;
 
 /**
- * What reads sent to the read replica may return ({@link JeexDbConfig#replicaReadConsistency()}).
+ * What reads sent to the read replica may return ({@link ReplicaConfig#readConsistency()}).
  * Only read-only work goes to the replica: the repositories' reads, {@code readOnly(...)} and
  * transactions marked read-only.
  */
@@ -11,7 +11,7 @@ public enum ReadConsistency {
      * committed before the read began. Each read-write transaction records the primary's WAL
      * position after its commit (one more round trip, only when a replica is configured); a read
      * checks that the replica has replayed that far, waits for it up to
-     * {@link JeexDbConfig#replicaWaitTimeout()}, and otherwise runs on the primary.
+     * {@link ReplicaConfig#waitTimeout()}, and otherwise runs on the primary.
      */
     READ_YOUR_WRITES,
     /**

@@ -2,7 +2,7 @@ package io.jeex.db;
 
 /**
  * Whether a named restore point is created before the schema changes
- * ({@link JeexDbConfig#migrationRestorePoint()}), so that the database can be restored to the
+ * ({@link MigrationConfig#restorePoint()}), so that the database can be restored to the
  * moment just before a migration or rollback ({@code recovery_target_name}).
  */
 public enum RestorePointMode {

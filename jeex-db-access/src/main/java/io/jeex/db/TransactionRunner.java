@@ -111,16 +111,16 @@ final class TransactionRunner implements Transactions {
         this.replica = replica;
         this.systemRoute = requireNonNull(system, "system");
         this.replicaReads = replica == null ? null
-                : new ReplicaReads(config.replicaReadConsistency(), config.replicaWaitTimeout());
+                : new ReplicaReads(config.replica().readConsistency(), config.replica().waitTimeout());
         this.retry = requireNonNull(retry, "retry");
-        this.policy = new RetryPolicy(config.retryOnLockTimeout());
+        this.policy = new RetryPolicy(config.retry().onLockTimeout());
         this.translator = requireNonNull(translator, "translator");
         this.lifecycle = requireNonNull(lifecycle, "lifecycle");
     }
 
     /**
      * The retry configuration: retries only failures that the runner marked retryable, waiting
-     * what the runner chose. The runner enforces {@link JeexDbConfig#retryMaxAttempts()} itself.
+     * what the runner chose. The runner enforces {@link io.jeex.db.RetryConfig#maxAttempts()} itself.
      *
      * @param config the configuration
      * @return the Resilience4j retry configuration
@@ -165,7 +165,7 @@ final class TransactionRunner implements Transactions {
     }
 
     private <T> T outermost(TxOptions options, RetryPolicy.Mode mode, TransactionWork<T> work, long start) {
-        Backoff backoff = new Backoff(config, start);
+        Backoff backoff = new Backoff(config.retry(), start);
         CallState call = new CallState();
         Route[] used = {primary};
         Observations.Running observed = (options.system() ? systemRoute() : primary).observations()
@@ -222,7 +222,7 @@ final class TransactionRunner implements Transactions {
     private void logSystem(Route route, TxOptions options, String outcome, long start) {
         if (route.system()) {
             LOG.info("{}: system mode: transaction '{}' {} as role {} (row-level security bypassed) in {} ms",
-                    config.name(), options.name(), outcome, config.migrationUser().orElse("<from migrationUrl>"),
+                    config.name(), options.name(), outcome, config.credentials().effectiveMigrationUser().orElse("<from migrationUrl>"),
                     (System.nanoTime() - start) / 1_000_000);
         }
     }
@@ -302,14 +302,14 @@ final class TransactionRunner implements Transactions {
             return backoff.allows(0) ? new RetryableFailure(f, 0) : new Refused(f, decision);
         }
         int counted = call.countedAttempts();
-        if (counted >= config.retryMaxAttempts()) {
+        if (counted >= config.retry().maxAttempts()) {
             return new Refused(f, decision);
         }
         long wait = backoff.nextWaitMillis(counted);
         if (!backoff.allows(wait)) {
             LOG.debug("{}: transaction '{}' attempt {} failed ({}); not retried, the retry deadline ({}) would pass",
                     route.name(), options.name(), call.attempts(), f.category().tag(),
-                    Durations.ms(config.retryDeadline()));
+                    Durations.ms(config.retry().deadline()));
             return new Refused(f, decision);
         }
         route.metrics().retried(f.category());
@@ -398,8 +398,8 @@ final class TransactionRunner implements Transactions {
         // Behind PgBouncer, and on the system route's direct connections, the start-up
         // statement_timeout does not reach the server, and single-statement work has no transaction
         // to SET LOCAL it in: the driver's query timeout (a cancel request, in whole seconds) stands in.
-        int queryTimeout = autoCommit && (config.pgBouncer() || route.system())
-                ? queryTimeoutSeconds(config.statementTimeout()) : 0;
+        int queryTimeout = autoCommit && (config.pool().pgBouncer() || route.system())
+                ? queryTimeoutSeconds(config.pool().statementTimeout()) : 0;
         TransactionImpl tx = new TransactionImpl(connection, options, number, route.jooq(), autoCommit,
                 route.observer(), queryTimeout, call);
         lifecycle.started(tx);
@@ -554,8 +554,8 @@ final class TransactionRunner implements Transactions {
         // start-up parameter), so only a transaction's own timeout needs a statement. Behind
         // PgBouncer start-up parameters do not reach the server, and the system route's direct
         // connections have none: every transaction sets it.
-        Duration timeout = options.timeout() != null ? options.timeout() : config.statementTimeout();
-        if (options.timeout() != null || ((config.pgBouncer() || route.system()) && !timeout.isZero())) {
+        Duration timeout = options.timeout() != null ? options.timeout() : config.pool().statementTimeout();
+        if (options.timeout() != null || ((config.pool().pgBouncer() || route.system()) && !timeout.isZero())) {
             separate(sql).append("SET LOCAL statement_timeout = ").append(timeout.toMillis());
         }
         if (options.actingUserId() != null) {
@@ -591,7 +591,7 @@ final class TransactionRunner implements Transactions {
             CircuitBreaker breaker = open.route.breaker();
             return new Final(new DatabaseUnavailableException("the database is unavailable: circuit breaker '"
                     + breaker.getName() + "' is " + breaker.getState() + " after repeated connection "
-                    + "failures; calls fail fast for " + Durations.ms(config.breakerWaitInOpenState())
+                    + "failures; calls fail fast for " + Durations.ms(config.breaker().waitInOpenState())
                     + " before trial calls are let through [transaction " + options.name()
                     + (attempts > 1 ? ", after " + attempts + " attempts" : "") + "]",
                     new ErrorContext(null, null, null, null, attempts),
@@ -630,7 +630,7 @@ final class TransactionRunner implements Transactions {
         }
         if (f.restart()) {
             return new Final(new SerializationFailureException("the transaction could not be completed before the "
-                    + "retry deadline (" + Durations.ms(config.retryDeadline()) + "): " + cause.getMessage()
+                    + "retry deadline (" + Durations.ms(config.retry().deadline()) + "): " + cause.getMessage()
                     + " [transaction " + options.name() + ", after " + attempts + " attempts]",
                     new ErrorContext(null, null, null, null, attempts), null), cause, category,
                     category.tag());

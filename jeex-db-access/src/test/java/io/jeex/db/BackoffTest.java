@@ -2,19 +2,19 @@ package io.jeex.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jeex.db.JeexDbConfig;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class BackoffTest {
 
     private final JeexDbConfig config = JeexDbConfig.builder("jdbc:postgresql://db/jeex")
-            .retryInitialBackoff(Duration.ofMillis(20)).retryBackoffMultiplier(2).retryMaxBackoff(Duration.ofMillis(100))
-            .retryDeadline(Duration.ofSeconds(10)).build();
+            .retry(r -> r.withInitialBackoff(Duration.ofMillis(20)).withBackoffMultiplier(2)
+            .withMaxBackoff(Duration.ofMillis(100))
+            .withDeadline(Duration.ofSeconds(10))).build();
 
     @Test
     void waitsAreFullJitterBelowAGrowingBoundThatIsCapped() {
-        Backoff backoff = new Backoff(config, System.nanoTime());
+        Backoff backoff = new Backoff(config.retry(), System.nanoTime());
         long[] bounds = {20, 40, 80, 100, 100};
         for (int retry = 1; retry <= bounds.length; retry++) {
             long max = 0;
@@ -29,7 +29,7 @@ class BackoffTest {
 
     @Test
     void noWaitIsAllowedThatEndsAfterTheDeadline() {
-        Backoff backoff = new Backoff(config, System.nanoTime());
+        Backoff backoff = new Backoff(config.retry(), System.nanoTime());
 
         assertThat(backoff.allows(0)).isTrue();
         assertThat(backoff.allows(Duration.ofSeconds(11).toMillis())).isFalse();

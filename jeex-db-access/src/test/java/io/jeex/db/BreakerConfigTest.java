@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.jeex.db.JeexDbConfig;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -16,7 +15,7 @@ class BreakerConfigTest {
 
     @Test
     void slowCallsNeverOpenTheBreaker() {
-        CircuitBreakerConfig config = DatabaseRuntime.breakerConfig(CONFIG);
+        CircuitBreakerConfig config = DatabaseRuntime.breakerConfig(CONFIG.breaker());
 
         assertThat(config.getSlowCallDurationThreshold()).as("Resilience4j's default is 60 s")
                 .isGreaterThanOrEqualTo(Duration.ofDays(365));
@@ -24,7 +23,7 @@ class BreakerConfigTest {
 
         // a full window of calls that each took an hour, far past Resilience4j's 60 s default
         CircuitBreaker breaker = CircuitBreaker.of("slow", config);
-        for (int i = 0; i < CONFIG.breakerSlidingWindowSize(); i++) {
+        for (int i = 0; i < CONFIG.breaker().slidingWindowSize(); i++) {
             breaker.acquirePermission();
             breaker.onSuccess(1, TimeUnit.HOURS);
         }
@@ -34,12 +33,12 @@ class BreakerConfigTest {
 
     @Test
     void theRestFollowsTheConfiguration() {
-        CircuitBreakerConfig config = DatabaseRuntime.breakerConfig(CONFIG);
+        CircuitBreakerConfig config = DatabaseRuntime.breakerConfig(CONFIG.breaker());
 
-        assertThat(config.getSlidingWindowSize()).isEqualTo(CONFIG.breakerSlidingWindowSize());
-        assertThat(config.getMinimumNumberOfCalls()).isEqualTo(CONFIG.breakerMinimumCalls());
-        assertThat(config.getFailureRateThreshold()).isEqualTo(CONFIG.breakerFailureRateThreshold());
+        assertThat(config.getSlidingWindowSize()).isEqualTo(CONFIG.breaker().slidingWindowSize());
+        assertThat(config.getMinimumNumberOfCalls()).isEqualTo(CONFIG.breaker().minimumCalls());
+        assertThat(config.getFailureRateThreshold()).isEqualTo(CONFIG.breaker().failureRateThreshold());
         assertThat(config.getPermittedNumberOfCallsInHalfOpenState())
-                .isEqualTo(CONFIG.breakerPermittedCallsInHalfOpenState());
+                .isEqualTo(CONFIG.breaker().permittedCallsInHalfOpenState());
     }
 }

@@ -35,11 +35,11 @@ class CircuitBreakerTest {
 
     private static JeexDbConfig.Builder breakerConfig(TestDatabase testDb, String url) {
         return TestConfigs.forUrl(testDb, url)
-                .poolSize(0).maxOverflow(2)
-                .acquireTimeout(Duration.ofMillis(250)).connectTimeout(Duration.ofSeconds(1))
-                .retryMaxAttempts(1)
-                .breakerSlidingWindowSize(4).breakerMinimumCalls(2).breakerFailureRateThreshold(50)
-                .breakerWaitInOpenState(LONG_WAIT).breakerPermittedCallsInHalfOpenState(1);
+                .poolSize(0).pool(p -> p.withMaxOverflow(2)
+                .withAcquireTimeout(Duration.ofMillis(250)).withConnectTimeout(Duration.ofSeconds(1)))
+                .retry(r -> r.withMaxAttempts(1))
+                .breaker(b -> b.withSlidingWindowSize(4).withMinimumCalls(2).withFailureRateThreshold(50)
+                .withWaitInOpenState(LONG_WAIT).withPermittedCallsInHalfOpenState(1));
     }
 
     /** Fails transactions through the downed proxy until the breaker opens; each failure is a real connection failure. */
@@ -89,7 +89,7 @@ class CircuitBreakerTest {
     void anOpenBreakerClosesAgainOnceTheServerIsBack(TestDatabase testDb) throws Exception {
         try (TcpProxy proxy = TcpProxy.forJdbcUrl(testDb.jdbcUrl());
              JeexDatabase db = JeexDatabase.create(breakerConfig(testDb, proxy.proxiedUrl(testDb.jdbcUrl()))
-                     .breakerWaitInOpenState(SHORT_WAIT).build())) {
+                     .breaker(b -> b.withWaitInOpenState(SHORT_WAIT)).build())) {
             CircuitBreaker breaker = db.runtime().breaker();
             List<String> transitions = new CopyOnWriteArrayList<>();
             breaker.getEventPublisher().onStateTransition(
@@ -134,7 +134,7 @@ class CircuitBreakerTest {
     void connectionLostDuringCommitIsNeverRetriedAndReportsAnUnknownOutcome(TestDatabase testDb) throws Exception {
         try (TcpProxy proxy = TcpProxy.forJdbcUrl(testDb.jdbcUrl());
              JeexDatabase db = JeexDatabase.create(breakerConfig(testDb, proxy.proxiedUrl(testDb.jdbcUrl()))
-                     .retryMaxAttempts(5).build())) {
+                     .retry(r -> r.withMaxAttempts(5)).build())) {
             AtomicInteger invocations = new AtomicInteger();
 
             assertThatThrownBy(() -> db.transaction(TxOptions.named("lost_commit").withIdempotent(true), tx -> {

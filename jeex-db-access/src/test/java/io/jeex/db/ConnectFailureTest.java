@@ -65,9 +65,9 @@ class ConnectFailureTest {
 
     private static JeexDbConfig config(Fault fault) {
         JeexDbConfig.Builder b = JeexDbConfig.builder(FaultServers.scram().jdbcUrl()).name("faults")
-                .user(ScramServer.USER).password(ScramServer.PASSWORD).poolSize(0).maxOverflow(1)
-                .acquireTimeout(Duration.ofSeconds(30)).connectTimeout(CONNECT_TIMEOUT)
-                .healthTimeout(Duration.ofSeconds(2)).monitorInterval(Duration.ZERO);
+                .user(ScramServer.USER).password(ScramServer.PASSWORD).poolSize(0).pool(p -> p.withMaxOverflow(1)
+                .withAcquireTimeout(Duration.ofSeconds(30)).withConnectTimeout(CONNECT_TIMEOUT))
+                .health(h -> h.withTimeout(Duration.ofSeconds(2)).withMonitorInterval(Duration.ZERO));
         fault.make.accept(b);
         return b.build();
     }

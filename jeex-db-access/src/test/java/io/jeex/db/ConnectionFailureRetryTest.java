@@ -143,7 +143,8 @@ class ConnectionFailureRetryTest {
     }
 
     private static JeexDbConfig single(TestDatabase testDb, String applicationName) {
-        return TestConfigs.forDatabase(testDb).applicationName(applicationName).poolSize(1).maxOverflow(0).build();
+        return TestConfigs.forDatabase(testDb).pool(p -> p.withApplicationName(applicationName)).poolSize(1)
+                .pool(p -> p.withMaxOverflow(0)).build();
     }
 
     private static List<Throwable> recordRetries(JeexDatabase db) {

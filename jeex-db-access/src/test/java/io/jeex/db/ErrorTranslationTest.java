@@ -65,7 +65,8 @@ class ErrorTranslationTest {
 
     @Test
     void uniqueViolationShowsTheDetailWhenConfigured(TestDatabase testDb) {
-        try (JeexDatabase db = JeexDatabase.create(TestConfigs.forDatabase(testDb).includeErrorDetail(true).build())) {
+        try (JeexDatabase db = JeexDatabase.create(TestConfigs.forDatabase(testDb)
+                .pool(p -> p.withIncludeErrorDetail(true)).build())) {
             insertUser(db, EMAIL);
 
             assertThatThrownBy(() -> insertUser(db, EMAIL)).isInstanceOf(UniqueViolationException.class)
@@ -164,8 +165,8 @@ class ErrorTranslationTest {
 
     @Test
     void lockNotAvailableIsRetriedWhenConfigured(TestDatabase testDb) throws Exception {
-        try (JeexDatabase db = JeexDatabase.create(TestConfigs.forDatabase(testDb).retryOnLockTimeout(true)
-                .retryMaxAttempts(2).build()); Connection holder = testDb.dataSource().getConnection()) {
+        try (JeexDatabase db = JeexDatabase.create(TestConfigs.forDatabase(testDb).retry(r -> r.withOnLockTimeout(true)
+                .withMaxAttempts(2)).build()); Connection holder = testDb.dataSource().getConnection()) {
             UUID id = insertUser(db, EMAIL);
             holder.setAutoCommit(false);
             holder.createStatement().execute("select * from users where id = '" + id + "' for update");
@@ -240,7 +241,8 @@ class ErrorTranslationTest {
 
     @Test
     void dataErrorShowsTheRejectedValueWhenConfigured(TestDatabase testDb) {
-        try (JeexDatabase db = JeexDatabase.create(TestConfigs.forDatabase(testDb).includeErrorDetail(true).build())) {
+        try (JeexDatabase db = JeexDatabase.create(TestConfigs.forDatabase(testDb)
+                .pool(p -> p.withIncludeErrorDetail(true)).build())) {
             assertThatThrownBy(() -> db.transaction(tx -> tx.dsl().fetch("select ?::uuid", "not-a-uuid")))
                     .isInstanceOfSatisfying(UncategorizedDatabaseException.class, e -> {
                         assertThat(e.getMessage()).contains("not-a-uuid");

@@ -1,10 +1,10 @@
 package io.jeex.db;
 
-import io.jeex.db.schema.JeexSchema;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jeex.db.health.HealthReport;
 import io.jeex.db.health.HealthStatus;
+import io.jeex.db.schema.JeexSchema;
 import io.jeex.db.testkit.JeexPostgres;
 import io.jeex.db.testkit.TestDatabase;
 import io.jeex.db.testkit.junit.JeexDbTest;
@@ -80,8 +80,9 @@ class HealthTest {
         ExecutorService waiter = Executors.newSingleThreadExecutor();
         List<Connection> held = new ArrayList<>();
         try (JeexDatabase db = JeexDatabase.create(TestConfigs.forDatabase(testDb)
-                .healthTimeout(Duration.ofSeconds(1)).acquireTimeout(Duration.ofSeconds(20)).build())) {
-            for (int i = 0; i < db.config().maximumPoolSize(); i++) {
+                .health(h -> h.withTimeout(Duration.ofSeconds(1)))
+                .pool(p -> p.withAcquireTimeout(Duration.ofSeconds(20))).build())) {
+            for (int i = 0; i < db.config().pool().maximumSize(); i++) {
                 held.add(db.dataSource().getConnection());
             }
             Future<?> queued = waiter.submit(() -> db.dsl().fetchValue("select 1"));
@@ -121,7 +122,8 @@ class HealthTest {
         // The kernel completes the TCP handshake (backlog); nothing ever reads or answers.
         try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
              JeexDatabase db = JeexDatabase.create(TestConfigs.forUrl(testDb, "jdbc:postgresql://127.0.0.1:"
-                     + silent.getLocalPort() + "/silent").poolSize(0).healthTimeout(Duration.ofSeconds(1)).build())) {
+                     + silent.getLocalPort() + "/silent").poolSize(0)
+                             .health(h -> h.withTimeout(Duration.ofSeconds(1))).build())) {
             long start = System.nanoTime();
             HealthReport report = db.health();
             Duration took = Duration.ofNanos(System.nanoTime() - start);
@@ -145,7 +147,8 @@ class HealthTest {
             System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
             // a generous timeout: a slow check on a loaded machine must not flip the status
             JeexDatabase db = JeexDatabase.create(TestConfigs.forDatabase(empty).name("monitored")
-                    .healthTimeout(Duration.ofSeconds(10)).monitorInterval(Duration.ofMillis(50)).build(), registry);
+                    .health(h -> h.withTimeout(Duration.ofSeconds(10)).withMonitorInterval(Duration.ofMillis(50)))
+                    .build(), registry);
             try {
                 Awaitility.await("the monitor reports the pending migration")
                         .atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(10))
@@ -212,7 +215,7 @@ class HealthTest {
     @Test
     void aRoundTripThatAnsweredIsLiveEvenWhenTheMigrationStateCannotBeReadInTime(TestDatabase testDb) throws Exception {
         try (JeexDatabase db = JeexDatabase.create(TestConfigs.forDatabase(testDb)
-                .healthTimeout(Duration.ofSeconds(1)).build());
+                .health(h -> h.withTimeout(Duration.ofSeconds(1))).build());
              Connection locker = java.sql.DriverManager.getConnection(testDb.jdbcUrl(), testDb.user(), testDb.password())) {
             locker.setAutoCommit(false);
             try (java.sql.Statement s = locker.createStatement()) {
@@ -316,8 +319,9 @@ class HealthTest {
         // The kernel accepts connections to the "pooler"; nothing ever answers. The server is reached directly.
         try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
              JeexDatabase db = JeexDatabase.create(TestConfigs.forUrl(testDb, "jdbc:postgresql://127.0.0.1:"
-                     + silent.getLocalPort() + "/pooled").pgBouncer(true).migrationUrl(testDb.jdbcUrl())
-                     .poolSize(0).healthTimeout(Duration.ofSeconds(1)).build())) {
+                     + silent.getLocalPort() + "/pooled").pool(p -> p.withPgBouncer(true))
+                             .migration(m -> m.withUrl(testDb.jdbcUrl()))
+                     .poolSize(0).health(h -> h.withTimeout(Duration.ofSeconds(1))).build())) {
             long start = System.nanoTime();
             HealthReport report = db.health();
             Duration took = Duration.ofNanos(System.nanoTime() - start);
@@ -331,7 +335,8 @@ class HealthTest {
         }
         // a refused pooler: reported with the driver's reason, still live
         try (JeexDatabase db = JeexDatabase.create(TestConfigs.forUrl(testDb, "jdbc:postgresql://127.0.0.1:1/pooled")
-                .pgBouncer(true).migrationUrl(testDb.jdbcUrl()).poolSize(0).healthTimeout(Duration.ofSeconds(1)).build())) {
+                .pool(p -> p.withPgBouncer(true)).migration(m -> m.withUrl(testDb.jdbcUrl())).poolSize(0)
+                .health(h -> h.withTimeout(Duration.ofSeconds(1))).build())) {
             HealthReport report = db.health();
             assertThat(report.live()).as("%s", report).isTrue();
             assertThat(report.status()).isEqualTo(HealthStatus.DEGRADED);
@@ -344,7 +349,7 @@ class HealthTest {
         PrintStream original = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         try (JeexDatabase db = JeexDatabase.create(TestConfigs.forDatabase(testDb).name("slowlog")
-                .slowQueryThreshold(Duration.ofMillis(100)).build())) {
+                .health(h -> h.withSlowQueryThreshold(Duration.ofMillis(100))).build())) {
             System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
             db.dsl().resultQuery("select pg_sleep(0.3), ?::text as v", "bound-secret-value").fetch();
             db.transaction(tx -> tx.dsl().execute("select pg_sleep(0.3) where 'literal-secret' <> ''"));
@@ -362,19 +367,19 @@ class HealthTest {
     void healthSettingsAreValidatedAndReadFromTheEnvironment() {
         JeexDbConfig config = JeexDbConfig.fromEnvironment(java.util.Map.of("JEEX_DB_URL", "jdbc:postgresql://h/db",
                 "JEEX_DB_HEALTH_TIMEOUT", "3s", "JEEX_DB_MONITOR_INTERVAL", "0s", "JEEX_DB_SLOW_QUERY_THRESHOLD", "250ms"));
-        assertThat(config.healthTimeout()).isEqualTo(Duration.ofSeconds(3));
-        assertThat(config.monitorInterval()).isZero();
-        assertThat(config.slowQueryThreshold()).isEqualTo(Duration.ofMillis(250));
+        assertThat(config.health().timeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(config.health().monitorInterval()).isZero();
+        assertThat(config.health().slowQueryThreshold()).isEqualTo(Duration.ofMillis(250));
         JeexDbConfig defaults = JeexDbConfig.builder("jdbc:postgresql://h/db").build();
-        assertThat(defaults.healthTimeout()).isEqualTo(JeexDbConfig.DEFAULT_HEALTH_TIMEOUT);
-        assertThat(defaults.monitorInterval()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(defaults.slowQueryThreshold()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(defaults.health().timeout()).isEqualTo(HealthConfig.DEFAULTS.timeout());
+        assertThat(defaults.health().monitorInterval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(defaults.health().slowQueryThreshold()).isEqualTo(Duration.ofSeconds(1));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> JeexDbConfig.builder("jdbc:postgresql://h/db")
-                .healthTimeout(Duration.ofMillis(500))).hasMessage("healthTimeout must be at least 1000 ms, but was 500 ms");
+                .health(h -> h.withTimeout(Duration.ofMillis(500)))).hasMessage("healthTimeout must be at least 1000 ms, but was 500 ms");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> JeexDbConfig.builder("jdbc:postgresql://h/db")
-                .slowQueryThreshold(Duration.ofMillis(-1))).hasMessage("slowQueryThreshold must be at least 0 ms, but was -1 ms");
+                .health(h -> h.withSlowQueryThreshold(Duration.ofMillis(-1)))).hasMessage("slowQueryThreshold must be at least 0 ms, but was -1 ms");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> JeexDbConfig.builder("jdbc:postgresql://h/db")
-                .monitorInterval(Duration.ofMillis(5))).hasMessage("monitorInterval must be 0 ms (off) or at least 10 ms, but was 5 ms");
+                .health(h -> h.withMonitorInterval(Duration.ofMillis(5)))).hasMessage("monitorInterval must be 0 ms (off) or at least 10 ms, but was 5 ms");
     }
 
     private static double gauge(SimpleMeterRegistry registry, String status) {

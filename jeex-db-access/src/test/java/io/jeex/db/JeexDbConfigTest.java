@@ -27,26 +27,26 @@ class JeexDbConfigTest {
     void defaultsFollowTheSeedPoolSettings() {
         JeexDbConfig config = JeexDbConfig.builder(URL).build();
 
-        assertThat(config.poolSize()).isEqualTo(20);
-        assertThat(config.maxOverflow()).isEqualTo(30);
-        assertThat(config.maximumPoolSize()).isEqualTo(50);
-        assertThat(config.acquireTimeout()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(config.maxLifetime()).isEqualTo(Duration.ofHours(1));
-        assertThat(config.statementTimeout()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(config.applicationName()).isEqualTo("jeex-db");
+        assertThat(config.pool().size()).isEqualTo(20);
+        assertThat(config.pool().maxOverflow()).isEqualTo(30);
+        assertThat(config.pool().maximumSize()).isEqualTo(50);
+        assertThat(config.pool().acquireTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.pool().maxLifetime()).isEqualTo(Duration.ofHours(1));
+        assertThat(config.pool().statementTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.pool().applicationName()).isEqualTo("jeex-db");
         assertThat(config.migrationUrl()).isEqualTo(URL);
-        assertThat(config.replicaUrl()).isEmpty();
-        assertThat(config.includeErrorDetail()).isFalse();
-        assertThat(config.retryMaxAttempts()).isEqualTo(5);
+        assertThat(config.replica().url()).isEmpty();
+        assertThat(config.pool().includeErrorDetail()).isFalse();
+        assertThat(config.retry().maxAttempts()).isEqualTo(5);
     }
 
     @Test
     void invalidValueNamesThePropertyTheRuleAndTheValue() {
         assertThatThrownBy(() -> JeexDbConfig.builder(URL).poolSize(-1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("poolSize must be at least 0, but was -1");
-        assertThatThrownBy(() -> JeexDbConfig.builder(URL).acquireTimeout(Duration.ofMillis(100)))
+        assertThatThrownBy(() -> JeexDbConfig.builder(URL).pool(p -> p.withAcquireTimeout(Duration.ofMillis(100))))
                 .hasMessage("acquireTimeout must be at least 250 ms, but was 100 ms");
-        assertThatThrownBy(() -> JeexDbConfig.builder(URL).breakerFailureRateThreshold(0))
+        assertThatThrownBy(() -> JeexDbConfig.builder(URL).breaker(b -> b.withFailureRateThreshold(0)))
                 .hasMessage("breakerFailureRateThreshold must be above 0 and at most 100 (percent), but was 0.0");
         assertThatThrownBy(() -> JeexDbConfig.builder("jdbc:mysql://db/jeex"))
                 .hasMessage("url must be a PostgreSQL JDBC URL starting with jdbc:postgresql:, but was 'jdbc:mysql://db/jeex'");
@@ -54,17 +54,18 @@ class JeexDbConfigTest {
 
     @Test
     void contradictionsThrowWhenBuilt() {
-        assertThatThrownBy(() -> JeexDbConfig.builder(URL).poolSize(0).maxOverflow(0).build())
+        assertThatThrownBy(() -> JeexDbConfig.builder(URL).poolSize(0).pool(p -> p.withMaxOverflow(0)).build())
                 .hasMessageStartingWith("poolSize + maxOverflow must be at least 1, but was 0");
-        assertThatThrownBy(() -> JeexDbConfig.builder(URL).retryInitialBackoff(Duration.ofSeconds(2))
-                .retryMaxBackoff(Duration.ofSeconds(1)).build())
+        assertThatThrownBy(() -> JeexDbConfig.builder(URL).retry(r -> r.withInitialBackoff(Duration.ofSeconds(2))
+                .withMaxBackoff(Duration.ofSeconds(1))).build())
                 .hasMessage("retryMaxBackoff must be at least retryInitialBackoff (2000 ms), but was 1000 ms");
-        assertThatThrownBy(() -> JeexDbConfig.builder(URL).pgBouncer(true).build())
+        assertThatThrownBy(() -> JeexDbConfig.builder(URL).pool(p -> p.withPgBouncer(true)).build())
                 .hasMessageStartingWith("pgBouncer is true, but migrationUrl is not set")
                 .hasMessageContaining("set migrationUrl (JEEX_DB_MIGRATION_URL) to the PostgreSQL server itself");
         assertThatThrownBy(() -> JeexDbConfig.fromEnvironment(Map.of("JEEX_DB_URL", URL, "JEEX_DB_PGBOUNCER", "true")))
                 .hasMessageContaining("JEEX_DB_MIGRATION_URL");
-        assertThat(JeexDbConfig.builder(URL).pgBouncer(true).migrationUrl("jdbc:postgresql://direct:5432/jeex").build()
+        assertThat(JeexDbConfig.builder(URL).pool(p -> p.withPgBouncer(true))
+                .migration(m -> m.withUrl("jdbc:postgresql://direct:5432/jeex")).build()
                 .migrationUrl()).isEqualTo("jdbc:postgresql://direct:5432/jeex");
     }
 
@@ -85,36 +86,36 @@ class JeexDbConfigTest {
 
         JeexDbConfig config = JeexDbConfig.fromEnvironment(env);
 
-        assertThat(config.user()).contains("jeex_app");
-        assertThat(config.hasPassword()).isTrue();
+        assertThat(config.credentials().user()).contains("jeex_app");
+        assertThat(config.credentials().hasPassword()).isTrue();
         assertThat(config.migrationUrl()).isEqualTo("jdbc:postgresql://db-direct:5432/jeex");
-        assertThat(config.replicaUrl()).contains("jdbc:postgresql://replica:5432/jeex");
-        assertThat(config.maximumPoolSize()).isEqualTo(12);
-        assertThat(config.acquireTimeout()).isEqualTo(Duration.ofSeconds(2));
-        assertThat(config.statementTimeout()).isEqualTo(Duration.ofSeconds(15));
-        assertThat(config.applicationName()).isEqualTo("jeex-api");
-        assertThat(config.pgBouncer()).isTrue();
+        assertThat(config.replica().url()).contains("jdbc:postgresql://replica:5432/jeex");
+        assertThat(config.pool().maximumSize()).isEqualTo(12);
+        assertThat(config.pool().acquireTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(config.pool().statementTimeout()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(config.pool().applicationName()).isEqualTo("jeex-api");
+        assertThat(config.pool().pgBouncer()).isTrue();
     }
 
     @Test
     void migrationLockTimeoutRetriesAndRestorePointHaveDocumentedDefaultsAndEnvironmentVariables() {
         JeexDbConfig defaults = JeexDbConfig.builder(URL).build();
-        assertThat(defaults.migrationLockTimeout()).isEqualTo(JeexDbConfig.DEFAULT_MIGRATION_LOCK_TIMEOUT)
+        assertThat(defaults.migration().lockTimeout()).isEqualTo(MigrationConfig.DEFAULTS.lockTimeout())
                 .isEqualTo(Duration.ofSeconds(5));
-        assertThat(defaults.migrationLockRetries()).isEqualTo(3);
-        assertThat(defaults.migrationRestorePoint()).isEqualTo(RestorePointMode.REQUIRED);
+        assertThat(defaults.migration().lockRetries()).isEqualTo(3);
+        assertThat(defaults.migration().restorePoint()).isEqualTo(RestorePointMode.REQUIRED);
 
         JeexDbConfig config = JeexDbConfig.fromEnvironment(Map.of("JEEX_DB_URL", URL,
                 "JEEX_DB_MIGRATION_LOCK_TIMEOUT", "750ms", "JEEX_DB_MIGRATION_LOCK_RETRIES", "0",
                 "JEEX_DB_MIGRATION_RESTORE_POINT", "if_permitted"));
-        assertThat(config.migrationLockTimeout()).isEqualTo(Duration.ofMillis(750));
-        assertThat(config.migrationLockRetries()).isZero();
-        assertThat(config.migrationRestorePoint()).isEqualTo(RestorePointMode.IF_PERMITTED);
+        assertThat(config.migration().lockTimeout()).isEqualTo(Duration.ofMillis(750));
+        assertThat(config.migration().lockRetries()).isZero();
+        assertThat(config.migration().restorePoint()).isEqualTo(RestorePointMode.IF_PERMITTED);
         assertThat(config.toString()).contains("migrationLockTimeout=PT0.75S", "migrationRestorePoint=IF_PERMITTED");
 
-        assertThatThrownBy(() -> JeexDbConfig.builder(URL).migrationLockTimeout(Duration.ZERO))
+        assertThatThrownBy(() -> JeexDbConfig.builder(URL).migration(m -> m.withLockTimeout(Duration.ZERO)))
                 .hasMessage("migrationLockTimeout must be at least 1 ms, but was 0 ms");
-        assertThatThrownBy(() -> JeexDbConfig.builder(URL).migrationLockRetries(11))
+        assertThatThrownBy(() -> JeexDbConfig.builder(URL).migration(m -> m.withLockRetries(11)))
                 .hasMessage("migrationLockRetries must be at most 10, but was 11");
         assertThatThrownBy(() -> JeexDbConfig.fromEnvironment(Map.of("JEEX_DB_URL", URL,
                 "JEEX_DB_MIGRATION_RESTORE_POINT", "maybe")))
@@ -145,7 +146,7 @@ class JeexDbConfigTest {
         JeexDbConfig config = JeexDbConfig.fromEnvironment(Map.of("JEEX_DB_URL", URL,
                 "JEEX_DB_PASSWORD_FILE", file.toString()));
 
-        assertThat(config.password()).contains(SECRET);
+        assertThat(config.credentials().password()).contains(SECRET);
     }
 
     @Test
@@ -160,7 +161,7 @@ class JeexDbConfigTest {
     void passwordNeverAppearsInToStringOrExceptionMessages() {
         String urlWithPassword = URL + "?user=jeex&password=" + URL_SECRET + "&ssl=false";
         JeexDbConfig config = JeexDbConfig.builder(urlWithPassword).password(SECRET)
-                .replicaUrl("jdbc:postgresql://replica/jeex?password=" + URL_SECRET).build();
+                .replica(r -> r.withUrl("jdbc:postgresql://replica/jeex?password=" + URL_SECRET)).build();
 
         assertThat(config.toString()).doesNotContain(SECRET).doesNotContain(URL_SECRET)
                 .contains("password=****");
@@ -178,7 +179,8 @@ class JeexDbConfigTest {
         try (TestDatabase testDb = JeexPostgres.shared().newDatabase()) {
             System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
             String url = testDb.jdbcUrl() + "?password=" + URL_SECRET;
-            JeexDbConfig config = TestConfigs.forUrl(testDb, url).password(SECRET).statementTimeout(Duration.ZERO)
+            JeexDbConfig config = TestConfigs.forUrl(testDb, url).password(SECRET)
+                    .pool(p -> p.withStatementTimeout(Duration.ZERO))
                     .build();
             try (JeexDatabase db = JeexDatabase.create(config)) {
                 db.transaction(tx -> tx.dsl().selectOne().fetch());
@@ -196,8 +198,8 @@ class JeexDbConfigTest {
     void migrationCredentialsDefaultToTheMainUserAndPassword() {
         JeexDbConfig config = JeexDbConfig.builder(URL).user("jeex_user").password(SECRET).build();
 
-        assertThat(config.migrationUser()).contains("jeex_user");
-        assertThat(config.migrationPassword()).contains(SECRET);
+        assertThat(config.credentials().effectiveMigrationUser()).contains("jeex_user");
+        assertThat(config.credentials().effectiveMigrationPassword()).contains(SECRET);
         assertThat(config.toString()).contains("migrationUser=jeex_user").contains("migrationPassword=<password>");
     }
 
@@ -212,12 +214,12 @@ class JeexDbConfigTest {
         JeexDbConfig fromVariable = JeexDbConfig.fromEnvironment(Map.of("JEEX_DB_URL", URL,
                 "JEEX_DB_MIGRATION_USER", "jeex_owner", "JEEX_DB_MIGRATION_PASSWORD", MIGRATION_SECRET));
 
-        assertThat(fromFile.user()).contains("jeex_user");
-        assertThat(fromFile.password()).contains(SECRET);
-        assertThat(fromFile.migrationUser()).contains("jeex_owner");
-        assertThat(fromFile.migrationPassword()).contains(MIGRATION_SECRET);
-        assertThat(fromVariable.migrationPassword()).contains(MIGRATION_SECRET);
-        assertThat(fromVariable.toBuilder().build().migrationUser()).contains("jeex_owner");
+        assertThat(fromFile.credentials().user()).contains("jeex_user");
+        assertThat(fromFile.credentials().password()).contains(SECRET);
+        assertThat(fromFile.credentials().effectiveMigrationUser()).contains("jeex_owner");
+        assertThat(fromFile.credentials().effectiveMigrationPassword()).contains(MIGRATION_SECRET);
+        assertThat(fromVariable.credentials().effectiveMigrationPassword()).contains(MIGRATION_SECRET);
+        assertThat(fromVariable.toBuilder().build().credentials().effectiveMigrationUser()).contains("jeex_owner");
     }
 
     @Test
@@ -231,7 +233,7 @@ class JeexDbConfigTest {
     @Test
     void migrationPasswordNeverAppearsInToStringOrExceptionMessages(@TempDir Path dir) {
         JeexDbConfig config = JeexDbConfig.builder(URL).user("jeex_user").password(SECRET)
-                .migrationUser("jeex_owner").migrationPassword(MIGRATION_SECRET).build();
+                .credentials(c -> c.withMigrationUser("jeex_owner").withMigrationPassword(MIGRATION_SECRET)).build();
 
         assertThat(config.toString()).doesNotContain(SECRET).doesNotContain(MIGRATION_SECRET)
                 .contains("migrationUser=jeex_owner").contains("migrationPassword=****");
@@ -246,7 +248,7 @@ class JeexDbConfigTest {
     void migrateConnectsAsTheMigrationUser() {
         try (TestDatabase testDb = JeexPostgres.shared().newEmptyDatabase()) {
             JeexDbConfig config = TestConfigs.forDatabase(testDb).user("nobody_here")
-                    .migrationUser(testDb.user()).build();
+                    .credentials(c -> c.withMigrationUser(testDb.user())).build();
             try (JeexDatabase db = JeexDatabase.create(config)) {
                 assertThat(db.migrate().migrationsApplied()).isPositive();
             }

@@ -114,8 +114,9 @@ class MetricsTest {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         String unreachable = "jdbc:postgresql://127.0.0.1:1/none";
         try (JeexDatabase db = JeexDatabase.create(TestConfigs.forUrl(testDb, unreachable)
-                .acquireTimeout(java.time.Duration.ofMillis(500)).connectTimeout(java.time.Duration.ofSeconds(1))
-                .retryMaxAttempts(1).build(), registry)) {
+                .pool(p -> p.withAcquireTimeout(java.time.Duration.ofMillis(500))
+                .withConnectTimeout(java.time.Duration.ofSeconds(1)))
+                .retry(r -> r.withMaxAttempts(1)).build(), registry)) {
             assertThatThrownBy(() -> db.transaction(TxOptions.named("lost"), tx -> tx.dsl().fetchCount(USERS)));
             assertThat(txCount(registry, "lost", "failed", "connection_failure")).isEqualTo(1);
         }
@@ -124,7 +125,8 @@ class MetricsTest {
     @Test
     void closeRemovesEveryMeterOfTheInstanceAndANewInstanceOfTheSameNamePublishesItsOwn(TestDatabase testDb) {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        try (JeexDatabase db = JeexDatabase.create(TestConfigs.forDatabase(testDb).replicaUrl(testDb.jdbcUrl())
+        try (JeexDatabase db = JeexDatabase.create(TestConfigs.forDatabase(testDb)
+                .replica(r -> r.withUrl(testDb.jdbcUrl()))
                 .build(), registry)) {
             db.transaction(TxOptions.named("write"), tx -> tx.dsl().fetchCount(USERS));
             db.readOnly(tx -> tx.dsl().fetchCount(USERS));

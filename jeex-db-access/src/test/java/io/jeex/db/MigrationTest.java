@@ -1,8 +1,8 @@
 package io.jeex.db;
 
-import io.jeex.db.schema.JeexSchema;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jeex.db.schema.JeexSchema;
 import io.jeex.db.testkit.JeexPostgres;
 import io.jeex.db.testkit.TestDatabase;
 import org.junit.jupiter.api.Test;
@@ -13,7 +13,8 @@ class MigrationTest {
     void migrateAppliesTheSchemaOnceAndThenReportsItCurrent() {
         try (TestDatabase empty = JeexPostgres.shared().newEmptyDatabase();
              JeexDatabase db = JeexDatabase.create(TestConfigs.forDatabase(empty)
-                     .url("jdbc:postgresql://unused.invalid:5432/never").migrationUrl(empty.jdbcUrl()).build())) {
+                     .url("jdbc:postgresql://unused.invalid:5432/never")
+                     .migration(m -> m.withUrl(empty.jdbcUrl())).build())) {
             MigrationResult first = db.migrate();
             MigrationResult second = db.migrate();
 

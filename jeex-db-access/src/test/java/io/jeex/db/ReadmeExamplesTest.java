@@ -1,6 +1,5 @@
 package io.jeex.db;
 
-import io.jeex.db.schema.JeexSchema;
 import static io.jeex.db.codegen.Tables.DOCUMENT_VERSIONS;
 import static io.jeex.db.codegen.Tables.PROJECTS;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,6 +12,7 @@ import io.jeex.db.repository.Json;
 import io.jeex.db.repository.Project;
 import io.jeex.db.repository.Repositories;
 import io.jeex.db.repository.User;
+import io.jeex.db.schema.JeexSchema;
 import io.jeex.db.testkit.JeexPostgres;
 import io.jeex.db.testkit.TestDatabase;
 import io.jeex.db.tx.IsolationLevel;
@@ -120,7 +120,8 @@ class ReadmeExamplesTest {
         try (TestDatabase test = JeexPostgres.shared().newDatabase();
              JeexDatabase db = JeexDatabase.create(JeexDbConfig.builder(test.jdbcUrl())
                      .user(test.appUser()).password(test.appPassword())
-                     .migrationUser(test.user()).migrationPassword(test.password()).build())) {
+                     .credentials(c -> c.withMigrationUser(test.user()).withMigrationPassword(test.password()))
+                     .build())) {
             User ada = db.actingAsNewUser().users().create("ada@example.com", "Ada");
             Project engine = db.actingAs(ada.id()).projects().create(ada.id(), "Engine", "en");
             db.actingAs(ada.id()).exports().create(engine.id(), Json.EMPTY, java.time.Duration.ofMillis(1));

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The restore point that {@code migrate()} creates before it applies anything, and what happens
- * where the migration user may not create one ({@link JeexDbConfig#migrationRestorePoint()}). The
+ * where the migration user may not create one ({@link MigrationConfig#restorePoint()}). The
  * drill that restores to it is jeex-db-cli's {@code RestoreProcessTest}.
  */
 class RestorePointTest {
@@ -51,7 +51,7 @@ class RestorePointTest {
                             .as("nothing applied, no history table").isEqualTo(true);
                 }
                 try (JeexDatabase db = JeexDatabase.create(asOwner
-                        .migrationRestorePoint(RestorePointMode.IF_PERMITTED).build())) {
+                        .migration(m -> m.withRestorePoint(RestorePointMode.IF_PERMITTED)).build())) {
                     MigrationResult result = db.migrate();
                     assertThat(result.migrationsApplied()).isEqualTo(JeexSchema.migrationScripts().size());
                     assertThat(result.restorePointBefore()).isEmpty();

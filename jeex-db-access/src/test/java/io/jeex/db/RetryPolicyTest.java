@@ -2,7 +2,6 @@ package io.jeex.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jeex.db.Category;
 import io.jeex.db.RetryPolicy.Breaker;
 import io.jeex.db.RetryPolicy.Decision;
 import io.jeex.db.RetryPolicy.Mode;

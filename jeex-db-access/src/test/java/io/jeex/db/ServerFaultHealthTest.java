@@ -53,8 +53,9 @@ class ServerFaultHealthTest {
 
     private static JeexDbConfig.Builder config(int port) {
         return JeexDbConfig.builder("jdbc:postgresql://localhost:" + port + "/postgres").name("own").user("postgres")
-                .poolSize(1).maxOverflow(2).acquireTimeout(Duration.ofSeconds(2)).connectTimeout(Duration.ofSeconds(1))
-                .healthTimeout(Duration.ofSeconds(2)).monitorInterval(Duration.ZERO);
+                .poolSize(1).pool(p -> p.withMaxOverflow(2).withAcquireTimeout(Duration.ofSeconds(2))
+                .withConnectTimeout(Duration.ofSeconds(1)))
+                .health(h -> h.withTimeout(Duration.ofSeconds(2)).withMonitorInterval(Duration.ZERO));
     }
 
     @Test
@@ -110,7 +111,7 @@ class ServerFaultHealthTest {
         try {
             replica = start(replicaDir, replicaPort);
             try (JeexDatabase db = JeexDatabase.create(config(primaryPort)
-                    .replicaUrl("jdbc:postgresql://localhost:" + replicaPort + "/postgres").build())) {
+                    .replica(r -> r.withUrl("jdbc:postgresql://localhost:" + replicaPort + "/postgres")).build())) {
                 db.migrate();
                 db.actingAsNewUser().users().create("ada@example.com", "Ada");
                 Awaitility.await("the replica replays the primary's writes")
@@ -171,7 +172,7 @@ class ServerFaultHealthTest {
         int port = freePort();
         try (EmbeddedPostgres pg = start(root.resolve("primary"), port);
              JeexDatabase db = JeexDatabase.create(config(port)
-                     .replicaUrl("jdbc:postgresql://localhost:" + port + "/postgres").build())) {
+                     .replica(r -> r.withUrl("jdbc:postgresql://localhost:" + port + "/postgres")).build())) {
             db.migrate();
             HealthReport report = db.health();
             assertThat(report.replica().reachable()).isTrue();

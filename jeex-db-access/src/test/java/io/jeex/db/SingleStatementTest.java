@@ -23,7 +23,8 @@ class SingleStatementTest {
 
     @Test
     void aSingleStatementRunsAutoCommittedWithThePoolsStatementTimeout(TestDatabase testDb) {
-        try (JeexDatabase db = JeexDatabase.create(TestConfigs.forDatabase(testDb).poolSize(1).maxOverflow(0).build())) {
+        try (JeexDatabase db = JeexDatabase.create(TestConfigs.forDatabase(testDb).poolSize(1)
+                .pool(p -> p.withMaxOverflow(0)).build())) {
             assertThat(ONE.autoCommits()).isTrue();
             // no transaction block: the statement is its own transaction, and the server-side
             // default timeout holds without any SET
@@ -112,8 +113,9 @@ class SingleStatementTest {
      */
     @Test
     void behindPgBouncerTheStatementTimeoutStillAppliesToSingleStatementWork(TestDatabase testDb) {
-        try (JeexDatabase db = JeexDatabase.create(TestConfigs.forDatabase(testDb).pgBouncer(true)
-                .migrationUrl(testDb.jdbcUrl()).statementTimeout(Duration.ofSeconds(1)).build())) {
+        try (JeexDatabase db = JeexDatabase.create(TestConfigs.forDatabase(testDb).pool(p -> p.withPgBouncer(true))
+                .migration(m -> m.withUrl(testDb.jdbcUrl())).pool(p -> p.withStatementTimeout(Duration.ofSeconds(1)))
+                .build())) {
             assertThatThrownBy(() -> db.transaction(ONE, tx -> tx.dsl().fetchValue("select pg_sleep(3)")))
                     .isInstanceOfSatisfying(DatabaseTimeoutException.class,
                             e -> assertThat(e.sqlState()).isEqualTo("57014"));

@@ -21,7 +21,8 @@ final class TestConfigs {
     /** As the application role (no superuser, no BYPASSRLS); migrations and system mode as the admin user. */
     static JeexDbConfig.Builder asApplication(TestDatabase db) {
         return forDatabase(db).user(db.appUser()).password(db.appPassword())
-                .migrationUser(db.user()).migrationPassword(db.password().isEmpty() ? null : db.password());
+                .credentials(c -> c.withMigrationUser(db.user())
+                .withMigrationPassword(db.password().isEmpty() ? null : db.password()));
     }
 
     static JeexDbConfig.Builder forUrl(TestDatabase db, String url) {
@@ -30,8 +31,8 @@ final class TestConfigs {
                 .user(db.user())
                 .password(db.password().isEmpty() ? null : db.password())
                 .poolSize(1)
-                .maxOverflow(2)
-                .acquireTimeout(Duration.ofSeconds(5))
-                .connectTimeout(Duration.ofSeconds(2));
+                .pool(p -> p.withMaxOverflow(2)
+                .withAcquireTimeout(Duration.ofSeconds(5))
+                .withConnectTimeout(Duration.ofSeconds(2)));
     }
 }

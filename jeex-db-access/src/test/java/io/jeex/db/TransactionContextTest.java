@@ -32,7 +32,8 @@ class TransactionContextTest {
 
     @Test
     void optionsApplyInsideTheTransactionAndDoNotLeakToTheNextOneOnTheSameConnection(TestDatabase testDb) {
-        try (JeexDatabase db = JeexDatabase.create(TestConfigs.forDatabase(testDb).poolSize(1).maxOverflow(0).build())) {
+        try (JeexDatabase db = JeexDatabase.create(TestConfigs.forDatabase(testDb).poolSize(1)
+                .pool(p -> p.withMaxOverflow(0)).build())) {
             UUID actingUser = UUID.randomUUID();
 
             Map<String, Object> inside = db.transaction(TxOptions.named("configured")
@@ -56,7 +57,8 @@ class TransactionContextTest {
 
     @Test
     void readOnlyTransactionRejectsWritesAndLeavesTheConnectionReadWrite(TestDatabase testDb) {
-        try (JeexDatabase db = JeexDatabase.create(TestConfigs.forDatabase(testDb).poolSize(1).maxOverflow(0).build())) {
+        try (JeexDatabase db = JeexDatabase.create(TestConfigs.forDatabase(testDb).poolSize(1)
+                .pool(p -> p.withMaxOverflow(0)).build())) {
             assertThatThrownBy(() -> db.readOnly(tx -> tx.dsl().insertInto(USERS).set(USERS.EMAIL, "r@example.com")
                     .set(USERS.NAME, "R").execute()))
                     .isInstanceOfSatisfying(UncategorizedDatabaseException.class,

@@ -184,7 +184,8 @@ class TransactionRetryTest {
     @Test
     void retriesStopAtMaxAttemptsWithTheAttemptCountOnTheErrorAndInMetrics(TestDatabase testDb) {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        try (JeexDatabase db = JeexDatabase.create(TestConfigs.forDatabase(testDb).retryMaxAttempts(3).build(),
+        try (JeexDatabase db = JeexDatabase.create(TestConfigs.forDatabase(testDb)
+                .retry(r -> r.withMaxAttempts(3)).build(),
                 registry)) {
             AtomicInteger invocations = new AtomicInteger();
 
@@ -207,8 +208,9 @@ class TransactionRetryTest {
     void retriesStopAtTheDeadline(TestDatabase testDb) {
         // A deadline shorter than any wait: the first failure is final.
         try (JeexDatabase db = JeexDatabase.create(TestConfigs.forDatabase(testDb)
-                .retryInitialBackoff(java.time.Duration.ofSeconds(5)).retryMaxBackoff(java.time.Duration.ofSeconds(5))
-                .retryDeadline(java.time.Duration.ofMillis(1)).build())) {
+                .retry(r -> r.withInitialBackoff(java.time.Duration.ofSeconds(5))
+                .withMaxBackoff(java.time.Duration.ofSeconds(5))
+                .withDeadline(java.time.Duration.ofMillis(1))).build())) {
             List<Integer> attempts = new ArrayList<>();
 
             assertThatThrownBy(() -> db.transaction(tx -> {

@@ -43,7 +43,8 @@ class UnsupportedServerTest {
 
     private static JeexDatabase open() {
         return JeexDatabase.create(JeexDbConfig.builder(pg15.jdbcUrl("postgres")).name("old").user("postgres")
-                .poolSize(0).maxOverflow(1).connectTimeout(Duration.ofSeconds(2)).monitorInterval(Duration.ZERO)
+                .poolSize(0).pool(p -> p.withMaxOverflow(1).withConnectTimeout(Duration.ofSeconds(2)))
+                .health(h -> h.withMonitorInterval(Duration.ZERO))
                 .build());
     }
 

@@ -46,7 +46,7 @@ class BackendTerminationTest {
     @Test
     void repositoryWritesSurviveTerminatedBackendsWithoutSurfacingUnknownOutcomes(TestDatabase testDb) throws Exception {
         String app = "kill-" + UUID.randomUUID().toString().substring(0, 8);
-        try (JeexDatabase db = JeexDatabase.create(ServiceConfigs.defaults(testDb).applicationName(app)
+        try (JeexDatabase db = JeexDatabase.create(ServiceConfigs.defaults(testDb).pool(p -> p.withApplicationName(app))
                 .poolSize(THREADS).build())) {
             Repositories mine = db.actingAsNewUser();
             User owner = mine.users().create("owner@example.com", "Owner");

@@ -10,12 +10,12 @@ import io.jeex.db.testkit.TestDatabase;
 import io.jeex.db.testkit.junit.JeexDbTest;
 import io.jeex.db.tx.TxOptions;
 import java.time.Duration;
-import org.awaitility.Awaitility;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,7 +36,7 @@ class CloseWhileWorkingTest {
             throws Exception {
         String app = "close-" + UUID.randomUUID().toString().substring(0, 8);
         Duration drain = Duration.ofMillis(500);
-        JeexDatabase db = JeexDatabase.create(ServiceConfigs.defaults(testDb).applicationName(app)
+        JeexDatabase db = JeexDatabase.create(ServiceConfigs.defaults(testDb).pool(p -> p.withApplicationName(app))
                 .drainTimeout(drain).build());
         AtomicInteger runs = new AtomicInteger();
         CountDownLatch sleeping = new CountDownLatch(1);

@@ -29,7 +29,8 @@ class FirstMinuteTest {
 
     @Test
     void theActingUserFunctionIsNullOutsideAnActingTransactionOnEveryPooledConnection(TestDatabase testDb) {
-        try (JeexDatabase db = JeexDatabase.create(ServiceConfigs.defaults(testDb).poolSize(1).maxOverflow(0).build())) {
+        try (JeexDatabase db = JeexDatabase.create(ServiceConfigs.defaults(testDb).poolSize(1)
+                .pool(p -> p.withMaxOverflow(0)).build())) {
             db.migrate();
             UUID ada = UUID.randomUUID();
             Object inside = db.transaction(TxOptions.named("acting").withActingUser(ada),

@@ -3,8 +3,10 @@ package io.jeex.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.jeex.db.BreakerConfig;
 import io.jeex.db.JeexDatabase;
 import io.jeex.db.JeexDbConfig;
+import io.jeex.db.PoolConfig;
 import io.jeex.db.error.DatabaseUnavailableException;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -25,8 +27,8 @@ import org.junit.jupiter.api.Test;
  */
 class OutageTest {
 
-    private static final Duration CONNECT = JeexDbConfig.DEFAULT_CONNECT_TIMEOUT;
-    private static final Duration OPEN_WAIT = JeexDbConfig.DEFAULT_BREAKER_WAIT_IN_OPEN_STATE;
+    private static final Duration CONNECT = PoolConfig.DEFAULTS.connectTimeout();
+    private static final Duration OPEN_WAIT = BreakerConfig.DEFAULTS.waitInOpenState();
 
     private static boolean breakerOpen(JeexDatabase db) {
         return "OPEN".equals(db.health().breakers().get("service"));
@@ -116,7 +118,7 @@ class OutageTest {
             acceptor.start();
             Duration connect = Duration.ofSeconds(2);
             JeexDbConfig config = ServiceConfigs.defaults("jdbc:postgresql://127.0.0.1:" + silent.getLocalPort()
-                    + "/postgres", "postgres", null).connectTimeout(connect).build();
+                    + "/postgres", "postgres", null).pool(p -> p.withConnectTimeout(connect)).build();
             try (JeexDatabase db = JeexDatabase.create(config)) {
                 long start = System.nanoTime();
                 Throwable thrown = catchThrowable(() -> call(db));

@@ -29,7 +29,7 @@ class ReplicaReadYourWritesTest {
              OwnServer replica = primary.startReplica("ryw_replica")) {
             MeterRegistry registry = new SimpleMeterRegistry();
             try (JeexDatabase db = JeexDatabase.create(ServiceConfigs.defaults(primary.url(), "postgres", null)
-                    .replicaUrl(replica.url()).build(), registry)) {
+                    .replica(r -> r.withUrl(replica.url())).build(), registry)) {
                 db.migrate();
                 Repositories mine = db.actingAsNewUser();
                 User ada = mine.users().create("ada@example.com", "Ada");

@@ -53,7 +53,8 @@ class RowLevelSecurityTest {
     void twoUsersWithAProjectEach(TestDatabase testDb) {
         this.testDb = testDb;
         registry = new SimpleMeterRegistry();
-        db = JeexDatabase.create(ServiceConfigs.defaults(testDb).poolSize(1).maxOverflow(1).build(), registry);
+        db = JeexDatabase.create(ServiceConfigs.defaults(testDb).poolSize(1)
+                .pool(p -> p.withMaxOverflow(1)).build(), registry);
         Repositories asAda = db.actingAsNewUser();
         ada = asAda.users().create("ada@example.com", "Ada");
         adas = asAda.projects().create(ada.id(), "Engine", "en");
@@ -205,7 +206,8 @@ class RowLevelSecurityTest {
     @Test
     void systemModeOnARoleThatDoesNotBypassThePoliciesIsRefusedNamingTheSetting() {
         try (JeexDatabase misconfigured = JeexDatabase.create(ServiceConfigs.defaults(testDb)
-                .migrationUser(testDb.appUser()).migrationPassword(testDb.appPassword()).build())) {
+                .credentials(c -> c.withMigrationUser(testDb.appUser()).withMigrationPassword(testDb.appPassword()))
+                .build())) {
             assertThatThrownBy(() -> misconfigured.system().exports().purgeExpired(10))
                     .isInstanceOf(PermissionDeniedException.class)
                     .hasMessageContaining("BYPASSRLS").hasMessageContaining("JEEX_DB_MIGRATION_USER")

@@ -20,7 +20,8 @@ final class ServiceConfigs {
      */
     static JeexDbConfig.Builder defaults(TestDatabase db) {
         return defaults(db.jdbcUrl(), db.appUser(), db.appPassword())
-                .migrationUser(db.user()).migrationPassword(db.password().isEmpty() ? null : db.password());
+                .credentials(c -> c.withMigrationUser(db.user())
+                .withMigrationPassword(db.password().isEmpty() ? null : db.password()));
     }
 
     static JeexDbConfig.Builder defaults(String url, String user, String password) {
@@ -28,6 +29,6 @@ final class ServiceConfigs {
                 .name("service")
                 .user(user)
                 .password(password == null || password.isEmpty() ? null : password)
-                .monitorInterval(Duration.ZERO);
+                .health(h -> h.withMonitorInterval(Duration.ZERO));
     }
 }

@@ -125,8 +125,9 @@ class WorkExceptionsTest {
         }
         JeexDbConfig otherConfig = ServiceConfigs.defaults("jdbc:postgresql://127.0.0.1:" + closedPort + "/other",
                         testDb.user(), testDb.password())
-                .name("other").acquireTimeout(Duration.ofSeconds(2)).connectTimeout(Duration.ofSeconds(1))
-                .retryMaxAttempts(1).build();
+                .name("other").pool(p -> p.withAcquireTimeout(Duration.ofSeconds(2))
+                .withConnectTimeout(Duration.ofSeconds(1)))
+                .retry(r -> r.withMaxAttempts(1)).build();
         try (JeexDatabase db = JeexDatabase.create(ServiceConfigs.defaults(testDb).build());
              JeexDatabase other = JeexDatabase.create(otherConfig)) {
             AtomicInteger runs = new AtomicInteger();

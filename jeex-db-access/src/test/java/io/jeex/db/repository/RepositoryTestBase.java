@@ -23,8 +23,8 @@ abstract class RepositoryTestBase {
     @BeforeEach
     void open(TestDatabase test) {
         db = JeexDatabase.create(JeexDbConfig.builder(test.jdbcUrl()).user(test.appUser()).password(test.appPassword())
-                .migrationUser(test.user()).migrationPassword(test.password())
-                .poolSize(2).maxOverflow(14).build());
+                .credentials(c -> c.withMigrationUser(test.user()).withMigrationPassword(test.password()))
+                .poolSize(2).pool(p -> p.withMaxOverflow(14)).build());
         sql = test.dsl();
     }
 

@@ -56,8 +56,9 @@ final class BenchDatabase implements AutoCloseable {
         String secret = createRole(user, password);
         bouncer = BenchPgBouncer.start(URI.create(database.jdbcUrl().substring("jdbc:".length())).getPort(),
                 database.name(), user, secret, password, serverConnections);
-        db = JeexDatabase.create(builder(bouncer.url()).user(user).password(password).pgBouncer(true)
-                .migrationUrl(database.jdbcUrl()).migrationUser(database.user()).migrationPassword(database.password())
+        db = JeexDatabase.create(builder(bouncer.url()).user(user).password(password).pool(p -> p.withPgBouncer(true))
+                .migration(m -> m.withUrl(database.jdbcUrl()))
+                .credentials(c -> c.withMigrationUser(database.user()).withMigrationPassword(database.password()))
                 .poolSize(poolSize).build(), registry);
     }
 
@@ -78,14 +79,15 @@ final class BenchDatabase implements AutoCloseable {
     static BenchDatabase directInPgBouncerMode(int poolSize) {
         return new BenchDatabase(poolSize, b -> {
             String direct = b.build().url();
-            return b.pgBouncer(true).migrationUrl(direct);
+            return b.pool(p -> p.withPgBouncer(true)).migration(m -> m.withUrl(direct));
         });
     }
 
     private static JeexDbConfig.Builder builder(String url) {
         // The periodic health check is a background cost, not a per-call one: off, so that its
         // runs (every 30 s by default) do not land in random measurement iterations.
-        return JeexDbConfig.builder(url).maxOverflow(0).monitorInterval(Duration.ZERO);
+        return JeexDbConfig.builder(url).pool(p -> p.withMaxOverflow(0))
+                .health(h -> h.withMonitorInterval(Duration.ZERO));
     }
 
     /** Creates a SCRAM login role for PgBouncer's auth file and returns its stored secret. */

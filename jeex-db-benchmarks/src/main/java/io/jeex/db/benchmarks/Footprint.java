@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.jeex.db.JeexDatabase;
 import io.jeex.db.JeexDbConfig;
+import io.jeex.db.PoolConfig;
 import io.jeex.db.testkit.JeexPostgres;
 import io.jeex.db.testkit.TestDatabase;
 import io.jeex.db.testkit.TestkitSettings;
@@ -25,8 +26,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Start-up and footprint of one {@link JeexDatabase} with the default pool, against a bare
- * HikariCP + pgjdbc set-up of the same size ({@code minimumIdle} {@value JeexDbConfig#DEFAULT_POOL_SIZE},
- * {@code maximumPoolSize} pool size + overflow, auto-commit):
+ * HikariCP + pgjdbc set-up of the same size ({@code minimumIdle} the {@link PoolConfig#size()} of
+ * {@link PoolConfig#DEFAULTS}, {@code maximumPoolSize} pool size + overflow, auto-commit):
  * <ol>
  *   <li><b>cold start</b>: a fresh JVM per sample (the same class path), timing from
  *       {@code JeexDatabase.create} (or {@code new HikariDataSource}) to the first committed
@@ -68,7 +69,7 @@ public final class Footprint {
             String url = database.jdbcUrl();
             StringBuilder report = new StringBuilder(String.format(Locale.ROOT, "%s, Java %s, default pool (%d + %d "
                     + "overflow), embedded PostgreSQL %s%n", java.time.LocalDate.now(), System.getProperty("java.version"),
-                    JeexDbConfig.DEFAULT_POOL_SIZE, JeexDbConfig.DEFAULT_MAX_OVERFLOW, postgres.serverVersion()));
+                    PoolConfig.DEFAULTS.size(), PoolConfig.DEFAULTS.maxOverflow(), postgres.serverVersion()));
             for (String side : List.of("bare", "jeex")) {
                 double[] cold = new double[samples];
                 long classes = 0;
@@ -122,8 +123,8 @@ public final class Footprint {
         config.setJdbcUrl(url);
         config.setUsername("postgres");
         config.setPassword("");
-        config.setMinimumIdle(JeexDbConfig.DEFAULT_POOL_SIZE);
-        config.setMaximumPoolSize(JeexDbConfig.DEFAULT_POOL_SIZE + JeexDbConfig.DEFAULT_MAX_OVERFLOW);
+        config.setMinimumIdle(PoolConfig.DEFAULTS.size());
+        config.setMaximumPoolSize(PoolConfig.DEFAULTS.size() + PoolConfig.DEFAULTS.maxOverflow());
         HikariDataSource pool = new HikariDataSource(config);
         try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(INSERT)) {
             ps.setString(1, UUID.randomUUID() + "@example.com");
@@ -135,7 +136,7 @@ public final class Footprint {
     private static void awaitFilled(AutoCloseable handle) throws InterruptedException {
         HikariDataSource pool = (HikariDataSource) (handle instanceof JeexDatabase db ? db.dataSource() : handle);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (pool.getHikariPoolMXBean().getTotalConnections() < JeexDbConfig.DEFAULT_POOL_SIZE
+        while (pool.getHikariPoolMXBean().getTotalConnections() < PoolConfig.DEFAULTS.size()
                 && System.nanoTime() < deadline) {
             Thread.sleep(20); // poll interval while HikariCP opens the minimum of connections in the background
         }

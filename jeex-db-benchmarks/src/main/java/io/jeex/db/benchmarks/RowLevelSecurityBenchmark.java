@@ -80,8 +80,9 @@ public class RowLevelSecurityBenchmark {
             }
             db = JeexDatabase.create(JeexDbConfig.builder(database.jdbcUrl())
                     .user(database.appUser()).password(database.appPassword())
-                    .migrationUser(database.user()).migrationPassword(database.password())
-                    .poolSize(4).maxOverflow(0).monitorInterval(java.time.Duration.ZERO).build());
+                    .credentials(c -> c.withMigrationUser(database.user()).withMigrationPassword(database.password()))
+                    .poolSize(4).pool(p -> p.withMaxOverflow(0))
+                    .health(h -> h.withMonitorInterval(java.time.Duration.ZERO)).build());
             for (int i = 0; i < 1000; i++) {
                 Repositories as = db.actingAsNewUser();
                 User u = as.users().create("seed" + i + "@example.com", "Seed " + i);

@@ -55,7 +55,7 @@ public final class VirtualThreadRun {
         int measured = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 2;
         ThreadFactory virtual = virtualThreadFactory();
-        try (BenchDatabase bench = new BenchDatabase(POOL, b -> b.acquireTimeout(Duration.ofSeconds(60)))) {
+        try (BenchDatabase bench = new BenchDatabase(POOL, b -> b.pool(p -> p.withAcquireTimeout(Duration.ofSeconds(60))))) {
             SharedFixture shared = new SharedFixture(bench.db);
             Workload workload = new JeexWorkload(bench.db);
             List<ThreadFixture> fixtures = new ArrayList<>();

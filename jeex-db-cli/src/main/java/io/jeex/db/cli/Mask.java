@@ -105,8 +105,9 @@ final class Mask {
 
     private Result fill(String target) {
         String url = withDatabase(config.migrationUrl(), target);
-        JeexDbConfig targetConfig = config.toBuilder().name(config.name() + "-mask").url(url).migrationUrl(url)
-                .pgBouncer(false).replicaUrl(null).build();
+        JeexDbConfig targetConfig = config.toBuilder().name(config.name() + "-mask").url(url)
+                .migration(m -> m.withUrl(url))
+                .pool(p -> p.withPgBouncer(false)).replica(r -> r.withUrl(null)).build();
         try (JeexDatabase copy = JeexDatabase.create(targetConfig)) {
             MigrationResult migrated = copy.migrate();
             // one snapshot of the source for every table, so that the copy's foreign keys hold

@@ -74,7 +74,8 @@ class MaskCommandTest {
         Files.write(key, bytes);
         try (JeexDatabase db = JeexDatabase.create(JeexDbConfig.builder(source.jdbcUrl())
                 .user(source.appUser()).password(source.appPassword())
-                .migrationUser(source.user()).migrationPassword(source.password()).build())) {
+                .credentials(c -> c.withMigrationUser(source.user()).withMigrationPassword(source.password()))
+                .build())) {
             String[][] people = {{"Ada.Lovelace@Example.com", "Ada Lovelace"}, {"charles@babbage.org", "Charles Babbage"},
                 {"grace.hopper@navy.mil", "Grace Hopper \uD83D\uDE80"}};
             for (String[] person : people) {

@@ -116,7 +116,8 @@ class MigrationSafetyProcessTest {
         Duration lockTimeout = Duration.ofSeconds(1);
         try (TestDatabase db = JeexPostgres.shared().newEmptyDatabase();
              JeexDatabase app = JeexDatabase.create(JeexDbConfig.builder(db.jdbcUrl()).name("app").user(db.user())
-                     .poolSize(2).maxOverflow(0).monitorInterval(Duration.ZERO).build());
+                     .poolSize(2).pool(p -> p.withMaxOverflow(0))
+                     .health(h -> h.withMonitorInterval(Duration.ZERO)).build());
              Connection holder = db.dataSource().getConnection()) {
             app.migrate();
             app.actingAsNewUser().users().create("ada@example.com", "Ada");

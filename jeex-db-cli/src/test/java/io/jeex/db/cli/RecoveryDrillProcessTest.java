@@ -105,7 +105,8 @@ class RecoveryDrillProcessTest {
                 + " --output " + archive + "/%f.age %p";
         DrillServer primary = closing(DrillServer.primary(root.resolve("primary"), archiveCommand));
         JeexDatabase db = closing(JeexDatabase.create(JeexDbConfig.builder(primary.jdbcUrl()).name("drill")
-                .user("postgres").poolSize(4).maxOverflow(0).monitorInterval(Duration.ZERO).build()));
+                .user("postgres").poolSize(4).pool(p -> p.withMaxOverflow(0))
+                .health(h -> h.withMonitorInterval(Duration.ZERO)).build()));
         db.migrate();
         try (Connection c = primary.connect(); Statement s = c.createStatement()) {
             // some data before the backup: 2,000 users with a 2 KB profile each

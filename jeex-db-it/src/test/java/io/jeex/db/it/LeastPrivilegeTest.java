@@ -1,6 +1,5 @@
 package io.jeex.db.it;
 
-import io.jeex.db.schema.JeexSchema;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,6 +10,7 @@ import io.jeex.db.error.RowSecurityException;
 import io.jeex.db.repository.Project;
 import io.jeex.db.repository.Repositories;
 import io.jeex.db.repository.User;
+import io.jeex.db.schema.JeexSchema;
 import io.jeex.db.tx.TxOptions;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -46,12 +46,12 @@ class LeastPrivilegeTest {
                 .name("it-roles")
                 .user("jeex_user")
                 .password(USER_PASSWORD)
-                .migrationUser("jeex_owner")
-                .migrationPassword(OWNER_PASSWORD)
+                .credentials(c -> c.withMigrationUser("jeex_owner")
+                .withMigrationPassword(OWNER_PASSWORD))
                 .poolSize(1)
-                .maxOverflow(3)
-                .retryMaxAttempts(1)
-                .acquireTimeout(Duration.ofSeconds(10))
+                .pool(p -> p.withMaxOverflow(3))
+                .retry(r -> r.withMaxAttempts(1))
+                .pool(p -> p.withAcquireTimeout(Duration.ofSeconds(10)))
                 .build());
         db.migrate();
     }

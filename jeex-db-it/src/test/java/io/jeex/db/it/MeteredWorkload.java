@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.jeex.db.JeexDatabase;
-import io.jeex.db.ReadConsistency;
 import io.jeex.db.JeexDbConfig;
+import io.jeex.db.ReadConsistency;
 import io.jeex.db.error.DatabaseUnavailableException;
 import io.jeex.db.error.UniqueViolationException;
 import io.jeex.db.health.HealthReport;
@@ -113,13 +113,14 @@ final class MeteredWorkload {
              // The "replica" is the primary itself: not replaying, so read-your-writes would send
              // every read to the primary; REPLICA consistency sends read-only work to it regardless.
              JeexDatabase db = JeexDatabase.create(config(testDb, testDb.jdbcUrl(), NAME)
-                     .replicaUrl(testDb.jdbcUrl()).replicaReadConsistency(ReadConsistency.REPLICA).build(), registry);
+                     .replica(r -> r.withUrl(testDb.jdbcUrl()).withReadConsistency(ReadConsistency.REPLICA))
+                     .build(), registry);
              JeexDatabase outage = JeexDatabase.create(config(testDb, unreachableUrl(), OUTAGE)
-                     .poolSize(0).maxOverflow(2)
-                     .acquireTimeout(Duration.ofMillis(250)).connectTimeout(Duration.ofSeconds(1))
-                     .retryMaxAttempts(1).healthTimeout(Duration.ofSeconds(1))
-                     .breakerSlidingWindowSize(4).breakerMinimumCalls(2).breakerFailureRateThreshold(50)
-                     .breakerWaitInOpenState(Duration.ofMinutes(5)).build(), registry)) {
+                     .poolSize(0).pool(p -> p.withMaxOverflow(2)
+                     .withAcquireTimeout(Duration.ofMillis(250)).withConnectTimeout(Duration.ofSeconds(1)))
+                     .retry(r -> r.withMaxAttempts(1)).health(h -> h.withTimeout(Duration.ofSeconds(1)))
+                     .breaker(b -> b.withSlidingWindowSize(4).withMinimumCalls(2).withFailureRateThreshold(50)
+                     .withWaitInOpenState(Duration.ofMinutes(5))).build(), registry)) {
             Scrape atStart = Scrape.of(registry);
             work(db);
             fail(outage);
@@ -130,9 +131,9 @@ final class MeteredWorkload {
     private static JeexDbConfig.Builder config(TestDatabase testDb, String url, String name) {
         return JeexDbConfig.builder(url).name(name).user(testDb.user())
                 .password(testDb.password().isEmpty() ? null : testDb.password())
-                .poolSize(2).maxOverflow(2)
-                .monitorInterval(Duration.ZERO) // the checks below are the only ones: the gauges hold their results
-                .slowQueryThreshold(SLOW);
+                .poolSize(2).pool(p -> p.withMaxOverflow(2))
+                .health(h -> h.withMonitorInterval(Duration.ZERO)) // the checks below are the only ones: the gauges hold their results
+                .health(h -> h.withSlowQueryThreshold(SLOW));
     }
 
     /** Commits, a rollback, a constraint failure, a retried serialization failure, slow statements, health. */

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.zaxxer.hikari.HikariDataSource;
 import io.jeex.db.JeexDatabase;
 import io.jeex.db.JeexDbConfig;
-import io.jeex.db.error.DatabaseTimeoutException;
 import io.jeex.db.error.AuthenticationFailedException;
+import io.jeex.db.error.DatabaseTimeoutException;
 import io.jeex.db.repository.Json;
 import io.jeex.db.repository.Project;
 import io.jeex.db.repository.Repositories;
@@ -87,16 +87,17 @@ class PgBouncerTransactionPoolingTest {
                 .name("it-pgbouncer")
                 .user("jeex_user")
                 .password(USER_PASSWORD)
-                .pgBouncer(true)
-                .migrationUrl(server.url(ItServer.DATABASE))
-                .migrationUser("jeex_owner")
-                .migrationPassword(OWNER_PASSWORD)
-                .acquireTimeout(Duration.ofSeconds(30))
-                .connectTimeout(Duration.ofSeconds(5));
+                .pool(p -> p.withPgBouncer(true))
+                .migration(m -> m.withUrl(server.url(ItServer.DATABASE)))
+                .credentials(c -> c.withMigrationUser("jeex_owner")
+                .withMigrationPassword(OWNER_PASSWORD))
+                .pool(p -> p.withAcquireTimeout(Duration.ofSeconds(30))
+                .withConnectTimeout(Duration.ofSeconds(5)));
     }
 
     private static void migrate(PgBouncer bouncer) {
-        try (JeexDatabase db = JeexDatabase.create(config(bouncer).poolSize(0).maxOverflow(1).build())) {
+        try (JeexDatabase db = JeexDatabase.create(config(bouncer).poolSize(0)
+                .pool(p -> p.withMaxOverflow(1)).build())) {
             db.migrate();
         }
     }
@@ -107,7 +108,8 @@ class PgBouncerTransactionPoolingTest {
         try (PgBouncer bouncer = startPgBouncer(SERVER_CONNECTIONS)) {
             migrate(bouncer);
             int logBefore = server.serverLogUpToNow().length();
-            JeexDbConfig config = config(bouncer).poolSize(CLIENT_THREADS).maxOverflow(CLIENT_THREADS).build();
+            JeexDbConfig config = config(bouncer).poolSize(CLIENT_THREADS)
+                    .pool(p -> p.withMaxOverflow(CLIENT_THREADS)).build();
             ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
             int calls = 0;
             long started = System.nanoTime();
@@ -164,7 +166,7 @@ class PgBouncerTransactionPoolingTest {
     void eachClientActingAsItsOwnUserNeverSeesOrChangesAnotherUsersRows() throws Exception {
         try (PgBouncer bouncer = startPgBouncer(SERVER_CONNECTIONS)) {
             migrate(bouncer);
-            JeexDbConfig config = config(bouncer).poolSize(CLIENT_THREADS).maxOverflow(0).build();
+            JeexDbConfig config = config(bouncer).poolSize(CLIENT_THREADS).pool(p -> p.withMaxOverflow(0)).build();
             try (JeexDatabase db = JeexDatabase.create(config)) {
                 List<UUID> users = new ArrayList<>();
                 Map<UUID, List<UUID>> projects = new java.util.HashMap<>();
@@ -273,8 +275,8 @@ class PgBouncerTransactionPoolingTest {
     @Test
     void theStatementTimeoutStopsSingleStatementWorkThroughPgBouncer() {
         try (PgBouncer bouncer = startPgBouncer(1);
-             JeexDatabase db = JeexDatabase.create(config(bouncer).poolSize(0).maxOverflow(1)
-                     .statementTimeout(Duration.ofSeconds(1)).build())) {
+             JeexDatabase db = JeexDatabase.create(config(bouncer).poolSize(0).pool(p -> p.withMaxOverflow(1)
+                     .withStatementTimeout(Duration.ofSeconds(1))).build())) {
             assertThatThrownBy(() -> db.transaction(TxOptions.named("sleep").withSingleStatement(true),
                     tx -> tx.dsl().fetchValue("select pg_sleep(3)")))
                     .isInstanceOfSatisfying(DatabaseTimeoutException.class,
@@ -290,7 +292,7 @@ class PgBouncerTransactionPoolingTest {
             throws Exception {
         try (PgBouncer bouncer = startPgBouncer(1)) {
             migrate(bouncer);
-            JeexDbConfig config = config(bouncer).poolSize(1).maxOverflow(0).build();
+            JeexDbConfig config = config(bouncer).poolSize(1).pool(p -> p.withMaxOverflow(0)).build();
             UUID actingUser = UUID.randomUUID();
             try (JeexDatabase db = JeexDatabase.create(config); Connection next = rawClient(bouncer)) {
                 List<String> inside = List.of(db.transaction(TxOptions.named("serializable_with_context")
@@ -359,7 +361,8 @@ class PgBouncerTransactionPoolingTest {
     @Test
     void migrationsGoStraightToPostgresNotThroughPgBouncer() {
         try (PgBouncer bouncer = startPgBouncer(SERVER_CONNECTIONS)) {
-            try (JeexDatabase db = JeexDatabase.create(config(bouncer).poolSize(0).maxOverflow(1).build())) {
+            try (JeexDatabase db = JeexDatabase.create(config(bouncer).poolSize(0)
+                    .pool(p -> p.withMaxOverflow(1)).build())) {
                 db.migrate();
                 assertThat(db.migrate().migrationsApplied()).isZero();
             }
@@ -368,7 +371,8 @@ class PgBouncerTransactionPoolingTest {
             assertThat(userlist).contains("\"jeex_user\"").doesNotContain("jeex_owner");
             assertThat(server.queryString(ItServer.DATABASE,
                     "SELECT string_agg(DISTINCT installed_by, ',') FROM jeex_schema_history")).isEqualTo("jeex_owner");
-            JeexDbConfig throughPgBouncer = config(bouncer).migrationUrl(bouncer.url()).poolSize(0).maxOverflow(1).build();
+            JeexDbConfig throughPgBouncer = config(bouncer).migration(m -> m.withUrl(bouncer.url())).poolSize(0)
+                    .pool(p -> p.withMaxOverflow(1)).build();
             try (JeexDatabase db = JeexDatabase.create(throughPgBouncer)) {
                 // PgBouncer refuses the login at once (it does not know the role), named as such
                 assertThatThrownBy(db::migrate).isInstanceOf(AuthenticationFailedException.class)
@@ -383,8 +387,8 @@ class PgBouncerTransactionPoolingTest {
     void healthOfABusyPoolerAnswersWithinItsTimeoutLiveFromTheServerAndDegradedNamingThePooler() throws Exception {
         try (PgBouncer bouncer = startPgBouncer(1)) {
             migrate(bouncer);
-            try (JeexDatabase db = JeexDatabase.create(config(bouncer).poolSize(0).maxOverflow(1)
-                    .healthTimeout(Duration.ofSeconds(1)).monitorInterval(Duration.ZERO).build());
+            try (JeexDatabase db = JeexDatabase.create(config(bouncer).poolSize(0).pool(p -> p.withMaxOverflow(1))
+                    .health(h -> h.withTimeout(Duration.ofSeconds(1)).withMonitorInterval(Duration.ZERO)).build());
                  Connection holder = rawClient(bouncer)) {
                 assertThat(db.health().status()).as("an idle pooler").isEqualTo(io.jeex.db.health.HealthStatus.UP);
 

@@ -106,12 +106,12 @@ class SecretsTest {
                 .name("it-secrets")
                 .user("jeex_user")
                 .password(wrong)
-                .pgBouncer(true)
-                .migrationUrl(server.url(ItServer.DATABASE))
+                .pool(p -> p.withPgBouncer(true))
+                .migration(m -> m.withUrl(server.url(ItServer.DATABASE)))
                 .poolSize(0)
-                .maxOverflow(1)
-                .retryMaxAttempts(1)
-                .acquireTimeout(Duration.ofSeconds(2))
+                .pool(p -> p.withMaxOverflow(1))
+                .retry(r -> r.withMaxAttempts(1))
+                .pool(p -> p.withAcquireTimeout(Duration.ofSeconds(2)))
                 .build();
         StringWriter failure = new StringWriter();
 
@@ -137,8 +137,8 @@ class SecretsTest {
                 .user("jeex_user")
                 .password(wrong)
                 .poolSize(0)
-                .maxOverflow(1)
-                .acquireTimeout(Duration.ofSeconds(2))
+                .pool(p -> p.withMaxOverflow(1)
+                .withAcquireTimeout(Duration.ofSeconds(2)))
                 .build();
         try (JeexDatabase db = JeexDatabase.create(config)) {
             assertThatThrownBy(() -> db.transaction(tx -> tx.dsl().fetchOne("SELECT 1")))

@@ -104,10 +104,10 @@ class TlsTest {
                 .user("jeex_user")
                 .password(PASSWORD)
                 .poolSize(0)
-                .maxOverflow(1)
-                .retryMaxAttempts(1)
-                .acquireTimeout(Duration.ofSeconds(3))
-                .connectTimeout(Duration.ofSeconds(3))
+                .pool(p -> p.withMaxOverflow(1))
+                .retry(r -> r.withMaxAttempts(1))
+                .pool(p -> p.withAcquireTimeout(Duration.ofSeconds(3))
+                .withConnectTimeout(Duration.ofSeconds(3)))
                 .build();
     }
 

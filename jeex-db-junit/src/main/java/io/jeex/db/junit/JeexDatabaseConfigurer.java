@@ -12,7 +12,7 @@ import io.jeex.db.testkit.TestDatabase;
  * <pre>{@code
  * public static final class SmallTimeouts implements JeexDatabaseConfigurer {
  *     public JeexDbConfig.Builder configure(JeexDbConfig.Builder builder, TestDatabase database) {
- *         return builder.statementTimeout(Duration.ofSeconds(2)).retryMaxAttempts(2);
+ *         return builder.pool(p -> p.withStatementTimeout(Duration.ofSeconds(2))).retry(r -> r.withMaxAttempts(2));
  *     }
  * }
  * }</pre>

@@ -47,11 +47,11 @@ public final class JeexDatabaseParameters implements ParameterProvider {
                 .name("test")
                 .user(database.appUser())
                 .password(database.appPassword())
-                .migrationUser(database.user())
-                .migrationPassword(database.password().isEmpty() ? null : database.password())
+                .credentials(c -> c.withMigrationUser(database.user())
+                .withMigrationPassword(database.password().isEmpty() ? null : database.password()))
                 .poolSize(POOL_SIZE)
-                .maxOverflow(MAX_OVERFLOW)
-                .monitorInterval(Duration.ZERO);
+                .pool(p -> p.withMaxOverflow(MAX_OVERFLOW))
+                .health(h -> h.withMonitorInterval(Duration.ZERO));
         JeexPostgres.shared().serviceMigrations().ifPresent(builder::serviceMigrations);
         Optional<ConfigureJeexDatabase> configure = context.getTestClass().flatMap(JeexDatabaseParameters::find);
         if (configure.isPresent()) {

@@ -36,7 +36,7 @@ class InjectedJeexDatabaseTest {
         User ada = db.actingAsNewUser().users().create("ada@example.com", "Ada");
         assertThat(testDb.dsl().fetchValue("select name from users where id = ?", ada.id())).isEqualTo("Ada");
         // as the application role, under row-level security: no acting user, no rows
-        assertThat(db.config().user()).hasValue(testDb.appUser());
+        assertThat(db.config().credentials().user()).hasValue(testDb.appUser());
         int visible = db.readOnly(tx -> tx.dsl().fetchCount(tx.dsl().selectFrom("users")));
         assertThat(visible).isZero();
         assertThat(db.actingAs(ada.id()).users().byId(ada.id())).isPresent();
@@ -65,7 +65,7 @@ class InjectedJeexDatabaseTest {
     class WithItsOwnConfiguration {
         @Test
         void theConfigurerAdjustsTheInjectedDatabase(JeexDatabase db) {
-            assertThat(db.config().statementTimeout()).isEqualTo(Duration.ofSeconds(3));
+            assertThat(db.config().pool().statementTimeout()).isEqualTo(Duration.ofSeconds(3));
             assertThat(db.config().name()).isEqualTo("configured");
             assertThat(db.system().users().byEmail("nobody@example.com")).isEmpty();
         }
@@ -75,7 +75,7 @@ class InjectedJeexDatabaseTest {
     public static final class ShortTimeouts implements JeexDatabaseConfigurer {
         @Override
         public JeexDbConfig.Builder configure(JeexDbConfig.Builder builder, TestDatabase database) {
-            return builder.name("configured").statementTimeout(Duration.ofSeconds(3));
+            return builder.name("configured").pool(p -> p.withStatementTimeout(Duration.ofSeconds(3)));
         }
     }
 

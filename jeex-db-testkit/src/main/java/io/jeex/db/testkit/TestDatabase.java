@@ -97,7 +97,7 @@ public final class TestDatabase implements AutoCloseable {
      * <pre>{@code
      * JeexDbConfig.builder(db.jdbcUrl())
      *         .user(db.appUser()).password(db.appPassword())            // the service, under the policies
-     *         .migrationUser(db.user()).migrationPassword(db.password()) // migrations and system mode
+     *         .credentials(c -> c.withMigrationUser(db.user()).withMigrationPassword(db.password())) // migrations and system mode
      *         .build();
      * }</pre>
      * The role is created once per server (roles are cluster-wide) and stays on an external server.
