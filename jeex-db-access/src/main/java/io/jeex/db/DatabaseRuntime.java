@@ -91,7 +91,7 @@ final class DatabaseRuntime implements AutoCloseable {
         this.migrationDataSource = PoolFactory.migrationDataSource(config.pool(), config.credentials(), config.migrationUrl());
         TaggedRetryMetrics.ofRetryRegistry(retries).bindTo(registry);
         TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(registry);
-        TransactionRunner.Route primaryRoute = route(config.name(), config.url(), primary, primaryBreaker, false, false);
+        Route primaryRoute = route(config.name(), config.url(), primary, primaryBreaker, false, false);
         // System mode: a new direct connection per attempt, as the migration role, never pooled (no
         // privileged connection waits idle in a pool) and never through PgBouncer.
         DirectDataSource systemConnections = migrationDataSource.with(config.pool().applicationName() + "-system",
@@ -110,7 +110,7 @@ final class DatabaseRuntime implements AutoCloseable {
                 // Behind PgBouncer the server-side default timeout is not set (see PoolFactory): a
                 // client-side timeout (a cancel request) stands in for it.
                 .set(settings(config).withQueryTimeout(config.pool().pgBouncer()
-                        ? TransactionRunner.queryTimeoutSeconds(config.pool().statementTimeout()) : 0))
+                        ? AttemptExecutor.queryTimeoutSeconds(config.pool().statementTimeout()) : 0))
                 .set(listeners(config, queries, new DefaultExecuteListenerProvider(ExecuteListener.onException(ctx -> {
                     Throwable failure = ctx.sqlException() != null ? ctx.sqlException() : ctx.exception();
                     if (failure != null) {
@@ -140,7 +140,7 @@ final class DatabaseRuntime implements AutoCloseable {
     }
 
     /** A route: its connections, breaker, transaction meters and statement meters, all tagged with its name. */
-    private TransactionRunner.Route route(String name, String url, ConnectionSource acquirer, CircuitBreaker breaker,
+    private Route route(String name, String url, ConnectionSource acquirer, CircuitBreaker breaker,
                                           boolean isReplica, boolean isSystem) {
         Observations observed = new Observations(observations, name, url);
         QueryMetricsListener queries = new QueryMetricsListener(registry, name, config.health().slowQueryThreshold(), observed);
@@ -148,7 +148,7 @@ final class DatabaseRuntime implements AutoCloseable {
         Configuration jooq = new DefaultConfiguration().set(SQLDialect.POSTGRES)
                 .set(settings(config))
                 .set(listeners(config, queries));
-        return new TransactionRunner.Route(name, acquirer, breaker, new TransactionMetrics(registry, name), jooq,
+        return new Route(name, acquirer, breaker, new TransactionMetrics(registry, name), jooq,
                 queries, isReplica, isSystem, observed);
     }
 
