@@ -15,9 +15,8 @@ import org.jooq.impl.DSL;
 /**
  * A hot statement, written with jOOQ's typed DSL and rendered to SQL once at class
  * initialisation, then run with plain JDBC inside the managed transaction (counted for the
- * retry rules, observed by the query metrics). Measured on 2 cores: rendering was over a third
- * of the client-side time of a single-row insert, and jOOQ's per-execution machinery alone
- * halved the CPU-bound throughput of a primary-key lookup (see docs/benchmarks.md).
+ * retry rules, observed by the query metrics): it skips jOOQ's rendering and per-execution
+ * machinery on the repositories' hot paths. Why, with figures: docs/benchmarks.md.
  *
  * @param <T> what a row maps to
  */

@@ -40,10 +40,8 @@ public enum ProjectOrder {
      * PostgreSQL either scans the primary key backwards from the cursor, passing over other
      * owners' projects, or reads the owner's projects through {@code idx_projects_user_updated}
      * (or {@code idx_projects_user_status}) and keeps the top of them, so a page costs more than
-     * its own rows when the owner has many projects or few among many. Measured on PostgreSQL
-     * 18 with 200,000 projects of which an owner held 200, 2,000 or 20,000 spread evenly: a page
-     * of 50 took about 1.2, 0.8 and 0.15 ms of server time (0.1 to 0.4 ms in
-     * {@link #RECENTLY_UPDATED} order). Should owners with far larger, sparser sets of projects
+     * its own rows when the owner has many projects or few among many (measured: docs/benchmarks.md,
+     * "Newest-first pages without an index"). Should owners with far larger, sparser sets of projects
      * appear, an index on {@code projects (created_by, id DESC)}, added by a schema migration,
      * makes every page read only its own rows.
      */
