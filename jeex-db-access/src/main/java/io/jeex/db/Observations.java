@@ -124,7 +124,7 @@ final class Observations {
                 .lowCardinalityKeyValue("db.query.summary", summary)
                 .lowCardinalityKeyValue(address)
                 .lowCardinalityKeyValue(port)
-                .highCardinalityKeyValue("db.query.text", SqlShape.masked(sql))
+                .highCardinalityKeyValue("db.query.text", SqlLiterals.masked(sql))
                 .start();
     }
 

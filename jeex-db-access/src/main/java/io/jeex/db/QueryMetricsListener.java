@@ -138,7 +138,7 @@ final class QueryMetricsListener implements ExecuteListener, StatementObserver {
             meters.slow().increment();
             LOG.warn("{}: slow query: {} ms, {} {}{}: {}", pool, TimeUnit.NANOSECONDS.toMillis(nanos),
                     SqlShape.OPERATIONS[shape / SqlShape.TABLES.length], SqlShape.TABLES[shape % SqlShape.TABLES.length],
-                    errorType == NO_ERROR ? "" : " (failed, SQLSTATE class " + errorType + ")", SqlShape.masked(sql));
+                    errorType == NO_ERROR ? "" : " (failed, SQLSTATE class " + errorType + ")", SqlLiterals.masked(sql));
         }
     }
 

@@ -269,7 +269,7 @@ final class SqlShape {
         return OTHER_TABLE;
     }
 
-    private static int skipQuoted(String sql, int i, char quote) {
+    static int skipQuoted(String sql, int i, char quote) {
         int n = sql.length();
         int j = i + 1;
         while (j < n) {
@@ -289,130 +289,11 @@ final class SqlShape {
         return end - start == word.length() && sql.regionMatches(true, start, word, 0, word.length());
     }
 
-    private static boolean isWordStart(char c) {
+    static boolean isWordStart(char c) {
         return Character.isLetter(c) || c == '_';
     }
 
-    private static boolean isWordPart(char c) {
+    static boolean isWordPart(char c) {
         return Character.isLetterOrDigit(c) || c == '_' || c == '$';
-    }
-
-    /**
-     * The SQL with literals replaced by {@code ?}, for the slow-query log: bind values are
-     * {@code ?} already, and literals written into the text are masked too: quoted strings
-     * ({@code 'x'}, {@code E'x'}), dollar-quoted bodies ({@code $$x$$}, {@code $tag$x$tag$}) and
-     * numbers ({@code 42}, {@code 0.3}, {@code 1e6}, {@code 0x1F}). Identifiers (also those with
-     * digits, such as {@code t1}), quoted identifiers and {@code $1} placeholders stay.
-     *
-     * @param sql the statement's SQL
-     * @return the shape to log
-     */
-    public static String masked(String sql) {
-        if (sql == null) {
-            return "";
-        }
-        StringBuilder out = new StringBuilder(sql.length());
-        int n = sql.length();
-        int i = 0;
-        while (i < n) {
-            char c = sql.charAt(i);
-            if (c == '\'') {
-                i = skipQuoted(sql, i, c);
-                out.append('?');
-            } else if (c == '"') {
-                int end = skipQuoted(sql, i, c);
-                out.append(sql, i, end);
-                i = end;
-            } else if (isWordStart(c)) {
-                int end = i + 1;
-                while (end < n && isWordPart(sql.charAt(end))) {
-                    end++;
-                }
-                out.append(sql, i, end);
-                boolean escapeString = end == i + 1 && (c == 'E' || c == 'e') && end < n && sql.charAt(end) == '\'';
-                i = end;
-                if (escapeString) {
-                    i = skipEscaped(sql, end); // E'...' may escape a quote with a backslash
-                    out.append('?');
-                }
-            } else if (c == '$' && i + 1 < n && Character.isDigit(sql.charAt(i + 1))) {
-                int end = i + 1; // a positional parameter: $1
-                while (end < n && Character.isDigit(sql.charAt(end))) {
-                    end++;
-                }
-                out.append(sql, i, end);
-                i = end;
-            } else if (c == '$' && dollarTagEnd(sql, i) > 0) {
-                int tagEnd = dollarTagEnd(sql, i);
-                String tag = sql.substring(i, tagEnd);
-                int close = sql.indexOf(tag, tagEnd);
-                i = close < 0 ? n : close + tag.length();
-                out.append('?');
-            } else if (Character.isDigit(c) || (c == '.' && i + 1 < n && Character.isDigit(sql.charAt(i + 1)))) {
-                i = numberEnd(sql, i);
-                out.append('?');
-            } else {
-                out.append(c);
-                i++;
-            }
-        }
-        return out.toString();
-    }
-
-    /** The index after an escape string constant ({@code E'a\\'b'}) whose opening quote is at {@code i}. */
-    private static int skipEscaped(String sql, int i) {
-        int n = sql.length();
-        int j = i + 1;
-        while (j < n) {
-            char c = sql.charAt(j);
-            if (c == '\\') {
-                j += 2;
-            } else if (c == '\'' && j + 1 < n && sql.charAt(j + 1) == '\'') {
-                j += 2;
-            } else if (c == '\'') {
-                return j + 1;
-            } else {
-                j++;
-            }
-        }
-        return n;
-    }
-
-    /** The index after the closing {@code $} of a dollar-quote tag starting at {@code i}, or -1. */
-    private static int dollarTagEnd(String sql, int i) {
-        int n = sql.length();
-        int j = i + 1;
-        if (j < n && sql.charAt(j) == '$') {
-            return j + 1;
-        }
-        if (j >= n || !isWordStart(sql.charAt(j))) {
-            return -1;
-        }
-        while (j < n && (Character.isLetterOrDigit(sql.charAt(j)) || sql.charAt(j) == '_')) {
-            j++;
-        }
-        return j < n && sql.charAt(j) == '$' ? j + 1 : -1;
-    }
-
-    /** The end of a numeric constant: digits, underscores, a fraction, an exponent, hex/octal/binary digits. */
-    private static int numberEnd(String sql, int i) {
-        int n = sql.length();
-        int j = i;
-        while (j < n) {
-            char c = sql.charAt(j);
-            if (Character.isLetterOrDigit(c) || c == '_' || c == '.') {
-                j++;
-            } else if ((c == '+' || c == '-') && (sql.charAt(j - 1) == 'e' || sql.charAt(j - 1) == 'E')
-                    && j + 1 < n && Character.isDigit(sql.charAt(j + 1)) && !isHex(sql, i)) {
-                j++; // the sign of an exponent: 1e-5
-            } else {
-                break;
-            }
-        }
-        return j;
-    }
-
-    private static boolean isHex(String sql, int i) {
-        return i + 1 < sql.length() && sql.charAt(i) == '0' && (sql.charAt(i + 1) == 'x' || sql.charAt(i + 1) == 'X');
     }
 }

@@ -99,25 +99,25 @@ class SqlShapeTest {
 
     @Test
     void theLoggedShapeMasksLiteralsButKeepsPlaceholders() {
-        assertThat(SqlShape.masked("select * from users where email = 'ada@example.com' and id = ?"))
+        assertThat(SqlLiterals.masked("select * from users where email = 'ada@example.com' and id = ?"))
                 .isEqualTo("select * from users where email = ? and id = ?");
-        assertThat(SqlShape.masked("select set_config('jeex.acting_user_id', 'it''s', true)"))
+        assertThat(SqlLiterals.masked("select set_config('jeex.acting_user_id', 'it''s', true)"))
                 .isEqualTo("select set_config(?, ?, true)");
-        assertThat(SqlShape.masked("select \"a'b\" from t")).isEqualTo("select \"a'b\" from t");
+        assertThat(SqlLiterals.masked("select \"a'b\" from t")).isEqualTo("select \"a'b\" from t");
     }
 
     @Test
     void theLoggedShapeMasksNumbersAndDollarQuotedBodiesButKeepsIdentifiersAndParameters() {
-        assertThat(SqlShape.masked("select t1.id, col_2 from users t1 where t1.age > 42 and t1.score < 0.75 "
+        assertThat(SqlLiterals.masked("select t1.id, col_2 from users t1 where t1.age > 42 and t1.score < 0.75 "
                 + "and t1.big = 1e-6 and t1.n in (-3, .5, 0x1F, 1_000) and t1.x = $1 limit 10"))
                 .isEqualTo("select t1.id, col_2 from users t1 where t1.age > ? and t1.score < ? "
                         + "and t1.big = ? and t1.n in (-?, ?, ?, ?) and t1.x = $1 limit ?");
-        assertThat(SqlShape.masked("do $body$ begin perform 'secret-1'; end $body$; select $$secret-2$$, 7::int4"))
+        assertThat(SqlLiterals.masked("do $body$ begin perform 'secret-1'; end $body$; select $$secret-2$$, 7::int4"))
                 .isEqualTo("do ?; select ?, ?::int4");
-        assertThat(SqlShape.masked("select $a$ $$ nested $$ 4111111111111111 $a$ from document_versions"))
+        assertThat(SqlLiterals.masked("select $a$ $$ nested $$ 4111111111111111 $a$ from document_versions"))
                 .isEqualTo("select ? from document_versions");
-        assertThat(SqlShape.masked("select E'it\\'s secret', e'x' from projects where \"col$1\" = 5"))
+        assertThat(SqlLiterals.masked("select E'it\\'s secret', e'x' from projects where \"col$1\" = 5"))
                 .isEqualTo("select E?, e? from projects where \"col$1\" = ?");
-        assertThat(SqlShape.masked("update t set v = v + 1 where id = $12")).isEqualTo("update t set v = v + ? where id = $12");
+        assertThat(SqlLiterals.masked("update t set v = v + 1 where id = $12")).isEqualTo("update t set v = v + ? where id = $12");
     }
 }
