@@ -159,6 +159,23 @@ class TlsTest {
     }
 
     @Test
+    void migrateAndHealthReportAWrongCaWithinTheConnectTimeoutNamingTheSettingsToCheck() {
+        try (JeexDatabase db = JeexDatabase.create(config("sslmode=verify-full&sslrootcert=" + wrong.caCert))) {
+            long start = System.nanoTime();
+            Throwable migrate = org.assertj.core.api.Assertions.catchThrowable(db::migrate);
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(migrate).isInstanceOf(JeexDbException.class)
+                    .hasMessageContaining("TLS failed")
+                    .hasMessageContaining("sslmode, sslrootcert and the host name")
+                    .satisfies(e -> assertThat(e.toString()).doesNotContain(PASSWORD));
+            assertThat(took).as("within the connect timeout (3 s) + 1 s").isLessThan(Duration.ofSeconds(4));
+            io.jeex.db.health.HealthReport health = db.health();
+            assertThat(health.status()).as("%s", health).isEqualTo(io.jeex.db.health.HealthStatus.DOWN);
+            assertThat(health.ready()).isFalse();
+        }
+    }
+
+    @Test
     void plaintextConnectionIsRefused() {
         try (JeexDatabase db = JeexDatabase.create(config("sslmode=disable"))) {
             assertThatThrownBy(() -> db.readOnly(tx -> tx.dsl().fetchOne("SELECT 1")))
