@@ -67,6 +67,53 @@ class ServiceMigrationsTest {
     }
 
     @Test
+    void theServicesMigrationsGetARestorePointBeforeThemAndTheMigrationLockTimeout() throws Exception {
+        try (TestDatabase empty = JeexPostgres.shared().newEmptyDatabase()) {
+            try (JeexDatabase jeexOnly = JeexDatabase.create(ServiceConfigs.defaults(empty).build())) {
+                jeexOnly.migrate();
+            }
+            // jeex-db's migrations are all applied: the restore point comes before the service's
+            try (JeexDatabase db = JeexDatabase.create(config(empty))) {
+                MigrationResult result = db.migrate();
+                assertThat(result.migrationsApplied()).isZero();
+                assertThat(result.serviceResult().flatMap(MigrationResult::restorePointBefore)
+                        .or(result::restorePointBefore)).as("a restore point before the service's migrations")
+                        .hasValueSatisfying(point -> assertThat(point.name()).isNotBlank());
+            }
+            // a service migration that waits for a lock gives up after the migration lock timeout
+            java.nio.file.Path folder = java.nio.file.Files.createTempDirectory("jeex-service-lock");
+            java.nio.file.Files.writeString(folder.resolve("V1__users_note.sql"),
+                    "ALTER TABLE users ADD COLUMN locky_note text;\n");
+            ServiceMigrations locky = ServiceMigrations.of("locky", "filesystem:" + folder);
+            try (JeexDatabase db = JeexDatabase.create(ServiceConfigs.defaults(empty).serviceMigrations(locky)
+                         .migration(m -> m.withLockTimeout(java.time.Duration.ofMillis(300)).withLockRetries(0))
+                         .build());
+                 java.sql.Connection holder = empty.dataSource().getConnection()) {
+                holder.setAutoCommit(false);
+                try (java.sql.Statement st = holder.createStatement()) {
+                    st.execute("select count(*) from users"); // ACCESS SHARE until the holder ends
+                }
+                long start = System.nanoTime();
+                Throwable refused = catchThrowable(db::migrate);
+                java.time.Duration took = java.time.Duration.ofNanos(System.nanoTime() - start);
+                assertThat(refused).isInstanceOf(MigrationException.class).hasMessageContaining("lock");
+                assertThat(took).as("the lock timeout (300 ms), not the holder's transaction")
+                        .isLessThan(java.time.Duration.ofSeconds(5));
+                holder.rollback();
+                assertThat(empty.dsl().fetchValue("select count(*) from information_schema.columns "
+                        + "where table_name = 'users' and column_name = 'locky_note'")).isEqualTo(0L);
+            } finally {
+                try (var files = java.nio.file.Files.list(folder)) {
+                    for (java.nio.file.Path f : files.toList()) {
+                        java.nio.file.Files.delete(f);
+                    }
+                }
+                java.nio.file.Files.delete(folder);
+            }
+        }
+    }
+
+    @Test
     void healthAndReadinessCoverTheServicesMigrations() {
         try (TestDatabase empty = JeexPostgres.shared().newEmptyDatabase()) {
             try (JeexDatabase jeexOnly = JeexDatabase.create(ServiceConfigs.defaults(empty).build())) {
