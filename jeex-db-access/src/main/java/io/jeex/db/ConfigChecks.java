@@ -13,6 +13,8 @@ import java.util.regex.Pattern;
  */
 final class ConfigChecks {
 
+    /** A user (and password) before the host: {@code //user:password@host}. */
+    private static final Pattern USER_INFO = Pattern.compile("^jdbc:postgresql://[^/?#]*@");
     /** A port after a host of the URL's host list ({@code //h1:5432,h2:5433/db}). */
     private static final Pattern PORT = Pattern.compile("(?<=[/,])(?:\\[[^\\]]*\\]|[^/:,?\\[]*):(\\d+)(?=[,/?]|$)");
 
@@ -51,6 +53,13 @@ final class ConfigChecks {
         if (!url.startsWith("jdbc:postgresql:")) {
             throw new IllegalArgumentException(property + " must be a PostgreSQL JDBC URL starting with "
                     + "jdbc:postgresql:, but was '" + JdbcUrlMask.mask(url) + "'");
+        }
+        // pgjdbc has no user info in its URLs: it would take "user:password@host" for a host name
+        // and put it, password and all, into the UnknownHostException of every connect
+        if (USER_INFO.matcher(url).find()) {
+            throw new IllegalArgumentException(property + " must not hold a user or password before the host "
+                    + "(user:password@host), which the PostgreSQL driver reads as a host name: set them with user() "
+                    + "and password() (JEEX_DB_USER, JEEX_DB_PASSWORD), but was '" + JdbcUrlMask.mask(url) + "'");
         }
         // pgjdbc would only log a warning for such a port and refuse the URL on every connect
         Matcher port = PORT.matcher(url);

@@ -13,7 +13,8 @@ import java.util.Map;
 final class ConstraintMessages {
 
     private static final Map<String, String> SENTENCES = Map.ofEntries(
-            entry("users_pkey", "a user with this id already exists"),
+            entry("users_pkey", "a user with this id already exists (the repositories of one db.actingAsNewUser() sign up "
+                    + "one user: call db.actingAsNewUser() again for each sign-up)"),
             entry("users_email_lower_key", "a user with this email already exists"),
             entry("users_email_format_check", "a user's email must look like name@domain.tld"),
             entry("users_name_not_blank_check", "a user's name must not be blank"),

@@ -224,6 +224,26 @@ public final class JeexDbConfig {
         return new Builder(this);
     }
 
+    /**
+     * Value equality: the same settings, concern by concern. jOOQ {@code Settings} compare by value;
+     * execute listeners by identity, as they are objects of the service's.
+     */
+    @Override
+    public boolean equals(Object other) {
+        return this == other || other instanceof JeexDbConfig c
+                && name.equals(c.name) && url.equals(c.url) && credentials.equals(c.credentials)
+                && pool.equals(c.pool) && retry.equals(c.retry) && breaker.equals(c.breaker)
+                && health.equals(c.health) && replica.equals(c.replica) && migration.equals(c.migration)
+                && drainTimeout.equals(c.drainTimeout) && java.util.Objects.equals(serviceMigrations, c.serviceMigrations)
+                && java.util.Objects.equals(jooqSettings, c.jooqSettings) && executeListeners.equals(c.executeListeners);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(name, url, credentials, pool, retry, breaker, health, replica, migration,
+                drainTimeout, serviceMigrations, jooqSettings, executeListeners);
+    }
+
     /** @return every value except the passwords, with passwords in URLs masked */
     @Override
     public String toString() {
@@ -317,6 +337,28 @@ public final class JeexDbConfig {
          */
         public Builder password(String password) {
             return credentials(c -> c.withPassword(password));
+        }
+
+        /**
+         * A shortcut for {@code credentials(c -> c.withMigrationUser(user))}: the role of migrations
+         * and system mode, which bypasses row-level security (the schema's owner), when the service's
+         * own role is subject to it.
+         *
+         * @param user see {@link Credentials#migrationUser()}; null for the service's user
+         * @return this builder
+         */
+        public Builder migrationUser(String user) {
+            return credentials(c -> c.withMigrationUser(user));
+        }
+
+        /**
+         * A shortcut for {@code credentials(c -> c.withMigrationPassword(password))}.
+         *
+         * @param password the migration user's password, or null for the service's; never shown anywhere
+         * @return this builder
+         */
+        public Builder migrationPassword(String password) {
+            return credentials(c -> c.withMigrationPassword(password));
         }
 
         /**

@@ -42,6 +42,8 @@ public final class JeexDbExtension implements ParameterResolver, AfterEachCallba
     private static final String DATABASE = "database";
     private static final String FAILED = "failed";
     private static final String RESOURCES = "resources";
+    /** The type jeex-db-junit's provider injects; named here only to say what is missing without it. */
+    private static final String JEEX_DATABASE = "io.jeex.db.JeexDatabase";
 
     /** The providers of more parameter types ({@link ParameterProvider}), found once. */
     private static final List<ParameterProvider> PROVIDERS = ServiceLoader.load(ParameterProvider.class,
@@ -50,6 +52,11 @@ public final class JeexDbExtension implements ParameterResolver, AfterEachCallba
     @Override
     public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
         Class<?> type = parameterContext.getParameter().getType();
+        if (type.getName().equals(JEEX_DATABASE) && provider(type).isEmpty()) {
+            // JUnit's own message ("No ParameterResolver registered") would not say what is missing
+            throw new ParameterResolutionException("a " + JEEX_DATABASE + " parameter needs jeex-db-junit on the test "
+                    + "class path: add the dependency io.jeex:jeex-db-junit (test scope), which brings the testkit too");
+        }
         return type == DataSource.class || type == DSLContext.class || type == TestDatabase.class
                 || provider(type).isPresent();
     }
