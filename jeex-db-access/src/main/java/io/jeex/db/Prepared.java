@@ -5,6 +5,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.jooq.DSLContext;
@@ -55,6 +57,21 @@ final class Prepared<T> {
      */
     Optional<T> optional(Transaction tx, Jdbc.Binder binder) throws SQLException {
         return Jdbc.query(tx, sql, shape, binder, rs -> rs.next() ? Optional.of(mapper.map(rs)) : Optional.empty());
+    }
+
+    /**
+     * Runs the statement; the rows it returns, in order, in a list the caller may change. Like
+     * {@link #optional}, as the single statement of auto-committed work it carries the acting user
+     * in its own round trip.
+     */
+    List<T> list(Transaction tx, Jdbc.Binder binder) throws SQLException {
+        return Jdbc.query(tx, sql, shape, binder, rs -> {
+            List<T> rows = new ArrayList<>();
+            while (rs.next()) {
+                rows.add(mapper.map(rs));
+            }
+            return rows;
+        });
     }
 
     /** Runs the statement, which returns exactly one row. */

@@ -15,8 +15,11 @@ import io.jeex.db.repository.Project;
 import io.jeex.db.repository.ProjectOrder;
 import io.jeex.db.repository.ProjectRepository;
 import io.jeex.db.repository.ProjectStatus;
+import io.jeex.db.tx.TxOptions;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -25,7 +28,10 @@ import java.util.Optional;
 import java.util.UUID;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.Param;
+import org.jooq.Select;
 import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
 
 /** The implementation of {@link ProjectRepository}. */
 final class ProjectStore implements ProjectRepository {
@@ -33,6 +39,9 @@ final class ProjectStore implements ProjectRepository {
     private static final String TABLE = "projects";
     private static final Prepared<Project> SELECT_BY_ID = Prepared.of(DSL.selectFrom(PROJECTS)
             .where(PROJECTS.ID.eq(DSL.param("id", PROJECTS.ID.getDataType()))), ProjectStore::map);
+    private static final TxOptions LIST_BY_OWNER_TX = Tx.read("projects.listByOwner");
+    /** The shapes of listByOwner, indexed by {@link #listShape}. */
+    private static final List<Prepared<Project>> LIST_BY_OWNER = listByOwnerStatements();
     private final Transactions engine;
 
     private final Scope scope;
@@ -75,27 +84,23 @@ final class ProjectStore implements ProjectRepository {
         int size = Check.limit(TABLE, limit);
         Optional<Key> after = Check.notNull(TABLE, "cursor", cursor,
                 "must not be null: pass Optional.empty() for the first page").map(c -> decode(c, order));
-        return engine.run(scope.apply(Tx.read("projects.listByOwner")), LIBRARY_READ, tx -> {
-            Condition where = PROJECTS.CREATED_BY.eq(owner);
-            if (status.isPresent()) {
-                where = where.and(PROJECTS.STATUS.eq(status.get().dbValue()));
-            }
-            List<Project> rows;
-            if (order == ProjectOrder.NEWEST_FIRST) {
-                if (after.isPresent()) {
-                    where = where.and(PROJECTS.ID.lt(after.get().id()));
+        Prepared<Project> select = LIST_BY_OWNER.get(listShape(order == ProjectOrder.NEWEST_FIRST, status.isPresent(),
+                after.isPresent()));
+        return engine.run(scope.apply(LIST_BY_OWNER_TX), LIBRARY_READ, tx -> {
+            List<Project> rows = select.list(tx, ps -> {
+                int i = 1;
+                ps.setObject(i++, owner);
+                if (status.isPresent()) {
+                    ps.setString(i++, status.get().dbValue());
                 }
-                rows = new ArrayList<>(tx.dsl().selectFrom(PROJECTS).where(where)
-                        .orderBy(PROJECTS.ID.desc()).limit(size + 1).fetch(ProjectStore::map));
-            } else {
                 if (after.isPresent()) {
-                    where = where.and(DSL.row(PROJECTS.UPDATED_AT, PROJECTS.ID)
-                            .lt(DSL.row(after.get().updatedAt(), after.get().id())));
+                    if (order != ProjectOrder.NEWEST_FIRST) {
+                        ps.setObject(i++, OffsetDateTime.ofInstant(after.get().updatedAt(), ZoneOffset.UTC));
+                    }
+                    ps.setObject(i++, after.get().id());
                 }
-                rows = new ArrayList<>(tx.dsl().selectFrom(PROJECTS).where(where)
-                        .orderBy(PROJECTS.UPDATED_AT.desc(), PROJECTS.ID.desc()).limit(size + 1)
-                        .fetch(ProjectStore::map));
-            }
+                ps.setObject(i, size + 1);
+            });
             Optional<String> next = Optional.empty();
             if (rows.size() > size) {
                 rows.remove(size);
@@ -160,6 +165,51 @@ final class ProjectStore implements ProjectRepository {
         UUID key = Check.id(TABLE, "id", id);
         return engine.run(scope.apply(Tx.one("projects.delete")), LIBRARY_WRITE,
                 tx -> tx.dsl().deleteFrom(PROJECTS).where(PROJECTS.ID.eq(key)).execute() == 1 || tx.attempt() > 1);
+    }
+
+    private static int listShape(boolean newestFirst, boolean withStatus, boolean afterCursor) {
+        return (newestFirst ? 4 : 0) + (withStatus ? 2 : 0) + (afterCursor ? 1 : 0);
+    }
+
+    /**
+     * The eight statements of listByOwner (two orders, with or without a status, first page or
+     * after a cursor), in {@link #listShape} order. Bind order: owner, status if any, the cursor's
+     * updated_at (RECENTLY_UPDATED only) and id if any, then the limit.
+     */
+    private static List<Prepared<Project>> listByOwnerStatements() {
+        List<Prepared<Project>> all = new ArrayList<>();
+        for (int shape = 0; shape < 8; shape++) {
+            boolean newestFirst = (shape & 4) != 0;
+            boolean withStatus = (shape & 2) != 0;
+            boolean afterCursor = (shape & 1) != 0;
+            Condition where = PROJECTS.CREATED_BY.eq(DSL.param("owner", PROJECTS.CREATED_BY.getDataType()));
+            if (withStatus) {
+                where = where.and(PROJECTS.STATUS.eq(DSL.param("status", PROJECTS.STATUS.getDataType())));
+            }
+            Param<UUID> afterId = DSL.param("after_id", PROJECTS.ID.getDataType());
+            Param<Integer> limit = DSL.param("limit", SQLDataType.INTEGER);
+            Select<ProjectsRecord> query;
+            if (newestFirst) {
+                if (afterCursor) {
+                    where = where.and(PROJECTS.ID.lt(afterId));
+                }
+                query = DSL.selectFrom(PROJECTS).where(where).orderBy(PROJECTS.ID.desc()).limit(limit);
+            } else {
+                if (afterCursor) {
+                    where = where.and(DSL.row(PROJECTS.UPDATED_AT, PROJECTS.ID).lt(DSL.row(
+                            DSL.param("after_updated_at", PROJECTS.UPDATED_AT.getDataType()), afterId)));
+                }
+                query = DSL.selectFrom(PROJECTS).where(where).orderBy(PROJECTS.UPDATED_AT.desc(), PROJECTS.ID.desc())
+                        .limit(limit);
+            }
+            all.add(Prepared.of(query, ProjectStore::map));
+        }
+        return List.copyOf(all);
+    }
+
+    /** @return the SQL of listByOwner's statements, for tests */
+    static List<String> listByOwnerSql() {
+        return LIST_BY_OWNER.stream().map(Prepared::toString).toList();
     }
 
     private static Optional<ProjectsRecord> currentRow(DSLContext dsl, UUID id) {
