@@ -5,6 +5,7 @@ import io.jeex.db.error.ErrorContext;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -14,6 +15,12 @@ import org.slf4j.LoggerFactory;
  * Open or closing, and the work in flight: {@code close()} refuses new calls at once, waits for
  * the running ones up to the drain timeout, then cancels the statements still running on the
  * server so that the pools can close without leaving a backend busy.
+ *
+ * <p>The hot path ({@link #enter()}, {@link #exit()}) takes no lock: a call counts itself, then
+ * reads the closing flag; {@code close()} sets the flag, then reads the count (both volatile, so
+ * one of the two sees the other: a call that started is awaited, a call that sees the flag backs
+ * out). The lock is {@code close()}'s only, with the last call to leave while closing signalling
+ * it.
  */
 final class Lifecycle {
 
@@ -25,7 +32,8 @@ final class Lifecycle {
     private final Set<TransactionImpl> running = ConcurrentHashMap.newKeySet();
     private volatile boolean closing;
     private volatile boolean cancelled;
-    private int calls;
+    /** The calls entered and not yet left, including a refused one backing out. */
+    private final AtomicInteger calls = new AtomicInteger();
 
     /**
      * @param name the instance name, for messages
@@ -58,26 +66,22 @@ final class Lifecycle {
      * @throws DatabaseClosedException if closing has begun
      */
     void enter() {
-        lock.lock();
-        try {
-            if (closing) {
-                throw closedError();
-            }
-            calls++;
-        } finally {
-            lock.unlock();
+        calls.incrementAndGet();
+        if (closing) {
+            exit();
+            throw closedError();
         }
     }
 
     /** Leaves a call entered with {@link #enter()}. */
     void exit() {
-        lock.lock();
-        try {
-            if (--calls == 0) {
+        if (calls.decrementAndGet() == 0 && closing) {
+            lock.lock();
+            try {
                 idle.signalAll();
+            } finally {
+                lock.unlock();
             }
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -115,7 +119,7 @@ final class Lifecycle {
         try {
             closing = true;
             if (!await(drain)) {
-                int left = calls;
+                int left = calls.get();
                 cancelled = true;
                 for (TransactionImpl tx : running) {
                     tx.cancel();
@@ -133,7 +137,7 @@ final class Lifecycle {
 
     private boolean await(Duration timeout) {
         long nanos = timeout.toNanos();
-        while (calls > 0) {
+        while (calls.get() > 0) {
             if (nanos <= 0) {
                 return false;
             }
@@ -149,6 +153,6 @@ final class Lifecycle {
 
     @Override
     public String toString() {
-        return "Lifecycle[" + name + (closing ? ", closing" : "") + ", calls=" + calls + "]";
+        return "Lifecycle[" + name + (closing ? ", closing" : "") + ", calls=" + calls.get() + "]";
     }
 }
