@@ -13,18 +13,43 @@ import io.jeex.db.repository.DocumentVersionInfo;
 import io.jeex.db.repository.Json;
 import io.jeex.db.repository.Page;
 import io.jeex.db.tx.IsolationLevel;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.jooq.Condition;
-import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
+import org.postgresql.util.PSQLException;
 
 /** The implementation of {@link DocumentRepository}. */
 final class DocumentStore implements DocumentRepository {
 
     private static final String TABLE = "document_versions";
+    /** The advisory lock of one document, until the transaction ends (READ COMMITTED). */
+    private static final Prepared<Boolean> LOCK = Prepared.of(DSL.select(DSL.field(
+            "pg_advisory_xact_lock(hashtextextended({0}, 0))", Object.class, DSL.param("lock", SQLDataType.VARCHAR))),
+            row -> Boolean.TRUE);
+    /** The same lock if it is free (REPEATABLE READ, SERIALIZABLE). */
+    private static final Prepared<Boolean> TRY_LOCK = Prepared.of(DSL.select(DSL.field(
+            "pg_try_advisory_xact_lock(hashtextextended({0}, 0))", Boolean.class, DSL.param("lock", SQLDataType.VARCHAR))),
+            row -> row.getBoolean(1));
+    /** The next version of one document. Bind order: id, project, type, project, type, content, metadata, author. */
+    private static final Prepared<DocumentVersion> INSERT = Prepared.of(DSL.insertInto(DOCUMENT_VERSIONS)
+            .set(DOCUMENT_VERSIONS.ID, DSL.param("id", DOCUMENT_VERSIONS.ID.getDataType()))
+            .set(DOCUMENT_VERSIONS.PROJECT_ID, DSL.param("project", DOCUMENT_VERSIONS.PROJECT_ID.getDataType()))
+            .set(DOCUMENT_VERSIONS.DOCUMENT_TYPE, DSL.param("type", DOCUMENT_VERSIONS.DOCUMENT_TYPE.getDataType()))
+            .set(DOCUMENT_VERSIONS.VERSION, DSL.field(DSL.select(DSL.coalesce(DSL.max(DOCUMENT_VERSIONS.VERSION),
+                    DSL.inline(0)).plus(DSL.inline(1))).from(DOCUMENT_VERSIONS)
+                    .where(DOCUMENT_VERSIONS.PROJECT_ID.eq(DSL.param("project", DOCUMENT_VERSIONS.PROJECT_ID.getDataType())))
+                    .and(DOCUMENT_VERSIONS.DOCUMENT_TYPE.eq(
+                            DSL.param("type", DOCUMENT_VERSIONS.DOCUMENT_TYPE.getDataType())))))
+            .set(DOCUMENT_VERSIONS.CONTENT, DSL.param("content", DOCUMENT_VERSIONS.CONTENT.getDataType()))
+            .set(DOCUMENT_VERSIONS.METADATA, DSL.param("metadata", DOCUMENT_VERSIONS.METADATA.getDataType()))
+            .set(DOCUMENT_VERSIONS.CREATED_BY, DSL.param("author", DOCUMENT_VERSIONS.CREATED_BY.getDataType()))
+            .returning(), DocumentStore::map);
     private final Transactions engine;
 
     private final Scope scope;
@@ -43,38 +68,37 @@ final class DocumentStore implements DocumentRepository {
         UUID id = Ids.next();
         String lock = project + "/" + type;
         return engine.run(scope.apply(Tx.many("documents.append")), LIBRARY_WRITE, tx -> {
-            var dsl = tx.dsl();
             boolean snapshot = tx.options().isolation() != IsolationLevel.READ_COMMITTED;
             if (!snapshot) {
                 // READ COMMITTED: the INSERT below takes a new snapshot, after the lock was granted
-                dsl.execute("select pg_advisory_xact_lock(hashtextextended({0}, 0))", DSL.val(lock));
-            } else if (!dsl.fetchValue("select pg_try_advisory_xact_lock(hashtextextended({0}, 0))",
-                    DSL.val(lock)).equals(Boolean.TRUE)) {
+                LOCK.one(tx, ps -> ps.setString(1, lock));
+            } else if (!TRY_LOCK.one(tx, ps -> ps.setString(1, lock))) {
                 // REPEATABLE READ / SERIALIZABLE: a snapshot taken while another append holds the
                 // lock would not see its version. Run the whole call again once the lock is free.
                 throw Transactions.restart(tx, "another append to the same document held its lock", lock);
             }
             if (tx.attempt() > 1) {
                 // an earlier attempt's connection was lost, perhaps after it committed
-                var stored = dsl.selectFrom(DOCUMENT_VERSIONS).where(DOCUMENT_VERSIONS.ID.eq(id)).fetchOptional();
+                var stored = tx.dsl().selectFrom(DOCUMENT_VERSIONS).where(DOCUMENT_VERSIONS.ID.eq(id)).fetchOptional();
                 if (stored.isPresent()) {
                     return map(stored.get());
                 }
             }
-            var next = DSL.select(DSL.coalesce(DSL.max(DOCUMENT_VERSIONS.VERSION), 0).plus(1))
-                    .from(DOCUMENT_VERSIONS)
-                    .where(DOCUMENT_VERSIONS.PROJECT_ID.eq(project)).and(DOCUMENT_VERSIONS.DOCUMENT_TYPE.eq(type));
             try {
-                return map(dsl.insertInto(DOCUMENT_VERSIONS).set(DOCUMENT_VERSIONS.ID, id)
-                        .set(DOCUMENT_VERSIONS.PROJECT_ID, project).set(DOCUMENT_VERSIONS.DOCUMENT_TYPE, type)
-                        .set(DOCUMENT_VERSIONS.VERSION, DSL.field(next))
-                        .set(DOCUMENT_VERSIONS.CONTENT, text).set(DOCUMENT_VERSIONS.METADATA, JsonColumns.jsonb(meta))
-                        .set(DOCUMENT_VERSIONS.CREATED_BY, authorId)
-                        .returning().fetchOne());
-            } catch (DataAccessException e) {
+                return INSERT.one(tx, ps -> {
+                    ps.setObject(1, id);
+                    ps.setObject(2, project);
+                    ps.setString(3, type);
+                    ps.setObject(4, project);
+                    ps.setString(5, type);
+                    ps.setString(6, text);
+                    ps.setString(7, meta.text());
+                    ps.setObject(8, authorId);
+                });
+            } catch (SQLException e) {
                 // The transaction's snapshot predates an append it could not see: the number is
                 // taken (23505), or SERIALIZABLE reports the same as a serialization failure.
-                if (snapshot && (VERSION_KEY.equals(constraint(e)) || "40001".equals(e.sqlState()))) {
+                if (snapshot && (VERSION_KEY.equals(constraint(e)) || "40001".equals(e.getSQLState()))) {
                     throw Transactions.restart(tx, "the transaction's snapshot predates an append to the same "
                             + "document", lock);
                 }
@@ -85,9 +109,9 @@ final class DocumentStore implements DocumentRepository {
 
     private static final String VERSION_KEY = "document_versions_project_type_version_key";
 
-    private static String constraint(DataAccessException e) {
-        org.postgresql.util.PSQLException p = e.getCause(org.postgresql.util.PSQLException.class);
-        return p == null || p.getServerErrorMessage() == null ? null : p.getServerErrorMessage().getConstraint();
+    private static String constraint(SQLException e) {
+        return e instanceof PSQLException p && p.getServerErrorMessage() != null
+                ? p.getServerErrorMessage().getConstraint() : null;
     }
 
     @Override
@@ -148,6 +172,18 @@ final class DocumentStore implements DocumentRepository {
             // fall through
         }
         throw new InvalidInputException(TABLE, "cursor", "must be a cursor returned by a previous page");
+    }
+
+    static DocumentVersion map(ResultSet row) throws SQLException {
+        return new DocumentVersion(Prepared.uuid(row, "id"), Prepared.uuid(row, "project_id"),
+                row.getString("document_type"), row.getInt("version"), row.getString("content"),
+                JsonColumns.fromDb(row.getString("metadata")), Optional.ofNullable(Prepared.uuid(row, "created_by")),
+                Prepared.instant(row, "created_at"));
+    }
+
+    /** @return the SQL of append's statements, for tests */
+    static List<String> appendSql() {
+        return List.of(LOCK.toString(), TRY_LOCK.toString(), INSERT.toString());
     }
 
     static DocumentVersion map(DocumentVersionsRecord r) {
