@@ -16,7 +16,7 @@ final class AuditDb {
                 .user(db.appUser())
                 .password(db.appPassword())
                 .migrationUser(db.user()).migrationPassword(db.password())
-                .poolSize(10)
+                .poolSize(2)
                 .health(h -> h.withMonitorInterval(Duration.ZERO));
     }
 
