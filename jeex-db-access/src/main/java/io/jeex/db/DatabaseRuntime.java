@@ -36,7 +36,6 @@ final class DatabaseRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DatabaseRuntime.class);
 
     private final JeexDbConfig config;
-    private final String password;
     private final Acquirer primary;
     private final Acquirer replica;
     private final DirectDataSource migrationDataSource;
@@ -54,11 +53,10 @@ final class DatabaseRuntime implements AutoCloseable {
 
     private final io.micrometer.observation.ObservationRegistry observations;
 
-    private DatabaseRuntime(JeexDbConfig config, String password, String migrationPassword, MeterRegistry registry,
+    private DatabaseRuntime(JeexDbConfig config, MeterRegistry registry,
                             io.micrometer.observation.ObservationRegistry observations) {
         this.config = config;
         this.observations = observations;
-        this.password = password;
         this.registry = registry;
         this.translator = new ErrorTranslator(config.pool().includeErrorDetail());
         this.lifecycle = new Lifecycle(config.name());
@@ -156,32 +154,28 @@ final class DatabaseRuntime implements AutoCloseable {
      * Starts the pools and builds the parts.
      *
      * @param config the configuration
-     * @param password the password, or null
-     * @param migrationPassword the password of the migration user, or null
      * @param registry the meter registry
      * @return the runtime
      */
-    public static DatabaseRuntime start(JeexDbConfig config, String password, String migrationPassword,
+    public static DatabaseRuntime start(JeexDbConfig config,
                                         MeterRegistry registry) {
-        return start(config, password, migrationPassword, registry, null);
+        return start(config, registry, null);
     }
 
     /**
      * Starts the pools and builds the parts, with Micrometer Observations.
      *
      * @param config the configuration
-     * @param password the password, or null
-     * @param migrationPassword the password of the migration user, or null
      * @param registry the meter registry
      * @param observations the service's observation registry, or null for none
      * @return the runtime
      */
-    public static DatabaseRuntime start(JeexDbConfig config, String password, String migrationPassword,
+    public static DatabaseRuntime start(JeexDbConfig config,
                                         MeterRegistry registry,
                                         io.micrometer.observation.ObservationRegistry observations) {
         requireNonNull(config, "config");
         requireNonNull(registry, "registry");
-        DatabaseRuntime runtime = new DatabaseRuntime(config, password, migrationPassword, registry, observations);
+        DatabaseRuntime runtime = new DatabaseRuntime(config, registry, observations);
         LOG.info("{}: started: url={}, user={}, poolSize={}, maximumPoolSize={}, acquireTimeout={}, "
                         + "statementTimeout={}, replica={}, pgBouncer={}", config.name(), JdbcUrlMask.mask(config.url()),
                 config.credentials().user().orElse("<from url>"), config.pool().size(), config.pool().maximumSize(),
@@ -225,11 +219,6 @@ final class DatabaseRuntime implements AutoCloseable {
     /** @return the configuration */
     public JeexDbConfig config() {
         return config;
-    }
-
-    /** @return the password, or null; for connections the library opens itself (migrations, health) */
-    public String password() {
-        return password;
     }
 
     /** @return the primary pool */

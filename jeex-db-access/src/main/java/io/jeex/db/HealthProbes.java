@@ -141,7 +141,7 @@ final class HealthProbes {
     }
 
     private Connection connect(String url) throws SQLException {
-        return new DirectDataSource(url, config.credentials().user().orElse(null), runtime.password(),
+        return new DirectDataSource(url, config.credentials().user().orElse(null), config.credentials().password().orElse(null),
                 config.pool().applicationName() + "-health", Duration.ofSeconds(seconds()), Duration.ofSeconds(seconds()),
                 false).getConnection();
     }

@@ -142,8 +142,7 @@ public final class JeexDatabase implements AutoCloseable {
     public static JeexDatabase create(JeexDbConfig config, MeterRegistry registry) {
         requireNonNull(config, "config");
         requireNonNull(registry, "registry");
-        return new JeexDatabase(DatabaseRuntime.start(config, config.credentials().password().orElse(null),
-                config.credentials().effectiveMigrationPassword().orElse(null), registry));
+        return new JeexDatabase(DatabaseRuntime.start(config, registry));
     }
 
     /**
@@ -177,8 +176,7 @@ public final class JeexDatabase implements AutoCloseable {
         requireNonNull(config, "config");
         requireNonNull(registry, "registry");
         requireNonNull(observations, "observations");
-        return new JeexDatabase(DatabaseRuntime.start(config, config.credentials().password().orElse(null),
-                config.credentials().effectiveMigrationPassword().orElse(null), registry, observations));
+        return new JeexDatabase(DatabaseRuntime.start(config, registry, observations));
     }
 
     /**

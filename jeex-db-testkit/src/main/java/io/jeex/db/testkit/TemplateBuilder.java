@@ -76,7 +76,7 @@ final class TemplateBuilder {
                 TestDatabase db = new TestDatabase(building, server.jdbcUrl(building), server.user(), server.password(), null);
                 JeexSchema.flyway(db.dataSource()).migrate();
                 if (service != null) {
-                    service.flywayConfiguration(db.dataSource(), serviceLoader()).load().migrate();
+                    service.flywayConfiguration(db.dataSource(), ServiceMigrations.serviceLoader()).load().migrate();
                 }
                 grantAppRole(building, true);
                 Admin.terminateConnections(c, building);
@@ -176,15 +176,10 @@ final class TemplateBuilder {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             digest.update(JeexSchema.migrationsHash().getBytes(StandardCharsets.UTF_8));
-            digest.update(service.hash(serviceLoader()).getBytes(StandardCharsets.UTF_8));
+            digest.update(service.hash(ServiceMigrations.serviceLoader()).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static ClassLoader serviceLoader() {
-        ClassLoader context = Thread.currentThread().getContextClassLoader();
-        return context != null ? context : TemplateBuilder.class.getClassLoader();
     }
 }
