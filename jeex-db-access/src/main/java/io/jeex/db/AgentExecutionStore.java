@@ -14,9 +14,7 @@ import io.jeex.db.repository.AgentExecutionRepository;
 import io.jeex.db.repository.ExecutionStatus;
 import io.jeex.db.repository.Json;
 import io.jeex.db.repository.NewAgentExecution;
-import java.sql.Array;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
+import io.jeex.db.tx.TxOptions;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -51,6 +49,24 @@ final class AgentExecutionStore implements AgentExecutionRepository {
      * committed): rows whose id is there already are the earlier attempt's.
      */
     private static final String BATCH_INSERT_AGAIN = BATCH_INSERT + " on conflict (id) do nothing";
+    private static final int BATCH_INSERT_SHAPE = SqlShape.of(BATCH_INSERT);
+    private static final TxOptions INSERT_BATCH_TX = Tx.one("agentExecutions.insertBatch");
+
+    /**
+     * The guarded status change of complete() and fail(), pre-rendered. Bind order: status,
+     * output_data, error_message, id. completed_at is never before started_at, whatever the clocks
+     * of the writers said.
+     */
+    private static final Prepared<AgentExecution> FINISH = Prepared.of(DSL.update(AGENT_EXECUTIONS)
+            .set(AGENT_EXECUTIONS.STATUS, DSL.param("status", AGENT_EXECUTIONS.STATUS.getDataType()))
+            .set(AGENT_EXECUTIONS.OUTPUT_DATA, DSL.param("output", AGENT_EXECUTIONS.OUTPUT_DATA.getDataType()))
+            .set(AGENT_EXECUTIONS.ERROR_MESSAGE, DSL.param("error", AGENT_EXECUTIONS.ERROR_MESSAGE.getDataType()))
+            .set(AGENT_EXECUTIONS.COMPLETED_AT, DSL.greatest(DSL.currentInstant(), AGENT_EXECUTIONS.STARTED_AT))
+            .where(AGENT_EXECUTIONS.ID.eq(DSL.param("id", AGENT_EXECUTIONS.ID.getDataType())))
+            .and(AGENT_EXECUTIONS.STATUS.in(LIVE.stream().map(DSL::inline).toList()))
+            .returning(), AgentExecutionStore::map);
+    private static final Prepared<String> STATUS_OF = Transitions.statusOf(AGENT_EXECUTIONS, AGENT_EXECUTIONS.ID,
+            AGENT_EXECUTIONS.STATUS);
 
     private final Transactions engine;
 
@@ -94,18 +110,35 @@ final class AgentExecutionStore implements AgentExecutionRepository {
     }
 
     private AgentExecution finish(UUID key, ExecutionStatus to, String name, Json output, String errorMessage) {
-        return engine.run(scope.apply(Tx.many(name)), LIBRARY_WRITE, tx -> {
+        // The first attempt is the guarded UPDATE alone, auto-committed; only when it changed no
+        // row does a second call read the status, to tell "no such execution" from "not live". A
+        // later attempt (an earlier one's connection was lost, perhaps after it committed) runs in
+        // a transaction and takes the execution already in the target status as the change done.
+        Optional<AgentExecution> finished = engine.run(scope.apply(Tx.one(name)), LIBRARY_WRITE, tx -> {
+            if (tx.attempt() == 1) {
+                return FINISH.optional(tx, ps -> {
+                    ps.setString(1, to.dbValue());
+                    ps.setString(2, output == null ? null : output.text());
+                    ps.setString(3, errorMessage);
+                    ps.setObject(4, key);
+                });
+            }
             Optional<AgentExecutionsRecord> updated = tx.dsl().update(AGENT_EXECUTIONS)
                     .set(AGENT_EXECUTIONS.STATUS, to.dbValue())
                     .set(AGENT_EXECUTIONS.OUTPUT_DATA, JsonColumns.jsonb(output))
                     .set(AGENT_EXECUTIONS.ERROR_MESSAGE, errorMessage)
-                    // never before started_at, whatever the clocks of the writers said
                     .set(AGENT_EXECUTIONS.COMPLETED_AT, DSL.greatest(DSL.currentInstant(), AGENT_EXECUTIONS.STARTED_AT))
                     .where(AGENT_EXECUTIONS.ID.eq(key)).and(AGENT_EXECUTIONS.STATUS.in(LIVE))
                     .returning().fetchOptional();
-            return map(Transitions.require(updated, tx.dsl(), AGENT_EXECUTIONS, AGENT_EXECUTIONS.ID,
-                    AGENT_EXECUTIONS.STATUS, key, "agent execution", to.dbValue(), tx.attempt() > 1));
+            return Optional.of(map(Transitions.require(updated, tx.dsl(), AGENT_EXECUTIONS, AGENT_EXECUTIONS.ID,
+                    AGENT_EXECUTIONS.STATUS, key, "agent execution", to.dbValue(), true)));
         });
+        if (finished.isPresent()) {
+            return finished.get();
+        }
+        Optional<String> current = engine.run(scope.apply(Tx.one(name + ".refused")), LIBRARY_WRITE,
+                tx -> STATUS_OF.optional(tx, ps -> ps.setObject(1, key)));
+        throw Transitions.refused(current, TABLE, "agent execution " + key, to.dbValue());
     }
 
     @Override
@@ -172,22 +205,23 @@ final class AgentExecutionStore implements AgentExecutionRepository {
             starts[i] = e.startedAt().truncatedTo(ChronoUnit.MICROS).toString();
             ends[i] = e.completedAt() == null ? null : e.completedAt().truncatedTo(ChronoUnit.MICROS).toString();
         }
-        return engine.run(scope.apply(Tx.many("agentExecutions.insertBatch")), LIBRARY_WRITE, tx -> {
-            Connection c = tx.connection();
-            try (PreparedStatement ps = c.prepareStatement(tx.attempt() == 1 ? BATCH_INSERT : BATCH_INSERT_AGAIN)) {
-                ps.setArray(1, array(c, ids));
-                ps.setArray(2, array(c, projects));
-                ps.setArray(3, array(c, types));
-                ps.setArray(4, array(c, correlations));
-                ps.setArray(5, array(c, inputs));
-                ps.setArray(6, array(c, outputs));
-                ps.setArray(7, array(c, statuses));
-                ps.setArray(8, array(c, errors));
-                ps.setArray(9, array(c, starts));
-                ps.setArray(10, array(c, ends));
-                int inserted = ps.executeUpdate();
-                return tx.attempt() == 1 ? inserted : n; // the rest were stored by the earlier attempt
-            }
+        // One statement, atomic by itself: the first attempt runs it auto-committed (no BEGIN and
+        // COMMIT); a later one, after a lost connection, skips the rows an earlier one stored.
+        return engine.run(scope.apply(INSERT_BATCH_TX), LIBRARY_WRITE, tx -> {
+            boolean first = tx.attempt() == 1;
+            int inserted = Jdbc.update(tx, first ? BATCH_INSERT : BATCH_INSERT_AGAIN, BATCH_INSERT_SHAPE, ps -> {
+                ps.setArray(1, "text", ids);
+                ps.setArray(2, "text", projects);
+                ps.setArray(3, "text", types);
+                ps.setArray(4, "text", correlations);
+                ps.setArray(5, "text", inputs);
+                ps.setArray(6, "text", outputs);
+                ps.setArray(7, "text", statuses);
+                ps.setArray(8, "text", errors);
+                ps.setArray(9, "text", starts);
+                ps.setArray(10, "text", ends);
+            });
+            return first ? inserted : n; // the rest were stored by the earlier attempt
         });
     }
 
@@ -222,10 +256,6 @@ final class AgentExecutionStore implements AgentExecutionRepository {
         }
     }
 
-    private static Array array(Connection c, Object[] values) throws SQLException {
-        return c.createArrayOf("text", values);
-    }
-
     private static void validate(NewAgentExecution e) {
         if (e == null) {
             throw new InvalidInputException(TABLE, "execution", "must not be null");
@@ -252,6 +282,16 @@ final class AgentExecutionStore implements AgentExecutionRepository {
             Check.atMost(TABLE, "error_message", e.errorMessage(), Check.MAX_ERROR_MESSAGE);
             Check.storable(TABLE, "error_message", e.errorMessage());
         }
+    }
+
+    static AgentExecution map(java.sql.ResultSet row) throws SQLException {
+        String input = row.getString("input_data");
+        String output = row.getString("output_data");
+        return new AgentExecution(Prepared.uuid(row, "id"), Prepared.uuid(row, "project_id"), row.getString("agent_type"),
+                Prepared.uuid(row, "correlation_id"), Optional.ofNullable(input == null ? null : JsonColumns.fromDb(input)),
+                Optional.ofNullable(output == null ? null : JsonColumns.fromDb(output)),
+                ExecutionStatus.fromDb(row.getString("status")), Optional.ofNullable(row.getString("error_message")),
+                Prepared.instant(row, "started_at"), Optional.ofNullable(Prepared.instant(row, "completed_at")));
     }
 
     static AgentExecution map(AgentExecutionsRecord r) {

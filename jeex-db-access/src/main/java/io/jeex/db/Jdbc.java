@@ -52,6 +52,23 @@ final class Jdbc {
         return TransactionImpl.of(tx).query(sql, shape, binder, reader);
     }
 
+    /**
+     * Runs a statement that returns a row count (DML without RETURNING), carried like
+     * {@link #query}: as the single statement of auto-committed work with an acting user, the
+     * acting user travels in the same round trip.
+     *
+     * @param tx the running transaction
+     * @param sql the SQL, with {@code ?} placeholders; one statement
+     * @param shape its operation and table ({@link SqlShape}), computed once by the caller
+     * @param binder binds the values
+     * @return the statement's row count
+     * @throws SQLException from the driver (translated by the transaction runner)
+     * @throws IllegalStateException if single-statement work runs a second statement
+     */
+    public static int update(Transaction tx, String sql, int shape, Binder binder) throws SQLException {
+        return TransactionImpl.of(tx).update(sql, shape, binder);
+    }
+
     /** Binds the values of one execution. */
     @FunctionalInterface
     public interface Binder {
@@ -92,6 +109,16 @@ final class Jdbc {
          */
         public void setString(int index, String value) throws SQLException {
             statement.setString(index + offset, value);
+        }
+
+        /**
+         * @param index the parameter's number in the statement's SQL, from 1
+         * @param type the SQL name of the elements' type, for example {@code text}
+         * @param values the array's elements
+         * @throws SQLException from the driver
+         */
+        public void setArray(int index, String type, Object[] values) throws SQLException {
+            statement.setArray(index + offset, statement.getConnection().createArrayOf(type, values));
         }
     }
 

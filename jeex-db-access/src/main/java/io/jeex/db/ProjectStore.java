@@ -23,7 +23,10 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.jooq.Condition;
@@ -42,6 +45,11 @@ final class ProjectStore implements ProjectRepository {
     private static final TxOptions LIST_BY_OWNER_TX = Tx.read("projects.listByOwner");
     /** The shapes of listByOwner, indexed by {@link #listShape}. */
     private static final List<Prepared<Project>> LIST_BY_OWNER = listByOwnerStatements();
+    private static final TxOptions CHANGE_STATUS_TX = Tx.one("projects.changeStatus");
+    private static final TxOptions CHANGE_STATUS_REFUSED_TX = Tx.one("projects.changeStatus.refused");
+    /** The guarded status change to each status, pre-rendered; binds the id. */
+    private static final Map<ProjectStatus, Prepared<Project>> CHANGE_STATUS = changeStatusStatements();
+    private static final Prepared<String> STATUS_OF = Transitions.statusOf(PROJECTS, PROJECTS.ID, PROJECTS.STATUS);
     private final Transactions engine;
 
     private final Scope scope;
@@ -125,12 +133,24 @@ final class ProjectStore implements ProjectRepository {
         UUID key = Check.id(TABLE, "id", id);
         Check.notNull(TABLE, "status", to, "must not be null: pass the status to change to");
         List<String> from = to.previous().stream().map(ProjectStatus::dbValue).toList();
-        return engine.run(scope.apply(Tx.many("projects.changeStatus")), LIBRARY_WRITE, tx -> {
+        // As for agent executions (AgentExecutionStore.finish): the guarded UPDATE alone, auto-committed,
+        // on the first attempt; the status read only when it changed no row; a later attempt in a
+        // transaction, taking the project already in the target status as the change done.
+        Optional<Project> changed = engine.run(scope.apply(CHANGE_STATUS_TX), LIBRARY_WRITE, tx -> {
+            if (tx.attempt() == 1) {
+                return CHANGE_STATUS.get(to).optional(tx, ps -> ps.setObject(1, key));
+            }
             Optional<ProjectsRecord> updated = tx.dsl().update(PROJECTS).set(PROJECTS.STATUS, to.dbValue())
                     .where(PROJECTS.ID.eq(key)).and(PROJECTS.STATUS.in(from)).returning().fetchOptional();
-            return map(Transitions.require(updated, tx.dsl(), PROJECTS, PROJECTS.ID, PROJECTS.STATUS, key, "project",
-                    to.dbValue(), tx.attempt() > 1));
+            return Optional.of(map(Transitions.require(updated, tx.dsl(), PROJECTS, PROJECTS.ID, PROJECTS.STATUS, key,
+                    "project", to.dbValue(), true)));
         });
+        if (changed.isPresent()) {
+            return changed.get();
+        }
+        Optional<String> current = engine.run(scope.apply(CHANGE_STATUS_REFUSED_TX), LIBRARY_WRITE,
+                tx -> STATUS_OF.optional(tx, ps -> ps.setObject(1, key)));
+        throw Transitions.refused(current, TABLE, "project " + key, to.dbValue());
     }
 
     @Override
@@ -205,6 +225,17 @@ final class ProjectStore implements ProjectRepository {
             all.add(Prepared.of(query, ProjectStore::map));
         }
         return List.copyOf(all);
+    }
+
+    private static Map<ProjectStatus, Prepared<Project>> changeStatusStatements() {
+        Map<ProjectStatus, Prepared<Project>> all = new EnumMap<>(ProjectStatus.class);
+        for (ProjectStatus to : ProjectStatus.values()) {
+            all.put(to, Prepared.of(DSL.update(PROJECTS).set(PROJECTS.STATUS, DSL.inline(to.dbValue()))
+                    .where(PROJECTS.ID.eq(DSL.param("id", PROJECTS.ID.getDataType())))
+                    .and(PROJECTS.STATUS.in(to.previous().stream().map(p -> DSL.inline(p.dbValue())).toList()))
+                    .returning(), ProjectStore::map));
+        }
+        return Collections.unmodifiableMap(all);
     }
 
     /** @return the SQL of listByOwner's statements, for tests */

@@ -127,6 +127,29 @@ final class TransactionImpl implements Transaction {
         });
     }
 
+    /**
+     * Runs one statement that returns a row count (DML without RETURNING), carried like
+     * {@link #query}: as the single statement of auto-committed work with an acting user, behind
+     * {@link ActingUser#prefix} in the same round trip.
+     */
+    int update(String sql, int shape, Jdbc.Binder binder) throws SQLException {
+        UUID acting = pending;
+        if (acting == null) {
+            return execute(sql, sql, shape, ps -> {
+                binder.bind(new Jdbc.Parameters(ps, 0));
+                return ps.executeUpdate();
+            });
+        }
+        pending = null;
+        return execute(ActingUser.PREFIX + sql, sql, shape, ps -> {
+            ps.setString(1, acting.toString());
+            binder.bind(new Jdbc.Parameters(ps, 1));
+            ps.execute();       // the result of set_config(...)
+            ps.getMoreResults(); // then the statement's count
+            return ps.getUpdateCount();
+        });
+    }
+
     private <T> T execute(String sent, String sql, int shape, JdbcStatement<T> statement) throws SQLException {
         beforeStatement();
         Object token = observer.begin(sql, shape);

@@ -8,6 +8,7 @@ import org.jooq.DSLContext;
 import org.jooq.Table;
 import org.jooq.TableField;
 import org.jooq.TableRecord;
+import org.jooq.impl.DSL;
 
 /**
  * The other half of a guarded status change ({@code UPDATE ... WHERE id = ? AND status IN
@@ -17,6 +18,26 @@ import org.jooq.TableRecord;
 final class Transitions {
 
     private Transitions() {
+    }
+
+    /**
+     * @param current the status read after a guarded change changed no row, or empty if there is
+     *     no such row
+     * @param table the table, for the message
+     * @param name what the row is, with its id, for the message
+     * @param to the status the change was to
+     * @return the failure to throw
+     * @throws NotFoundException if there is no such row
+     */
+    static RuntimeException refused(Optional<String> current, String table, String name, String to) {
+        return new IllegalTransitionException(table, name, NotFoundException.requireFound(current, table, name), to);
+    }
+
+    /** @return the pre-rendered read of a row's status by id */
+    static <R extends TableRecord<R>> Prepared<String> statusOf(Table<R> table, TableField<R, UUID> id,
+            TableField<R, String> status) {
+        return Prepared.of(DSL.select(status).from(table).where(id.eq(DSL.param("id", id.getDataType()))),
+                row -> row.getString(1));
     }
 
     /**

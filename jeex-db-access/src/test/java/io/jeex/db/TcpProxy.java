@@ -22,6 +22,7 @@ final class TcpProxy implements AutoCloseable {
     private final int targetPort;
     private final Set<Socket> live = ConcurrentHashMap.newKeySet();
     private final AtomicInteger accepted = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong readyForQuery = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean forwarding = true;
 
     TcpProxy(String targetHost, int targetPort) throws IOException {
@@ -46,6 +47,14 @@ final class TcpProxy implements AutoCloseable {
 
     int accepted() {
         return accepted.get();
+    }
+
+    /**
+     * @return how many ReadyForQuery messages the server has sent through this proxy so far: one
+     *     per round trip (each Sync or simple query of a client is answered by exactly one)
+     */
+    long readyForQuery() {
+        return readyForQuery.get();
     }
 
     /** Severs every live connection and refuses new ones. */
@@ -79,19 +88,22 @@ final class TcpProxy implements AutoCloseable {
                 Socket upstream = new Socket(targetHost, targetPort);
                 live.add(client);
                 live.add(upstream);
-                daemon(() -> pump(client, upstream), "tcp-proxy-up").start();
-                daemon(() -> pump(upstream, client), "tcp-proxy-down").start();
+                daemon(() -> pump(client, upstream, null), "tcp-proxy-up").start();
+                daemon(() -> pump(upstream, client, new Messages()), "tcp-proxy-down").start();
             } catch (IOException e) {
                 // closed, or the target refused: the client sees a closed connection
             }
         }
     }
 
-    private void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to, Messages messages) {
         byte[] buffer = new byte[16384];
         try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
             int n;
             while ((n = in.read(buffer)) >= 0) {
+                if (messages != null) {
+                    messages.read(buffer, n);
+                }
                 out.write(buffer, 0, n);
                 out.flush();
             }
@@ -102,6 +114,49 @@ final class TcpProxy implements AutoCloseable {
             closeQuietly(to);
             live.remove(from);
             live.remove(to);
+        }
+    }
+
+    /**
+     * Splits the server's side of the protocol into messages (a type byte, then a length that
+     * counts itself and the body) and counts ReadyForQuery ('Z'). The one untyped byte a server
+     * sends, the answer to an SSLRequest or GSSENCRequest ('N' when it declines), comes first.
+     */
+    private final class Messages {
+        private boolean first = true;
+        private int header = -1; // bytes of the header (type + length) read so far, -1 before a message
+        private int length;
+        private long skip;
+
+        void read(byte[] buffer, int n) {
+            for (int i = 0; i < n; i++) {
+                if (skip > 0) {
+                    int take = (int) Math.min(skip, n - i);
+                    skip -= take;
+                    i += take - 1;
+                    continue;
+                }
+                byte b = buffer[i];
+                if (first) {
+                    first = false;
+                    if (b == 'N') {
+                        continue;
+                    }
+                }
+                if (header < 0) {
+                    if (b == 'Z') {
+                        readyForQuery.incrementAndGet();
+                    }
+                    header = 0;
+                    length = 0;
+                    continue;
+                }
+                length = (length << 8) | (b & 0xff);
+                if (++header == 4) {
+                    skip = length - 4;
+                    header = -1;
+                }
+            }
         }
     }
 
