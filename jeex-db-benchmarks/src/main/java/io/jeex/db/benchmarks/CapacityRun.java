@@ -30,7 +30,8 @@ import java.util.stream.Collectors;
  * {@link CapacityClient} (45 % writes, 55 % reads, every call acting as its user under row-level
  * security) from closed-loop clients at increasing counts, each client one connection to PgBouncer
  * (transaction pooling, the shipped {@code pgbouncer.ini}) and PgBouncer holding N server
- * connections; or, with {@code --route direct}, each client one connection to the server. The
+ * connections; or, with {@code --route direct}, each client one connection to the server
+ * ({@code direct-bouncer-mode}: the same with the library's PgBouncer switch on). The
  * server runs with the shipped {@code postgresql.conf} ({@link CapacityServer}), durability on.
  *
  * <p>Per step (a client count), after a warm-up: calls/s (reads and writes), p50/p99/p99.9 of one
@@ -41,7 +42,7 @@ import java.util.stream.Collectors;
  *
  * <pre>
  * java -cp jeex-db-benchmarks/target/benchmarks.jar io.jeex.db.benchmarks.CapacityRun \
- *     [--clients 8,32,128,512] [--server-connections 8] [--route pgbouncer|direct] [--durable true|false] \
+ *     [--clients 8,32,128,512] [--server-connections 8] [--route pgbouncer|direct|direct-bouncer-mode] [--durable true|false] \
  *     [--warmup 10] [--measure 30] [--rounds 3] [--out capacity.md]
  * </pre>
  *
@@ -73,8 +74,9 @@ public final class CapacityRun {
                     Boolean.parseBoolean(a.get("--durable")), Integer.parseInt(a.get("--warmup")),
                     Integer.parseInt(a.get("--measure")), Integer.parseInt(a.get("--rounds")),
                     a.containsKey("--out") ? Path.of(a.get("--out")) : null);
-            if (!o.route.equals("pgbouncer") && !o.route.equals("direct")) {
-                throw new IllegalArgumentException("--route must be pgbouncer or direct, but was " + o.route);
+            if (!List.of("pgbouncer", "direct", "direct-bouncer-mode").contains(o.route)) {
+                throw new IllegalArgumentException("--route must be pgbouncer, direct or direct-bouncer-mode, but was "
+                        + o.route);
             }
             return o;
         }
@@ -93,7 +95,7 @@ public final class CapacityRun {
             long[] all = merge(readNanos, writeNanos);
             return String.format(Locale.ROOT,
                     "| %s | %s | %d | %d | %.1f | %,.0f | %,.0f | %,.0f | %s | %s | %s | %s | %s | %,.0f | %s | %.2f | %.2f | %.2f | %.2f | %.2f | %d%s |",
-                    route, route.equals("direct") ? "-" : Integer.toString(serverConnections), clients, round, loadBefore,
+                    route, route.equals("pgbouncer") ? Integer.toString(serverConnections) : "-", clients, round, loadBefore,
                     (reads + writes) / seconds, writes / seconds, reads / seconds, ms(all, 0.50), ms(all, 0.99),
                     ms(all, 0.999), ms(writeNanos, 0.99), ms(readNanos, 0.99), serverTxPerSecond,
                     Double.isNaN(bouncerWaitMicrosPerTx) ? "-" : String.format(Locale.ROOT, "%.2f ms", bouncerWaitMicrosPerTx / 1000),
@@ -126,9 +128,10 @@ public final class CapacityRun {
                     System.getProperty("java.version"), loadAverage(), server.describe(), o.route, o.durable, o.warmup,
                     o.measure, o.rounds, PER_INSTANCE, maxClients, CapacityClient.PROJECTS, CapacityClient.HISTORY));
             print(o, Result.header() + "\n");
-            List<Integer> pools = o.route.equals("direct") ? List.of(0) : o.serverConnections;
+            boolean viaBouncer = o.route.equals("pgbouncer");
+            List<Integer> pools = viaBouncer ? o.serverConnections : List.of(0);
             for (int n : pools) {
-                BenchPgBouncer bouncer = o.route.equals("direct") ? null : BenchPgBouncer.start(server.port(),
+                BenchPgBouncer bouncer = !viaBouncer ? null : BenchPgBouncer.start(server.port(),
                         CapacityServer.DATABASE, CapacityServer.APP_USER, server.appSecret, server.appPassword, n,
                         Map.of("max_client_conn", Integer.toString(maxClients + 50))); // room for every client
                 try {
@@ -196,7 +199,8 @@ public final class CapacityRun {
         List<JeexDatabase> dbs = new ArrayList<>();
         try {
             for (int i = 0; i < instances; i++) {
-                dbs.add(JeexDatabase.create(config(server, bouncer, "capacity-" + i, pool)));
+                dbs.add(JeexDatabase.create(config(server, bouncer, o.route.equals("direct-bouncer-mode"),
+                        "capacity-" + i, pool)));
             }
             double load = loadAverage();
             CpuMeter meter = new CpuMeter(server.postmasterPid(), bouncer == null ? -1 : bouncer.pid());
@@ -271,12 +275,17 @@ public final class CapacityRun {
         }
     }
 
-    private static JeexDbConfig config(CapacityServer server, BenchPgBouncer bouncer, String name, int pool) {
+    /**
+     * @param bouncerMode the library's PgBouncer switch without PgBouncer (no server-side prepared
+     *     statements, timeouts per transaction): what the switch costs apart from the pooler
+     */
+    private static JeexDbConfig config(CapacityServer server, BenchPgBouncer bouncer, boolean bouncerMode, String name,
+                                       int pool) {
         JeexDbConfig.Builder b = JeexDbConfig.builder(bouncer == null ? server.directUrl() : bouncer.url()).name(name)
                 .user(CapacityServer.APP_USER).password(server.appPassword).poolSize(pool)
                 .pool(p -> p.withMaxOverflow(0).withAcquireTimeout(Duration.ofSeconds(60)))
                 .health(h -> h.withMonitorInterval(Duration.ZERO));
-        if (bouncer != null) {
+        if (bouncer != null || bouncerMode) {
             b = b.pool(p -> p.withPgBouncer(true)).migration(m -> m.withUrl(server.directUrl()));
         }
         return b.build();
