@@ -50,6 +50,17 @@ final class BenchPgBouncer implements AutoCloseable {
      */
     static BenchPgBouncer start(int serverPort, String database, String user, String scramSecret, String password,
                                 int serverConnections) {
+        return start(serverPort, database, user, scramSecret, password, serverConnections, Map.of());
+    }
+
+    /**
+     * As {@link #start(int, String, String, String, String, int)}, with more settings of the
+     * {@code [pgbouncer]} section overridden (CapacityRun: {@code max_client_conn} for 512 clients).
+     *
+     * @param more settings replacing the shipped ones, applied last
+     */
+    static BenchPgBouncer start(int serverPort, String database, String user, String scramSecret, String password,
+                                int serverConnections, Map<String, String> more) {
         Path binary = Stream.of("/usr/sbin/pgbouncer", "/usr/bin/pgbouncer", "/usr/local/bin/pgbouncer")
                 .map(Path::of).filter(Files::isExecutable).findFirst()
                 .orElseThrow(() -> new IllegalStateException("PgBouncer is not installed: apt-get install -y pgbouncer"));
@@ -69,6 +80,7 @@ final class BenchPgBouncer implements AutoCloseable {
             overrides.put("default_pool_size", Integer.toString(serverConnections));
             overrides.put("min_pool_size", "0");
             overrides.put("reserve_pool_size", "0");
+            overrides.putAll(more);
             Path ini = dir.resolve("pgbouncer.ini");
             Files.writeString(ini, derive(shippedIni(), "host=127.0.0.1 port=" + serverPort + " dbname=" + database,
                     overrides), StandardCharsets.UTF_8);
@@ -153,6 +165,16 @@ final class BenchPgBouncer implements AutoCloseable {
                 throw new IllegalStateException(e);
             }
         }
+    }
+
+    /** @return the operating system's id of the PgBouncer process (its CPU time is in /proc/&lt;pid&gt;/stat) */
+    long pid() {
+        return process.pid();
+    }
+
+    /** @return the port PgBouncer listens on, on 127.0.0.1 */
+    int port() {
+        return port;
     }
 
     String url() {
