@@ -85,11 +85,17 @@ public final class TestDatabaseWaits {
             for (int depth : new int[] {0, 1, 2, 4, 8, 16}) {
                 String name = "testkit prefetch=" + depth + (depth == TestkitSettings.DEFAULT_PREFETCH ? " (default)" : "");
                 if (name.matches(only)) {
-                    results.add(testkit(name, admin, depth, tests, false));
+                    results.add(testkit(name, admin, depth, false, tests, false));
                 }
             }
             if ("testkit prefetch=2, concurrent writer".matches(only)) {
-                results.add(testkit("testkit prefetch=2, concurrent writer", admin, 2, tests, true));
+                results.add(testkit("testkit prefetch=2, concurrent writer", admin, 2, false, tests, true));
+            }
+            for (boolean writer : new boolean[] {false, true}) {
+                String name = "testkit prefetch=2, recycle=true" + (writer ? ", concurrent writer" : "");
+                if (name.matches(only)) {
+                    results.add(testkit(name, admin, 2, true, tests, writer));
+                }
             }
             for (String strategy : List.of("WAL_LOG", "FILE_COPY", "FILE_COPY clone")) {
                 for (boolean writer : new boolean[] {false, true}) {
@@ -134,9 +140,11 @@ public final class TestDatabaseWaits {
     }
 
     /** The testkit on the shared server (as an external one), with the given prefetch depth. */
-    static Figures testkit(String name, String adminUrl, int depth, int tests, boolean writer) throws Exception {
+    static Figures testkit(String name, String adminUrl, int depth, boolean recycle, int tests, boolean writer)
+            throws Exception {
         JeexPostgres postgres = JeexPostgres.start(TestkitSettings.of(Map.of(TestkitSettings.URL, adminUrl,
-                TestkitSettings.USER, "postgres", TestkitSettings.PREFETCH, Integer.toString(depth)), Map.of()));
+                TestkitSettings.USER, "postgres", TestkitSettings.PREFETCH, Integer.toString(depth),
+                TestkitSettings.RECYCLE, Boolean.toString(recycle)), Map.of()));
         try (Writer load = writer ? new Writer(adminUrl) : null) {
             postgres.templateName();
             long checkpoints = checkpointsRequested(adminUrl);

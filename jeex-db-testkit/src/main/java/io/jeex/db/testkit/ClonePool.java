@@ -1,13 +1,16 @@
 package io.jeex.db.testkit;
 
 import java.sql.SQLException;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * {@link #take(String)}), so that a test rarely waits for a {@code CREATE DATABASE ... TEMPLATE};
  * closed ones are dropped by another background thread. How many are kept ready adapts to the
  * measured rates ({@link PrefetchDepth}), starting from the configured prefetch. With a prefetch
- * of 0, or when prefetching failed, every clone is created by its caller.
+ * of 0, or when prefetching failed, every clone is created by its caller. With
+ * {@link TestkitSettings#RECYCLE}, a closed clone whose schema is unchanged is reset
+ * ({@link CloneRecycler}) and put back among the ready ones instead of dropped.
  */
 final class ClonePool {
 
@@ -33,15 +38,21 @@ final class ClonePool {
     private final AtomicReference<Thread> prefetcher = new AtomicReference<>();
     private final AtomicReference<Throwable> prefetchFailure = new AtomicReference<>();
     private final ExecutorService dropper = Executors.newSingleThreadExecutor(r -> daemon(r, "jeex-db-testkit-drop"));
+    /** With {@link TestkitSettings#RECYCLE}: resets used clones; else null. */
+    private final CloneRecycler recycler;
+    /** The clones this pool made (or recycled) and handed out, by name, with their template. */
+    private final Map<String, String> handedOut = new ConcurrentHashMap<>();
+    private final AtomicLong recycled = new AtomicLong();
     private volatile boolean closing;
 
     /**
      * @param prefetch how many clones to keep ready until the rates are measured; 0 for none
      */
-    ClonePool(Admin admin, int prefetch) {
+    ClonePool(Admin admin, int prefetch, boolean recycle) {
         this.admin = admin;
         this.prefetch = prefetch;
         this.depth = new PrefetchDepth(prefetch);
+        this.recycler = recycle ? new CloneRecycler(admin) : null;
     }
 
     /**
@@ -50,7 +61,7 @@ final class ClonePool {
      * @throws TestkitException if the clone cannot be created
      */
     String take(String template) {
-        String name = null;
+        String name;
         if (prefetch > 0) {
             depth.recordRequest(System.nanoTime());
             startPrefetcher(template);
@@ -58,8 +69,14 @@ final class ClonePool {
             synchronized (taken) {
                 taken.notifyAll(); // also when none was ready: the depth may have grown
             }
+        } else {
+            name = ready.poll(); // recycled clones only
         }
-        return name != null ? name : createClone(template);
+        if (name == null) {
+            name = createClone(template);
+        }
+        handedOut.put(name, template);
+        return name;
     }
 
     private String createClone(String template) {
@@ -111,17 +128,61 @@ final class ClonePool {
         }
     }
 
-    /** Drops the database in the background; in the caller's thread once {@link #close} began. */
+    /**
+     * Drops the database in the background, or with {@link TestkitSettings#RECYCLE} resets a
+     * clone of this pool and puts it back among the ready ones ({@link CloneRecycler}); in the
+     * caller's thread, and always a drop, once {@link #close} began.
+     */
     void dropLater(String name) {
+        String template = handedOut.remove(name);
         if (!closing) {
             try {
-                dropper.execute(() -> dropNow(name));
+                dropper.execute(() -> recycleOrDrop(name, template));
                 return;
             } catch (RejectedExecutionException e) {
                 // close() began between the check and execute(): drop it here instead
             }
         }
         dropNow(name);
+    }
+
+    private void recycleOrDrop(String name, String template) {
+        if (recycler != null && template != null && !closing && ready.size() < PrefetchDepth.MAX) {
+            String newName = "jeex_test_" + Admin.randomSuffix(6);
+            try {
+                if (!recycler.knows(template)) {
+                    // a fresh clone, not handed out: what every recycled clone must look like again
+                    String fresh = createClone(template);
+                    recycler.captureOnce(template, fresh);
+                    if (!ready.offer(fresh)) {
+                        dropNow(fresh);
+                    }
+                }
+                Optional<String> reset = recycler.recycle(name, template, newName);
+                if (reset.isPresent() && !closing && ready.offer(reset.get())) {
+                    recycled.incrementAndGet();
+                    synchronized (taken) {
+                        taken.notifyAll();
+                    }
+                    return;
+                }
+                reset.ifPresent(this::dropNow);
+            } catch (SQLException | RuntimeException e) {
+                LOG.debug("jeex-db testkit: could not recycle a test database, dropping it: {}", e.toString());
+            }
+            dropNow(newName);
+        }
+        dropNow(name);
+    }
+
+    /** Waits until the drops and resets asked for so far are done (for tests). */
+    void settle() throws Exception {
+        dropper.submit(() -> { }).get(60, TimeUnit.SECONDS);
+    }
+
+    /** @return how many used clones were reset and put back among the ready ones */
+    long recycled() {
+        return recycled.get();
     }
 
     private void dropNow(String name) {

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * {@code CREATE DATABASE ... TEMPLATE} clone of it, so a test gets a fully migrated database
  * in tens of milliseconds. Clones are prepared ahead by a background thread
  * ({@link TestkitSettings#PREFETCH}, default {@value TestkitSettings#DEFAULT_PREFETCH} at first,
- * then as many as the measured rates need, at most 16) and dropped in the background when closed. At JVM exit, unused clones are dropped and a server
+ * then as many as the measured rates need, at most 16) and dropped in the background when closed
+ * (or, with {@link TestkitSettings#RECYCLE}, emptied and handed out again). At JVM exit, unused clones are dropped and a server
  * that the testkit started is stopped: an embedded server's data directory is deleted and a
  * container is removed, so databases kept with {@link TestDatabase#keep()} last only as long as
  * the test JVM. To inspect them afterwards, run the tests against a server of your own
@@ -55,7 +56,7 @@ public final class JeexPostgres {
     private final ClonePool clones;
     private final AtomicBoolean stopped = new AtomicBoolean();
 
-    private JeexPostgres(PostgresServer server, ProviderSelection selection, int prefetch,
+    private JeexPostgres(PostgresServer server, ProviderSelection selection, int prefetch, boolean recycle,
                          ServiceMigrations service) {
         this.server = server;
         this.selection = selection;
@@ -63,7 +64,7 @@ public final class JeexPostgres {
         this.service = service;
         this.serverVersion = PostgresServer.checkVersion(server, selection.kind());
         this.templates = new TemplateBuilder(server, admin, service);
-        this.clones = new ClonePool(admin, prefetch);
+        this.clones = new ClonePool(admin, prefetch, recycle);
     }
 
     /**
@@ -102,13 +103,14 @@ public final class JeexPostgres {
     public static JeexPostgres start(TestkitSettings settings) {
         requireNonNull(settings, "settings");
         int prefetch = settings.prefetch();
+        boolean recycle = settings.recycle();
         ServiceMigrations service = settings.serviceMigrations().orElse(null);
         long started = System.nanoTime();
         ProviderSelection selection = ProviderSelection.choose(settings, ContainerServer::dockerAvailable);
         PostgresServer server = PostgresServer.start(selection.kind(), settings);
         JeexPostgres postgres;
         try {
-            postgres = new JeexPostgres(server, selection, prefetch, service);
+            postgres = new JeexPostgres(server, selection, prefetch, recycle, service);
         } catch (RuntimeException e) {
             server.close();
             throw e;
@@ -202,7 +204,17 @@ public final class JeexPostgres {
         return templates.appRolePassword();
     }
 
-    /** Drops a closed database in the background. */
+    /** @return how many closed databases were reset and handed out again ({@link TestkitSettings#RECYCLE}) */
+    long recycledDatabases() {
+        return clones.recycled();
+    }
+
+    /** Waits for the background drops and resets asked for so far (for tests). */
+    void settle() throws Exception {
+        clones.settle();
+    }
+
+    /** Drops a closed database in the background, or recycles it. */
     void dropLater(String name) {
         clones.dropLater(name);
     }
