@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -37,7 +38,14 @@ final class ClonePool {
     private final Object taken = new Object();
     private final AtomicReference<Thread> prefetcher = new AtomicReference<>();
     private final AtomicReference<Throwable> prefetchFailure = new AtomicReference<>();
-    private final ExecutorService dropper = Executors.newSingleThreadExecutor(r -> daemon(r, "jeex-db-testkit-drop"));
+    /** Drops and resets closed clones: two threads, as resets are short and tests ask fast. */
+    private final ExecutorService dropper = Executors.newFixedThreadPool(2, r -> daemon(r, "jeex-db-testkit-drop"));
+    /** How long a request waits for a reset under way before it makes a clone of its own. */
+    private static final long RESET_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    /** Resets asked for and not yet finished. */
+    private final AtomicInteger resetting = new AtomicInteger();
+    /** Drops and resets asked for and not yet finished. */
+    private final AtomicInteger pending = new AtomicInteger();
     /** With {@link TestkitSettings#RECYCLE}: resets used clones; else null. */
     private final CloneRecycler recycler;
     /** The clones this pool made (or recycled) and handed out, by name, with their template. */
@@ -72,11 +80,30 @@ final class ClonePool {
         } else {
             name = ready.poll(); // recycled clones only
         }
+        if (name == null && recycler != null) {
+            name = awaitReset();
+        }
         if (name == null) {
             name = createClone(template);
         }
         handedOut.put(name, template);
         return name;
+    }
+
+    /** A reset under way ends sooner than a new clone: waits for it (or any ready clone), bounded. */
+    private String awaitReset() {
+        long deadline = System.nanoTime() + RESET_WAIT_NANOS;
+        try {
+            while (resetting.get() > 0 && System.nanoTime() < deadline) {
+                String name = ready.poll(5, TimeUnit.MILLISECONDS);
+                if (name != null) {
+                    return name;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return ready.poll();
     }
 
     private String createClone(String template) {
@@ -136,11 +163,29 @@ final class ClonePool {
     void dropLater(String name) {
         String template = handedOut.remove(name);
         if (!closing) {
+            boolean reset = recycler != null && template != null;
+            if (reset) {
+                resetting.incrementAndGet();
+            }
+            pending.incrementAndGet();
             try {
-                dropper.execute(() -> recycleOrDrop(name, template));
+                dropper.execute(() -> {
+                    try {
+                        recycleOrDrop(name, template);
+                    } finally {
+                        if (reset) {
+                            resetting.decrementAndGet();
+                        }
+                        pending.decrementAndGet();
+                    }
+                });
                 return;
             } catch (RejectedExecutionException e) {
                 // close() began between the check and execute(): drop it here instead
+                if (reset) {
+                    resetting.decrementAndGet();
+                }
+                pending.decrementAndGet();
             }
         }
         dropNow(name);
@@ -158,8 +203,11 @@ final class ClonePool {
                         dropNow(fresh);
                     }
                 }
+                long started = System.nanoTime();
                 Optional<String> reset = recycler.recycle(name, template, newName);
                 if (reset.isPresent() && !closing && ready.offer(reset.get())) {
+                    // a recycled clone is one made ready: the depth follows the faster rate
+                    depth.recordProvision(System.nanoTime() - started);
                     recycled.incrementAndGet();
                     synchronized (taken) {
                         taken.notifyAll();
@@ -176,8 +224,14 @@ final class ClonePool {
     }
 
     /** Waits until the drops and resets asked for so far are done (for tests). */
-    void settle() throws Exception {
-        dropper.submit(() -> { }).get(60, TimeUnit.SECONDS);
+    void settle() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (pending.get() > 0) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("background drops and resets still running after 60 s");
+            }
+            Thread.sleep(5);
+        }
     }
 
     /** @return how many used clones were reset and put back among the ready ones */
@@ -214,6 +268,9 @@ final class ClonePool {
             dropper.awaitTermination(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (recycler != null) {
+            recycler.close();
         }
         if (dropReady) {
             String name;

@@ -1,16 +1,16 @@
 package io.jeex.db.testkit;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,11 +23,12 @@ import org.slf4j.LoggerFactory;
  *   <li>it is closed to connections, its sessions are terminated and it is renamed, so that a
  *       pool the test leaked cannot reach the next test's database (it fails as it would after a
  *       drop);</li>
- *   <li>a fingerprint of every object the schema holds (relations, columns, defaults,
- *       constraints, indexes, triggers, policies, functions, types, rules, grants, comments,
- *       extensions, event triggers, large objects, database-level settings) must equal the
- *       fresh clone's, and the tables that hold rows in the template (the migration history)
- *       must hold exactly the same rows;</li>
+ *   <li>a fingerprint of the database's catalogs (every row of the catalogs that hold relations,
+ *       columns, defaults, constraints, indexes, triggers, policies, functions, types, rules,
+ *       grants, comments, extensions, event triggers, large objects..., by place and writing
+ *       transaction) and its database-level settings must equal the fresh clone's, and the
+ *       tables that hold rows in the template (the migration history) must hold exactly the
+ *       same rows;</li>
  *   <li>then, in one transaction with {@code session_replication_role = replica} (no triggers,
  *       no foreign-key checks), every other table is emptied with {@code DELETE} and every
  *       sequence is set back to the template's position.</li>
@@ -39,91 +40,72 @@ import org.slf4j.LoggerFactory;
  */
 final class CloneRecycler {
 
-    /** Every object of the schema, one line each: equal fingerprints mean an unchanged schema. */
+    /**
+     * The schema's fingerprint: per catalog of the database, how many rows it holds and the id of
+     * the newest transaction that wrote one (from {@code age()}, which counts back from the same
+     * transaction id within a statement: {@code age('3') + 3 - age(xmin)} is {@code xmin} modulo
+     * 2^32, wraparound included; bootstrap and frozen ids are left out); and the database-level state that lives in
+     * shared catalogs (settings, grants, connection limit). Any DDL, GRANT, COMMENT... writes
+     * catalog rows in a transaction newer than the template's or removes some; VACUUM and ANALYZE
+     * update {@code pg_class} in place, which changes neither. A {@code TRUNCATE} gives the table
+     * a new file (a new {@code pg_class} row): such a clone is dropped rather than recycled. One
+     * scan per catalog and no definition rendered: a few milliseconds.
+     */
     private static final String FINGERPRINT = """
-            with user_ns as (
-                select oid from pg_namespace
-                 where nspname not in ('pg_catalog', 'information_schema', 'pg_toast')
-                   and nspname not like 'pg_temp%' and nspname not like 'pg_toast_temp%'),
-            lines(line) as (
-                select 'ns ' || n.oid || ' ' || n.nspname || ' ' || n.nspowner || ' ' || coalesce(n.nspacl::text, '')
-                  from pg_namespace n where n.oid in (select oid from user_ns)
-                union all
-                select 'rel ' || c.oid || ' ' || c.relname || ' ' || c.relnamespace || ' ' || c.relkind::text
-                       || c.relpersistence::text || ' ' || c.relowner || ' ' || c.relrowsecurity::text || c.relforcerowsecurity::text
-                       || ' ' || c.relreplident::text || ' ' || coalesce(c.relacl::text, '') || ' '
-                       || coalesce(c.reloptions::text, '') || ' ' || coalesce(pg_get_expr(c.relpartbound, c.oid), '')
-                  from pg_class c where c.relnamespace in (select oid from user_ns)
-                union all
-                select 'att ' || a.attrelid || ' ' || a.attnum || ' ' || a.attname || ' ' || a.atttypid || ' '
-                       || a.atttypmod || ' ' || a.attnotnull::text || a.attisdropped::text || a.attidentity::text || a.attgenerated::text
-                       || ' ' || a.attcollation || ' ' || coalesce(a.attacl::text, '') || ' '
-                       || coalesce(a.attoptions::text, '')
-                  from pg_attribute a join pg_class c on c.oid = a.attrelid
-                 where c.relnamespace in (select oid from user_ns) and a.attnum > 0
-                union all
-                select 'def ' || d.oid || ' ' || d.adrelid || ' ' || d.adnum || ' ' || pg_get_expr(d.adbin, d.adrelid)
-                  from pg_attrdef d where d.oid >= 16384
-                union all
-                select 'con ' || o.oid || ' ' || o.conname || ' ' || o.conrelid || ' ' || o.contypid || ' '
-                       || o.convalidated::text || ' ' || pg_get_constraintdef(o.oid)
-                  from pg_constraint o where o.oid >= 16384
-                union all
-                select 'idx ' || i.indexrelid || ' ' || pg_get_indexdef(i.indexrelid) || ' ' || i.indisvalid::text
-                       || i.indisready::text || i.indisclustered::text || i.indisreplident::text
-                  from pg_index i where i.indexrelid >= 16384
-                union all
-                select 'trg ' || t.oid || ' ' || t.tgenabled::text || ' ' || pg_get_triggerdef(t.oid)
-                  from pg_trigger t where t.oid >= 16384
-                union all
-                select 'pol ' || p.oid || ' ' || p.polrelid || ' ' || p.polname || ' ' || p.polcmd::text || p.polpermissive::text
-                       || ' ' || p.polroles::text || ' ' || coalesce(pg_get_expr(p.polqual, p.polrelid), '') || ' '
-                       || coalesce(pg_get_expr(p.polwithcheck, p.polrelid), '')
-                  from pg_policy p
-                union all
-                select 'proc ' || f.oid || ' ' || f.proname || ' ' || f.pronamespace || ' ' || f.proowner || ' '
-                       || f.prosecdef::text || f.provolatile::text || f.proleakproof::text || f.proparallel::text || ' '
-                       || md5(coalesce(f.prosrc, '') || coalesce(f.probin, '')) || ' '
-                       || coalesce(f.proconfig::text, '') || ' ' || coalesce(f.proacl::text, '') || ' '
-                       || pg_get_function_identity_arguments(f.oid)
-                  from pg_proc f where f.oid >= 16384
-                union all
-                select 'type ' || y.oid || ' ' || y.typname || ' ' || y.typtype::text || ' ' || coalesce(y.typacl::text, '')
-                  from pg_type y where y.oid >= 16384
-                union all
-                select 'enum ' || e.enumtypid || ' ' || e.enumsortorder || ' ' || e.enumlabel
-                  from pg_enum e where e.oid >= 16384
-                union all
-                select 'rule ' || r.oid || ' ' || r.ev_class || ' ' || r.rulename || ' ' || r.ev_enabled::text || ' '
-                       || md5(pg_get_ruledef(r.oid))
-                  from pg_rewrite r where r.oid >= 16384
-                union all
-                select 'inh ' || h.inhrelid || ' ' || h.inhparent || ' ' || h.inhseqno from pg_inherits h
-                union all
-                select 'evt ' || v.oid || ' ' || v.evtname || ' ' || v.evtenabled::text from pg_event_trigger v
-                union all
-                select 'ext ' || x.oid || ' ' || x.extname || ' ' || x.extversion from pg_extension x
-                union all
-                select 'desc ' || s.classoid || ' ' || s.objoid || ' ' || s.objsubid || ' ' || md5(s.description)
-                  from pg_description s where s.objoid >= 16384
-                union all
-                select 'defacl ' || a.oid || ' ' || a.defaclrole || ' ' || a.defaclnamespace || ' '
-                       || a.defaclobjtype::text || ' ' || a.defaclacl::text
-                  from pg_default_acl a
-                union all
-                select 'stx ' || x.oid || ' ' || x.stxname from pg_statistic_ext x
-                union all
-                select 'pub ' || b.oid || ' ' || b.pubname from pg_publication b
-                union all
-                select 'lo ' || count(*) from pg_largeobject_metadata
-                union all
-                select 'dbacl ' || coalesce(d.datacl::text, '') || ' ' || d.datconnlimit
-                  from pg_database d where d.datname = current_database()
-                union all
-                select 'dbset ' || coalesce(s.setconfig::text, '') || ' ' || s.setrole
-                  from pg_db_role_setting s where s.setdatabase = (select oid from pg_database
-                                                                    where datname = current_database()))
-            select md5(string_agg(line, E'\\n' order by line)) from lines
+            select (select string_agg(catalog || ' ' || n || ' ' || coalesce(
+                       ((((age('3'::xid)::bigint + 3 - newest) % 4294967296) + 4294967296) % 4294967296)::text, '-'),
+                       ',' order by catalog) from (
+                select 'pg_class', count(*), min(age(xmin)) filter (where age(xmin) < 2147483647) from pg_class
+                union all select 'pg_attribute', count(*), min(age(xmin)) filter (where age(xmin) < 2147483647) from pg_attribute
+                union all select 'pg_attrdef', count(*), min(age(xmin)) filter (where age(xmin) < 2147483647) from pg_attrdef
+                union all select 'pg_constraint', count(*), min(age(xmin)) filter (where age(xmin) < 2147483647) from pg_constraint
+                union all select 'pg_index', count(*), min(age(xmin)) filter (where age(xmin) < 2147483647) from pg_index
+                union all select 'pg_trigger', count(*), min(age(xmin)) filter (where age(xmin) < 2147483647) from pg_trigger
+                union all select 'pg_policy', count(*), min(age(xmin)) filter (where age(xmin) < 2147483647) from pg_policy
+                union all select 'pg_proc', count(*), min(age(xmin)) filter (where age(xmin) < 2147483647) from pg_proc
+                union all select 'pg_type', count(*), min(age(xmin)) filter (where age(xmin) < 2147483647) from pg_type
+                union all select 'pg_enum', count(*), min(age(xmin)) filter (where age(xmin) < 2147483647) from pg_enum
+                union all select 'pg_rewrite', count(*), min(age(xmin)) filter (where age(xmin) < 2147483647) from pg_rewrite
+                union all select 'pg_inherits', count(*), min(age(xmin)) filter (where age(xmin) < 2147483647) from pg_inherits
+                union all select 'pg_namespace', count(*), min(age(xmin)) filter (where age(xmin) < 2147483647) from pg_namespace
+                union all select 'pg_event_trigger', count(*), min(age(xmin)) filter (where age(xmin) < 2147483647) from pg_event_trigger
+                union all select 'pg_extension', count(*), min(age(xmin)) filter (where age(xmin) < 2147483647) from pg_extension
+                union all select 'pg_description', count(*), min(age(xmin)) filter (where age(xmin) < 2147483647) from pg_description
+                union all select 'pg_default_acl', count(*), min(age(xmin)) filter (where age(xmin) < 2147483647) from pg_default_acl
+                union all select 'pg_statistic_ext', count(*), min(age(xmin)) filter (where age(xmin) < 2147483647) from pg_statistic_ext
+                union all select 'pg_publication', count(*), min(age(xmin)) filter (where age(xmin) < 2147483647) from pg_publication
+                union all select 'pg_publication_rel', count(*), min(age(xmin)) filter (where age(xmin) < 2147483647) from pg_publication_rel
+                union all select 'pg_largeobject_metadata', count(*), min(age(xmin)) filter (where age(xmin) < 2147483647) from pg_largeobject_metadata
+                union all select 'pg_sequence', count(*), min(age(xmin)) filter (where age(xmin) < 2147483647) from pg_sequence
+                union all select 'pg_partitioned_table', count(*), min(age(xmin)) filter (where age(xmin) < 2147483647) from pg_partitioned_table
+                union all select 'pg_init_privs', count(*), min(age(xmin)) filter (where age(xmin) < 2147483647) from pg_init_privs
+                union all select 'pg_operator', count(*), min(age(xmin)) filter (where age(xmin) < 2147483647) from pg_operator
+                union all select 'pg_opclass', count(*), min(age(xmin)) filter (where age(xmin) < 2147483647) from pg_opclass
+                union all select 'pg_opfamily', count(*), min(age(xmin)) filter (where age(xmin) < 2147483647) from pg_opfamily
+                union all select 'pg_amop', count(*), min(age(xmin)) filter (where age(xmin) < 2147483647) from pg_amop
+                union all select 'pg_amproc', count(*), min(age(xmin)) filter (where age(xmin) < 2147483647) from pg_amproc
+                union all select 'pg_cast', count(*), min(age(xmin)) filter (where age(xmin) < 2147483647) from pg_cast
+                union all select 'pg_collation', count(*), min(age(xmin)) filter (where age(xmin) < 2147483647) from pg_collation
+                union all select 'pg_conversion', count(*), min(age(xmin)) filter (where age(xmin) < 2147483647) from pg_conversion
+                union all select 'pg_aggregate', count(*), min(age(xmin)) filter (where age(xmin) < 2147483647) from pg_aggregate
+                union all select 'pg_language', count(*), min(age(xmin)) filter (where age(xmin) < 2147483647) from pg_language
+                union all select 'pg_foreign_data_wrapper', count(*), min(age(xmin)) filter (where age(xmin) < 2147483647) from pg_foreign_data_wrapper
+                union all select 'pg_foreign_server', count(*), min(age(xmin)) filter (where age(xmin) < 2147483647) from pg_foreign_server
+                union all select 'pg_foreign_table', count(*), min(age(xmin)) filter (where age(xmin) < 2147483647) from pg_foreign_table
+                union all select 'pg_user_mapping', count(*), min(age(xmin)) filter (where age(xmin) < 2147483647) from pg_user_mapping
+                union all select 'pg_ts_config', count(*), min(age(xmin)) filter (where age(xmin) < 2147483647) from pg_ts_config
+                union all select 'pg_ts_dict', count(*), min(age(xmin)) filter (where age(xmin) < 2147483647) from pg_ts_dict
+                union all select 'pg_ts_parser', count(*), min(age(xmin)) filter (where age(xmin) < 2147483647) from pg_ts_parser
+                union all select 'pg_ts_template', count(*), min(age(xmin)) filter (where age(xmin) < 2147483647) from pg_ts_template
+                union all select 'pg_transform', count(*), min(age(xmin)) filter (where age(xmin) < 2147483647) from pg_transform
+                union all select 'pg_seclabel', count(*), min(age(xmin)) filter (where age(xmin) < 2147483647) from pg_seclabel
+                union all select 'pg_range', count(*), min(age(xmin)) filter (where age(xmin) < 2147483647) from pg_range
+                union all select 'pg_am', count(*), min(age(xmin)) filter (where age(xmin) < 2147483647) from pg_am
+            ) as catalogs(catalog, n, newest))
+                || ' | ' || (select coalesce(d.datacl::text, '') || ' ' || d.datconnlimit || ' ' || coalesce((
+                      select string_agg(s.setrole || '=' || s.setconfig::text, ',' order by s.setrole)
+                        from pg_db_role_setting s where s.setdatabase = d.oid), '')
+                      from pg_database d where d.datname = current_database())
             """;
 
     /** The plain tables and partitions of the schema, to empty or to compare. */
@@ -144,8 +126,22 @@ final class CloneRecycler {
             """;
 
     /** What a fresh clone of a template holds, to compare a used clone with. */
-    record Reference(String fingerprint, List<String> emptyTables, Map<String, String> seededTables,
+    record Reference(String state, List<String> emptyTables, List<String> seededTables,
                      List<SequenceState> sequences) {
+
+        /** @return the statements that empty the tables and set the sequences back, in one script */
+        String resetScript() {
+            StringBuilder sql = new StringBuilder("BEGIN; SET LOCAL session_replication_role = replica;");
+            for (String table : emptyTables) {
+                sql.append("DELETE FROM ").append(table).append(';');
+            }
+            for (SequenceState seq : sequences) {
+                sql.append("SELECT setval(").append(literal(seq.name())).append("::regclass, ")
+                        .append(seq.lastValue() == null ? seq.startValue() : seq.lastValue()).append(", ")
+                        .append(seq.lastValue() != null).append(");");
+            }
+            return sql.append("COMMIT;").toString();
+        }
     }
 
     /** A sequence's position in the template: {@code lastValue} null when never called. */
@@ -157,6 +153,8 @@ final class CloneRecycler {
 
     private final Admin admin;
     private final Map<String, Reference> references = new ConcurrentHashMap<>();
+    /** Admin connections the resetting threads share, one at a time each. */
+    private final BlockingQueue<Connection> adminConnections = new LinkedBlockingQueue<>();
 
     CloneRecycler(Admin admin) {
         this.admin = admin;
@@ -198,63 +196,66 @@ final class CloneRecycler {
         if (reference == null) {
             return Optional.empty();
         }
+        Connection c = adminConnections.poll();
         try {
-            try (Connection c = admin.connect()) {
-                if (preparedTransactions(c, name) > 0) {
-                    LOG.debug("jeex-db testkit: {} holds prepared transactions, dropping it", name);
+            if (c == null || c.isClosed()) {
+                c = admin.connect();
+            }
+            // closed to new sessions first (committed), then its sessions ended and renamed (the
+            // rename waits, up to 5 s by the server's rule, for the ended sessions to exit)
+            Admin.execute(c, "ALTER DATABASE " + Admin.quote(name) + " WITH ALLOW_CONNECTIONS false");
+            Admin.execute(c, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = " + literal(name)
+                    + " AND pid <> pg_backend_pid(); ALTER DATABASE " + Admin.quote(name) + " RENAME TO "
+                    + Admin.quote(newName) + "; ALTER DATABASE " + Admin.quote(newName) + " WITH ALLOW_CONNECTIONS true");
+            try (Connection clone = admin.connect(newName)) {
+                if (!reference.state().equals(state(clone, reference.seededTables()))) {
+                    LOG.debug("jeex-db testkit: {} changed beyond its rows (schema, seeded rows, prepared "
+                            + "transactions), dropping it", name);
                     return Optional.empty();
                 }
-                Admin.execute(c, "ALTER DATABASE " + Admin.quote(name) + " WITH ALLOW_CONNECTIONS false");
-                Admin.terminateConnections(c, name);
-                // waits (up to 5 s, the server's rule) for the terminated sessions to exit
-                Admin.execute(c, "ALTER DATABASE " + Admin.quote(name) + " RENAME TO " + Admin.quote(newName));
-                Admin.execute(c, "ALTER DATABASE " + Admin.quote(newName) + " WITH ALLOW_CONNECTIONS true");
+                try (Statement s = clone.createStatement()) {
+                    s.execute(reference.resetScript()); // one round trip, one transaction
+                }
             }
-            try (Connection c = admin.connect(newName)) {
-                if (!reference.fingerprint().equals(fingerprint(c))) {
-                    LOG.debug("jeex-db testkit: the schema of {} changed, dropping it", name);
-                    return Optional.empty();
-                }
-                c.setAutoCommit(false);
-                try (Statement s = c.createStatement()) {
-                    s.execute("SET LOCAL session_replication_role = replica");
-                    for (Map.Entry<String, String> seeded : reference.seededTables().entrySet()) {
-                        if (!seeded.getValue().equals(contentHash(c, seeded.getKey()))) {
-                            LOG.debug("jeex-db testkit: rows the template holds changed in {}, dropping it", name);
-                            c.rollback();
-                            return Optional.empty();
-                        }
-                    }
-                    for (String table : reference.emptyTables()) {
-                        s.execute("DELETE FROM " + table);
-                    }
-                }
-                for (SequenceState seq : reference.sequences()) {
-                    try (PreparedStatement ps = c.prepareStatement("SELECT setval(?::regclass, ?, ?)")) {
-                        ps.setString(1, seq.name());
-                        ps.setLong(2, seq.lastValue() == null ? seq.startValue() : seq.lastValue());
-                        ps.setBoolean(3, seq.lastValue() != null);
-                        ps.execute();
-                    }
-                }
-                c.commit();
-            }
+            adminConnections.offer(c);
+            c = null;
             return Optional.of(newName);
         } catch (SQLException e) {
             LOG.debug("jeex-db testkit: cannot reset {}, dropping it: {}", name, e.toString());
             return Optional.empty();
+        } finally {
+            if (c != null) {
+                // after a refusal the connection is fine; after an error it may not be: keep it if it answers
+                try {
+                    if (c.isValid(1)) {
+                        adminConnections.offer(c);
+                    } else {
+                        c.close();
+                    }
+                } catch (SQLException e) {
+                    // not kept
+                }
+            }
+        }
+    }
+
+    /** Closes the admin connections; the recycler may be used again afterwards. */
+    void close() {
+        Connection c;
+        while ((c = adminConnections.poll()) != null) {
+            try {
+                c.close();
+            } catch (SQLException e) {
+                // closing: nothing to keep
+            }
         }
     }
 
     static Reference capture(Connection c) throws SQLException {
         List<String> empty = new ArrayList<>();
-        Map<String, String> seeded = new LinkedHashMap<>();
+        List<String> seeded = new ArrayList<>();
         for (String table : strings(c, TABLES)) {
-            if (hasRows(c, table)) {
-                seeded.put(table, contentHash(c, table));
-            } else {
-                empty.add(table);
-            }
+            (hasRows(c, table) ? seeded : empty).add(table);
         }
         List<SequenceState> sequences = new ArrayList<>();
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(SEQUENCES)) {
@@ -265,15 +266,31 @@ final class CloneRecycler {
                 sequences.add(new SequenceState(name, lastValue, rs.getLong(3)));
             }
         }
-        return new Reference(fingerprint(c), List.copyOf(empty), Map.copyOf(seeded), List.copyOf(sequences));
+        return new Reference(state(c, seeded), List.copyOf(empty), List.copyOf(seeded), List.copyOf(sequences));
     }
 
-    static String fingerprint(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(FINGERPRINT)) {
+    /**
+     * What must not differ from a fresh clone, in one query: the {@linkplain #FINGERPRINT schema's
+     * fingerprint}, the number of prepared transactions, and the content of the seeded tables.
+     */
+    static String state(Connection c, List<String> seededTables) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT (").append(FINGERPRINT).append(
+                ") || ' | ' || (SELECT count(*) FROM pg_prepared_xacts WHERE database = current_database())");
+        for (String table : seededTables) {
+            sql.append(" || ' | ' || (SELECT md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) FROM ")
+                    .append(table).append(" t)");
+        }
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql.toString())) {
             rs.next();
             return rs.getString(1);
         }
     }
+
+    /** A string literal (standard_conforming_strings, on since PostgreSQL 9.1). */
+    static String literal(String text) {
+        return "'" + text.replace("'", "''") + "'";
+    }
+
 
     private static boolean hasRows(Connection c, String table) throws SQLException {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
@@ -283,13 +300,6 @@ final class CloneRecycler {
         }
     }
 
-    private static String contentHash(Connection c, String table) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) FROM " + table + " t")) {
-            rs.next();
-            return rs.getString(1);
-        }
-    }
 
     private static List<String> strings(Connection c, String sql) throws SQLException {
         List<String> out = new ArrayList<>();
@@ -301,13 +311,4 @@ final class CloneRecycler {
         return out;
     }
 
-    private static int preparedTransactions(Connection c, String database) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_prepared_xacts WHERE database = ?")) {
-            ps.setString(1, database);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        }
-    }
 }

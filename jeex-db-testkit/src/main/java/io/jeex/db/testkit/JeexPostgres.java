@@ -210,7 +210,7 @@ public final class JeexPostgres {
     }
 
     /** Waits for the background drops and resets asked for so far (for tests). */
-    void settle() throws Exception {
+    void settle() throws InterruptedException {
         clones.settle();
     }
 
