@@ -152,8 +152,8 @@ public final class ScaleRun {
                     .health(h -> h.withMonitorInterval(Duration.ZERO)).build())) {
                 double batch = insertBatches(db, c);
                 Map<String, double[]> latencies = reads(db, c, reads);
-                long table = longValue(s, "SELECT " + totalSize("pg_table_size"));
-                long indexes = longValue(s, "SELECT " + totalSize("pg_indexes_size"));
+                long table = longValue(s, "SELECT " + totalSize("pg_table_size", partitioned));
+                long indexes = longValue(s, "SELECT " + totalSize("pg_indexes_size", partitioned));
                 long before = longValue(s, "SELECT count(*) FROM agent_executions");
                 long r0 = System.nanoTime();
                 double vacuumMs = 0;
@@ -174,8 +174,8 @@ public final class ScaleRun {
                     vacuumMs = (System.nanoTime() - v0) / 1e6;
                 }
                 long removed = before - longValue(s, "SELECT count(*) FROM agent_executions");
-                long tableAfter = longValue(s, "SELECT " + totalSize("pg_table_size"));
-                long indexesAfter = longValue(s, "SELECT " + totalSize("pg_indexes_size"));
+                long tableAfter = longValue(s, "SELECT " + totalSize("pg_table_size", partitioned));
+                long indexesAfter = longValue(s, "SELECT " + totalSize("pg_indexes_size", partitioned));
                 return new Figures(name, rows / loadSeconds, batch, latencies, table, indexes, retentionMs, vacuumMs,
                         removed, tableAfter, indexesAfter);
             }
@@ -191,8 +191,9 @@ public final class ScaleRun {
     }
 
     /** The sum of {@code fn} over agent_executions and, when partitioned, its partitions. */
-    private static String totalSize(String fn) {
-        return "coalesce(sum(" + fn + "(relid)), 0) FROM pg_partition_tree('agent_executions')";
+    private static String totalSize(String fn, boolean partitioned) {
+        return partitioned ? "coalesce(sum(" + fn + "(relid)), 0) FROM pg_partition_tree('agent_executions')"
+                : fn + "('agent_executions')";
     }
 
     /** 100 batches of 1,000 executions through the repository; returns rows per second. */
