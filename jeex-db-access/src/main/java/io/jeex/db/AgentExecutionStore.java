@@ -46,9 +46,10 @@ final class AgentExecutionStore implements AgentExecutionRepository {
             """;
     /**
      * A later attempt of the same batch (an earlier one's connection was lost, perhaps after it
-     * committed): rows whose id is there already are the earlier attempt's.
+     * committed): rows whose key is there already are the earlier attempt's. The conflict target is
+     * the primary key exactly, (id, project_id) since V5 (else 42P10).
      */
-    private static final String BATCH_INSERT_AGAIN = BATCH_INSERT + " on conflict (id) do nothing";
+    static final String BATCH_INSERT_AGAIN = BATCH_INSERT + " on conflict (id, project_id) do nothing";
     private static final int BATCH_INSERT_SHAPE = SqlShape.of(BATCH_INSERT);
     private static final TxOptions INSERT_BATCH_TX = Tx.one("agentExecutions.insertBatch");
 
@@ -92,7 +93,8 @@ final class AgentExecutionStore implements AgentExecutionRepository {
                         .set(AGENT_EXECUTIONS.CORRELATION_ID, correlation)
                         .set(AGENT_EXECUTIONS.INPUT_DATA, JsonColumns.jsonb(in))
                         .set(AGENT_EXECUTIONS.STATUS, ExecutionStatus.RUNNING.dbValue()),
-                AGENT_EXECUTIONS, AGENT_EXECUTIONS.ID, id, tx.attempt() > 1)));
+                AGENT_EXECUTIONS, tx.attempt() > 1, List.of(Inserts.key(AGENT_EXECUTIONS.ID, id),
+                        Inserts.key(AGENT_EXECUTIONS.PROJECT_ID, project)))));
     }
 
     @Override

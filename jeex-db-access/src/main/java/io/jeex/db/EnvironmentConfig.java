@@ -68,6 +68,8 @@ final class EnvironmentConfig {
         ENV.put("JEEX_DB_DRAIN_TIMEOUT", (b, v) -> b.drainTimeout(parseDuration(v)));
         ENV.put("JEEX_DB_MIGRATION_LOCK_TIMEOUT", (b, v) -> b.migration(m -> m.withLockTimeout(parseDuration(v))));
         ENV.put("JEEX_DB_MIGRATION_LOCK_RETRIES", (b, v) -> b.migration(m -> m.withLockRetries(parseInt(v))));
+        ENV.put("JEEX_DB_PARTITION_MONTHS_AHEAD", (b, v) -> b.partitions(p -> p.withMonthsAhead(parseInt(v))));
+        ENV.put("JEEX_DB_PARTITION_RETENTION_MONTHS", (b, v) -> b.partitions(p -> p.withRetentionMonths(parseInt(v))));
         ENV.put("JEEX_DB_MIGRATION_RESTORE_POINT",
                 (b, v) -> b.migration(m -> m.withRestorePoint(parseRestorePoint(v))));
     }

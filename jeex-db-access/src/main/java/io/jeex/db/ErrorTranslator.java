@@ -94,8 +94,8 @@ final class ErrorTranslator {
         }
         ServerErrorMessage server = SqlStates.serverError(failure);
         String state = SqlStates.sqlState(failure);
-        String constraint = server == null ? null : server.getConstraint();
-        String table = server == null ? null : server.getTable();
+        String constraint = server == null ? null : PartitionNames.constraint(server.getConstraint());
+        String table = server == null ? null : PartitionNames.table(server.getTable());
         String column = server == null ? null : server.getColumn();
         ErrorContext context = new ErrorContext(state, constraint, table, column, tries);
         if (outcomeUnknown && category == Category.CONNECTION_FAILURE) {

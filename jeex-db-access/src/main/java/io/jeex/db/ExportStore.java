@@ -65,7 +65,8 @@ final class ExportStore implements ExportRepository {
         return engine.run(scope.apply(Tx.one("exports.create")), LIBRARY_WRITE, tx -> map(Inserts.once(tx.dsl(),
                 tx.dsl().insertInto(EXPORTS).set(EXPORTS.ID, id).set(EXPORTS.PROJECT_ID, project)
                         .set(EXPORTS.MANIFEST, JsonColumns.jsonb(m)).set(EXPORTS.EXPIRES_AT, expires),
-                EXPORTS, EXPORTS.ID, id, tx.attempt() > 1)));
+                EXPORTS, tx.attempt() > 1, List.of(Inserts.key(EXPORTS.ID, id),
+                        Inserts.key(EXPORTS.PROJECT_ID, project)))));
     }
 
     @Override

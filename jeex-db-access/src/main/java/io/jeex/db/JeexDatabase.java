@@ -468,6 +468,40 @@ public final class JeexDatabase implements AutoCloseable {
     }
 
     /**
+     * Maintains the monthly partitions of {@code agent_executions} (migration V5) after
+     * {@link JeexDbConfig#partitions()}: makes the partition of the current month and of the
+     * {@link PartitionConfig#monthsAhead()} months after it when missing; moves the rows that
+     * wait in the DEFAULT partition (a month nobody made a partition for) into partitions it
+     * makes for their months; detaches and drops every partition wholly past
+     * {@link PartitionConfig#retentionMonths()}, except one that still holds a pending or running
+     * execution (listed in {@link PartitionMaintenance#keptLive()} and dropped by a later run).
+     * Retention of agent executions is this drop, not a DELETE;
+     * {@link io.jeex.db.repository.AgentExecutionRepository#purgeFinished(int)} still deletes the
+     * terminal executions older than its retention in the months kept.
+     *
+     * <p>Idempotent, and safe to run from several instances at once: one system transaction under
+     * a transaction-scoped advisory lock, so concurrent runs take turns and a second finds nothing
+     * left to do. Runs in system mode (the migration role owns the table); its locks (a brief
+     * ACCESS EXCLUSIVE on agent_executions and the DEFAULT partition to attach or detach) wait at
+     * most the {@link MigrationConfig#lockTimeout()}. Run it daily, or at least monthly, off
+     * peak; the operator command is {@code jeex-db partitions}.
+     *
+     * @return what was created, moved, dropped and kept
+     * @throws io.jeex.db.error.DatabaseTimeoutException if a lock was not granted within the lock
+     *     timeout (nothing changed; run it again)
+     * @throws io.jeex.db.error.JeexDbException a subclass per other failure category
+     * @throws io.jeex.db.error.DatabaseClosedException if this handle is closed
+     */
+    public PartitionMaintenance maintainPartitions() {
+        PartitionMaintenance done = new PartitionMaintainer(runtime.runner(), runtime.config().partitions(),
+                runtime.config().migration().lockTimeout()).run();
+        LOG.info("{}: partitions of agent_executions maintained: created {}, {} rows moved from the default "
+                + "partition, dropped {}, kept with live executions {}", runtime.config().name(), done.created(),
+                done.movedFromDefault(), done.dropped(), done.keptLive());
+        return done;
+    }
+
+    /**
      * Returns the repositories in system mode ({@link TxOptions#asSystem()}): every call runs on a
      * connection of its own, opened directly to {@link JeexDbConfig#migrationUrl()} as
      * {@link Credentials#effectiveMigrationUser()}, which must bypass row-level security (BYPASSRLS or a

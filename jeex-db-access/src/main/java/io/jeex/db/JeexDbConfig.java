@@ -51,6 +51,7 @@ public final class JeexDbConfig {
     private final HealthConfig health;
     private final ReplicaConfig replica;
     private final MigrationConfig migration;
+    private final PartitionConfig partitions;
     private final Duration drainTimeout;
     private final ServiceMigrations serviceMigrations;
     private final Settings jooqSettings;
@@ -66,6 +67,7 @@ public final class JeexDbConfig {
         health = b.health;
         replica = b.replica;
         migration = b.migration;
+        partitions = b.partitions;
         drainTimeout = b.drainTimeout;
         serviceMigrations = b.serviceMigrations;
         jooqSettings = b.jooqSettings == null ? null : (Settings) b.jooqSettings.clone();
@@ -104,7 +106,7 @@ public final class JeexDbConfig {
      *
      * <p>The variables of each concern are listed in its record's javadoc ({@link Credentials},
      * {@link PoolConfig}, {@link RetryConfig}, {@link BreakerConfig}, {@link HealthConfig},
-     * {@link ReplicaConfig}, {@link MigrationConfig}); the others are:
+     * {@link ReplicaConfig}, {@link MigrationConfig}, {@link PartitionConfig}); the others are:
      *
      * <table>
      *   <caption>Environment variables of JeexDbConfig</caption>
@@ -167,6 +169,14 @@ public final class JeexDbConfig {
     /** @return when the circuit breakers open; default {@link BreakerConfig#DEFAULTS} */
     public BreakerConfig breaker() {
         return breaker;
+    }
+
+    /**
+     * @return how {@link JeexDatabase#maintainPartitions()} keeps the monthly partitions of
+     *     agent_executions; default {@link PartitionConfig#DEFAULTS}
+     */
+    public PartitionConfig partitions() {
+        return partitions;
     }
 
     /** @return how health is checked and monitored; default {@link HealthConfig#DEFAULTS} */
@@ -234,6 +244,7 @@ public final class JeexDbConfig {
                 && name.equals(c.name) && url.equals(c.url) && credentials.equals(c.credentials)
                 && pool.equals(c.pool) && retry.equals(c.retry) && breaker.equals(c.breaker)
                 && health.equals(c.health) && replica.equals(c.replica) && migration.equals(c.migration)
+                && partitions.equals(c.partitions)
                 && drainTimeout.equals(c.drainTimeout) && java.util.Objects.equals(serviceMigrations, c.serviceMigrations)
                 && java.util.Objects.equals(jooqSettings, c.jooqSettings) && executeListeners.equals(c.executeListeners);
     }
@@ -241,7 +252,7 @@ public final class JeexDbConfig {
     @Override
     public int hashCode() {
         return java.util.Objects.hash(name, url, credentials, pool, retry, breaker, health, replica, migration,
-                drainTimeout, serviceMigrations, jooqSettings, executeListeners);
+                drainTimeout, serviceMigrations, jooqSettings, executeListeners, partitions);
     }
 
     /** @return every value except the passwords, with passwords in URLs masked */
@@ -249,7 +260,9 @@ public final class JeexDbConfig {
     public String toString() {
         return "JeexDbConfig[name=" + name + ", url=" + JdbcUrlMask.mask(url) + ", migrationUrl="
                 + JdbcUrlMask.mask(migrationUrl()) + ", " + credentials + ", " + pool + ", " + retry + ", " + breaker
-                + ", " + health + ", " + replica + ", " + migration + ", drainTimeout=" + drainTimeout
+                + ", " + health + ", " + replica + ", " + migration
+                + ", " + partitions
+                + ", drainTimeout=" + drainTimeout
                 + ", serviceMigrations=" + serviceMigrations().map(ServiceMigrations::name).orElse("<none>")
                 + ", jooqSettings=" + (jooqSettings == null ? "<default>" : "<service's>")
                 + ", executeListeners=" + executeListeners.size() + "]";
@@ -270,6 +283,7 @@ public final class JeexDbConfig {
         private HealthConfig health = HealthConfig.DEFAULTS;
         private ReplicaConfig replica = ReplicaConfig.DEFAULTS;
         private MigrationConfig migration = MigrationConfig.DEFAULTS;
+        private PartitionConfig partitions = PartitionConfig.DEFAULTS;
         private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
         private ServiceMigrations serviceMigrations;
         private Settings jooqSettings;
@@ -288,6 +302,7 @@ public final class JeexDbConfig {
             health = c.health;
             replica = c.replica;
             migration = c.migration;
+            partitions = c.partitions;
             drainTimeout = c.drainTimeout;
             serviceMigrations = c.serviceMigrations;
             jooqSettings = c.jooqSettings;
@@ -475,6 +490,27 @@ public final class JeexDbConfig {
          */
         public Builder health(UnaryOperator<HealthConfig> change) {
             return health(change.apply(health));
+        }
+
+        /**
+         * @param partitions see {@link JeexDbConfig#partitions()}
+         * @return this builder
+         * @throws NullPointerException if null
+         */
+        public Builder partitions(PartitionConfig partitions) {
+            this.partitions = requireNonNull(partitions, "partitions");
+            return this;
+        }
+
+        /**
+         * @param change derives {@link JeexDbConfig#partitions()} from the current value,
+         *     for example {@code p -> p.withRetentionMonths(12)}
+         * @return this builder
+         * @throws IllegalArgumentException if {@code change} sets a malformed value
+         * @throws NullPointerException if {@code change} is or returns null
+         */
+        public Builder partitions(UnaryOperator<PartitionConfig> change) {
+            return partitions(change.apply(partitions));
         }
 
         /**

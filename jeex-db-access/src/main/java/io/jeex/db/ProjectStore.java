@@ -68,7 +68,7 @@ final class ProjectStore implements ProjectRepository {
         return engine.run(scope.apply(Tx.one("projects.create")), LIBRARY_WRITE, tx -> map(Inserts.once(tx.dsl(),
                 tx.dsl().insertInto(PROJECTS).set(PROJECTS.ID, id)
                         .set(PROJECTS.CREATED_BY, owner).set(PROJECTS.NAME, n).set(PROJECTS.LANGUAGE, l),
-                PROJECTS, PROJECTS.ID, id, tx.attempt() > 1)));
+                PROJECTS, tx.attempt() > 1, List.of(Inserts.key(PROJECTS.ID, id)))));
     }
 
     @Override

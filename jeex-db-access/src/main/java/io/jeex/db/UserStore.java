@@ -11,6 +11,7 @@ import io.jeex.db.repository.Json;
 import io.jeex.db.repository.User;
 import io.jeex.db.repository.UserRepository;
 import io.jeex.db.tx.TxOptions;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.jooq.impl.DSL;
@@ -56,7 +57,7 @@ final class UserStore implements UserRepository {
                     ps.setString(4, p.text());
                 })
                 : map(Inserts.once(tx.dsl(), tx.dsl().insertInto(USERS).set(USERS.ID, id).set(USERS.EMAIL, e)
-                        .set(USERS.NAME, n).set(USERS.PROFILE_DATA, JsonColumns.jsonb(p)), USERS, USERS.ID, id, true)));
+                        .set(USERS.NAME, n).set(USERS.PROFILE_DATA, JsonColumns.jsonb(p)), USERS, true, List.of(Inserts.key(USERS.ID, id)))));
     }
 
     @Override

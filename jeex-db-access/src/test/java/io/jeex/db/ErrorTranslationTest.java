@@ -10,6 +10,7 @@ import io.jeex.db.error.CheckViolationException;
 import io.jeex.db.error.ConcurrentUpdateException;
 import io.jeex.db.error.DatabaseTimeoutException;
 import io.jeex.db.error.ForeignKeyViolationException;
+import io.jeex.db.error.JeexDbException;
 import io.jeex.db.error.NotFoundException;
 import io.jeex.db.error.NotNullViolationException;
 import io.jeex.db.error.PermissionDeniedException;
@@ -259,6 +260,36 @@ class ErrorTranslationTest {
             assertThatThrownBy(() -> db.dsl().insertInto(USERS).set(USERS.EMAIL, EMAIL).set(USERS.NAME, "Ada").execute())
                     .isInstanceOfSatisfying(UniqueViolationException.class,
                             e -> assertThat(e.constraint()).isEqualTo("users_email_lower_key"));
+        }
+    }
+
+    /**
+     * A row routed into a partition of agent_executions (V5) breaks the partition's own key index
+     * and is reported on the partition: the caller sees the table it wrote to and the schema's names.
+     */
+    @Test
+    void aViolationInAPartitionNamesThePartitionedTableAndItsConstraint(TestDatabase testDb) {
+        try (JeexDatabase db = open(testDb)) {
+            UUID user = insertUser(db, EMAIL);
+            UUID project = db.transaction(tx -> tx.dsl().fetchOne("insert into projects (name, created_by) values "
+                    + "('P', ?) returning id", user).get(0, UUID.class));
+            UUID id = Ids.next();
+            String insert = "insert into agent_executions (id, project_id, agent_type, correlation_id, status) "
+                    + "values (?, ?, 'analyst', gen_random_uuid(), ?)";
+            db.transaction(tx -> tx.dsl().execute(insert, id, project, "running"));
+            assertThat(testDb.dsl().fetchValue("select tableoid::regclass::text from agent_executions where id = ?", id))
+                    .as("stored in a month's partition").asString().startsWith("agent_executions_y");
+
+            Throwable duplicate = catchThrowable(() -> db.transaction(tx -> tx.dsl().execute(insert, id, project,
+                    "running")));
+            assertThat(duplicate).isInstanceOf(UniqueViolationException.class)
+                    .hasMessage("an agent execution with this id already exists [SQLSTATE 23505, constraint "
+                            + "agent_executions_pkey, table agent_executions, transaction transaction]");
+            Throwable check = catchThrowable(() -> db.transaction(tx -> tx.dsl().execute(insert, Ids.next(), project,
+                    "lost")));
+            assertThat(check).isInstanceOf(CheckViolationException.class);
+            assertThat(((JeexDbException) check).table()).isEqualTo("agent_executions");
+            assertThat(((JeexDbException) check).constraint()).isEqualTo("agent_executions_status_check");
         }
     }
 

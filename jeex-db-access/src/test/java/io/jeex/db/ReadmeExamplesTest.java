@@ -97,6 +97,12 @@ class ReadmeExamplesTest {
                 // README: end
                 assertThat(body).startsWith("{\"name\":\"jeex-db\",\"status\":\"UP\",\"live\":true,\"ready\":true,");
                 assertThat(httpStatus).isEqualTo(200);
+                // README: partitions
+                PartitionMaintenance partitions = db.maintainPartitions();  // daily, from any instance: idempotent
+                List<String> dropped = partitions.dropped();                 // months past the retention
+                // README: end
+                assertThat(partitions.created()).as("the migration made this month and three ahead").isEmpty();
+                assertThat(dropped).isEmpty();
                 assertThat(latest).hasSize(1);
                 assertThat(latest.get(0).value2()).isEqualTo(2);
                 DSLContext dsl = db.dsl();
@@ -165,7 +171,8 @@ class ReadmeExamplesTest {
             assertThat(normalize(readme)).as("README.md shows the '%s' example of %s", m.group(1),
                     "ReadmeExamplesTest").contains(normalize(m.group(2)));
         }
-        assertThat(names).containsExactly("create", "repositories", "transaction", "query", "health", "rls", "system");
+        assertThat(names).containsExactly("create", "repositories", "transaction", "query", "health", "partitions", "rls",
+                "system");
     }
 
     /** Drops each line's leading blanks, so that indentation does not matter. */

@@ -19,7 +19,13 @@ import java.util.UUID;
  *
  * <p>Retention: a finished execution (completed, failed or cancelled) is kept for
  * {@link #DEFAULT_RETENTION} after it started, then {@link #purgeFinished} deletes it; a live one
- * (pending, running) is never purged.
+ * (pending, running) is never purged. Since migration V5 the table is partitioned by the month of
+ * the execution's id, and the bulk of retention is {@link io.jeex.db.JeexDatabase#maintainPartitions()}:
+ * it drops a whole month once it is past {@link io.jeex.db.PartitionConfig#retentionMonths()}
+ * (default 3, this retention rounded up to whole months) and holds no live execution, with no
+ * DELETE and no bloat. {@link #purgeFinished} stays for the months still kept: it deletes the
+ * finished executions in them that are older than its retention (at most the part of a month
+ * that the rounding keeps), and it is what applies a retention shorter than whole months.
  */
 public interface AgentExecutionRepository {
 

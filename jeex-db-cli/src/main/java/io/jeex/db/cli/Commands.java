@@ -312,6 +312,56 @@ final class Commands {
         }
     }
 
+    @Command(name = "partitions", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Maintains the monthly partitions of agent_executions (JeexDatabase.maintainPartitions): "
+                    + "makes the current month's and JEEX_DB_PARTITION_MONTHS_AHEAD more (default 3), moves rows "
+                    + "waiting in the DEFAULT partition into partitions made for their months, and detaches and drops "
+                    + "the months wholly past JEEX_DB_PARTITION_RETENTION_MONTHS (default 3), except one that still "
+                    + "holds a pending or running execution. In system mode (JEEX_DB_MIGRATION_USER), under an "
+                    + "advisory lock: idempotent, and safe to run from several hosts at once. Run it daily.",
+                    "Prints: database: <which>, then partitions: <n> created, <n> rows moved from default, <n> "
+                            + "dropped, <n> kept (live executions), then one line per partition created, dropped or kept.",
+                    "With --json: {command, ok, database, created[], movedFromDefault, dropped[], keptLive[]}."},
+            exitCodeListHeading = "%nExit status:%n",
+            exitCodeList = {"0:maintained (also when nothing was to do)", "1:failed (the reason is on stderr)",
+                    "2:bad usage or configuration"},
+            footerHeading = "%nEnvironment:%n", footer = {Help.ENVIRONMENT})
+    static final class Partitions extends OnDatabase {
+        @Override
+        public Integer call() {
+            return root.onDatabase("partitions", json, false, (db, target) -> {
+                database(target);
+                io.jeex.db.PartitionMaintenance done = db.maintainPartitions();
+                if (json) {
+                    out().println(JsonOut.object("partitions", true, g -> {
+                        g.writeStringField("database", target.description());
+                        names(g, "created", done.created());
+                        g.writeNumberField("movedFromDefault", done.movedFromDefault());
+                        names(g, "dropped", done.dropped());
+                        names(g, "keptLive", done.keptLive());
+                    }));
+                } else {
+                    out().println("partitions: " + done.created().size() + " created, " + done.movedFromDefault()
+                            + " rows moved from default, " + done.dropped().size() + " dropped, "
+                            + done.keptLive().size() + " kept (live executions)");
+                    done.created().forEach(n -> out().println("  created: " + n));
+                    done.dropped().forEach(n -> out().println("  dropped: " + n));
+                    done.keptLive().forEach(n -> out().println("  kept: " + n + " (holds pending or running executions)"));
+                }
+                return JeexDbCli.EXIT_OK;
+            });
+        }
+
+        private static void names(com.fasterxml.jackson.core.JsonGenerator g, String field, List<String> names)
+                throws IOException {
+            g.writeArrayFieldStart(field);
+            for (String n : names) {
+                g.writeString(n);
+            }
+            g.writeEndArray();
+        }
+    }
+
     @Command(name = "mask", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"Makes a masked copy for non-production use: a new database --target on the same "
                     + "server, migrated to the same schema version, with every column that the schema tags as "

@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
                 "Works on JEEX_DB_URL; without it, on a persistent embedded PostgreSQL 18 (see embedded)."},
         subcommands = {Commands.Migrate.class, Commands.Info.class, Commands.Validate.class,
                 BackupCommands.Rollback.class, BackupCommands.Backup.class, BackupCommands.RestoreCommand.class,
-                Commands.Health.class, Commands.Mask.class, Commands.Demo.class, Commands.Embedded.class},
+                Commands.Health.class, Commands.Partitions.class, Commands.Mask.class, Commands.Demo.class, Commands.Embedded.class},
         commandListHeading = "%nCommands:%n",
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {JeexDbCli.EXIT_OK + ":success; health: UP",

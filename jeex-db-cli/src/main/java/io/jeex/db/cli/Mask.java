@@ -178,7 +178,8 @@ final class Mask {
     }
 
     /**
-     * The tables of schema public but the migration history, parents before children (foreign
+     * The tables of schema public but the migration history and the partitions (a partitioned
+     * table is copied through its parent, whose comments carry the tags), parents before children (foreign
      * keys), each with its columns in order and the kind of each column's {@code [pii:...]} tag.
      */
     private static Map<String, List<Column>> tables(Connection c) throws SQLException {
@@ -188,7 +189,8 @@ final class Mask {
                   FROM pg_class t
                   JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped
                                      AND a.attgenerated = ''
-                 WHERE t.relnamespace = 'public'::regnamespace AND t.relkind IN ('r', 'p') AND t.relname <> ?
+                 WHERE t.relnamespace = 'public'::regnamespace AND t.relkind IN ('r', 'p') AND NOT t.relispartition
+                   AND t.relname <> ?
                  ORDER BY t.relname, a.attnum
                 """)) {
             ps.setString(1, JeexSchema.HISTORY_TABLE);
@@ -231,7 +233,8 @@ final class Mask {
     private static Set<String> tableNames(Connection c) throws SQLException {
         Set<String> names = new LinkedHashSet<>();
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind IN ('r', 'p')")) {
+                "SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind IN ('r', 'p') "
+                        + "AND NOT relispartition")) {
             while (rs.next()) {
                 names.add(rs.getString(1));
             }

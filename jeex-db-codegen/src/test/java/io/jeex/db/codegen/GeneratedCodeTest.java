@@ -85,6 +85,7 @@ class GeneratedCodeTest {
                   join pg_class ic on ic.oid = i.indexrelid
                   join pg_class t on t.oid = i.indrelid
                  where t.relnamespace = 'public'::regnamespace and t.relname <> 'jeex_schema_history'
+                   and not t.relispartition
                    and not exists (select 1 from pg_constraint c where c.conindid = i.indexrelid and c.contype in ('p', 'u'))
                 """)) {
             String name = r.get("name", String.class);

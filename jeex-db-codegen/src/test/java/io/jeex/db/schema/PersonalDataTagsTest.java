@@ -81,7 +81,8 @@ class PersonalDataTagsTest {
                        col_description(t.oid, a.attnum) as comment
                   from pg_class t
                   join pg_attribute a on a.attrelid = t.oid and a.attnum > 0 and not a.attisdropped
-                 where t.relnamespace = 'public'::regnamespace and t.relkind = 'r' and t.relname <> ?
+                 where t.relnamespace = 'public'::regnamespace and t.relkind in ('r', 'p') and not t.relispartition
+                   and t.relname <> ?
                 """, JeexSchema.HISTORY_TABLE);
     }
 }

@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RollbackCatalogTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"3", "4"})
+    @ValueSource(strings = {"3", "4", "5"})
     void theRollbackScriptRestoresTheCatalogOfThePreviousVersion(String version) throws Exception {
         String script = JeexSchema.migrationScripts().stream().filter(f -> f.startsWith("V" + version + "__"))
                 .findFirst().orElseThrow();

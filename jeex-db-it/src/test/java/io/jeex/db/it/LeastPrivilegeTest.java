@@ -144,6 +144,28 @@ class LeastPrivilegeTest {
         assertThat(after).as("after the transaction, on the pool's connection").isEmpty();
     }
 
+    /**
+     * The init script's default privileges grant jeex_user every table jeex_owner creates, the
+     * partitions of agent_executions included; V5 and the maintenance take them back, so the
+     * application reaches the executions through agent_executions (and its policy) only.
+     */
+    @Test
+    void applicationRoleReachesAgentExecutionsButNoPartitionDirectly() {
+        db.maintainPartitions();
+        java.util.List<String> partitions = java.util.Arrays.asList(server.queryString(ItServer.DATABASE,
+                "SELECT string_agg(inhrelid::regclass::text, ',') FROM pg_inherits "
+                        + "WHERE inhparent = 'agent_executions'::regclass").split(","));
+        assertThat(partitions).contains("agent_executions_default").hasSizeGreaterThan(4);
+        assertThat(db.<Integer>readOnly(tx -> tx.dsl().fetchCount(io.jeex.db.codegen.Tables.AGENT_EXECUTIONS)))
+                .as("through the parent, under the policy").isZero();
+        for (String partition : partitions) {
+            assertThatThrownBy(() -> db.readOnly(tx -> tx.dsl().fetch("SELECT count(*) FROM " + partition)))
+                    .as(partition).isInstanceOf(PermissionDeniedException.class);
+        }
+        assertThat(server.queryString(ItServer.DATABASE, "SELECT has_table_privilege('jeex_user', "
+                + "'agent_executions', 'INSERT')")).isEqualTo("t");
+    }
+
     @Test
     void applicationRoleDoesTheWholeRepositoryWorkload() {
         assertThat(Workload.run(db, "least-privilege")).isPositive();

@@ -79,6 +79,11 @@ final class AppRole {
         Admin.execute(database, "GRANT USAGE ON SCHEMA " + schema + " TO " + NAME);
         Admin.execute(database, "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA " + schema + " TO " + NAME);
         Admin.execute(database, "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA " + schema + " TO " + NAME);
+        // as in a deployment, the application reaches a partitioned table through its parent only
+        // (migration V5): ON ALL TABLES granted the partitions too
+        Admin.execute(database, "DO $$DECLARE p regclass; BEGIN FOR p IN SELECT c.oid::regclass FROM pg_class c "
+                + "WHERE c.relnamespace = '" + schema + "'::regnamespace AND c.relispartition AND c.relkind IN ('r', 'p') LOOP "
+                + "EXECUTE format('REVOKE ALL ON TABLE %s FROM " + NAME + "', p); END LOOP; END$$");
         Admin.execute(database, "ALTER DEFAULT PRIVILEGES IN SCHEMA " + schema + " GRANT SELECT, INSERT, UPDATE, "
                 + "DELETE ON TABLES TO " + NAME);
         Admin.execute(database, "ALTER DEFAULT PRIVILEGES IN SCHEMA " + schema + " GRANT USAGE, SELECT ON SEQUENCES TO "

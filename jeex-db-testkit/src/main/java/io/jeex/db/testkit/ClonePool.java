@@ -32,7 +32,16 @@ final class ClonePool {
 
     private final Admin admin;
     private final int prefetch;
-    private final BlockingQueue<String> ready = new LinkedBlockingQueue<>(PrefetchDepth.MAX);
+    /** A clone prepared ahead, and the template it was made from. */
+    private record Ready(String template, String name) {
+    }
+
+    private final BlockingQueue<Ready> ready = new LinkedBlockingQueue<>(PrefetchDepth.MAX);
+    /**
+     * The template of the latest {@link #take(String)}: the template changes when the month does
+     * (TemplateBuilder), and the prefetcher follows it.
+     */
+    private volatile String template;
     private final PrefetchDepth depth;
     /** Notified when a clone is taken from {@link #ready}: the prefetcher may make the next. */
     private final Object taken = new Object();
@@ -71,9 +80,14 @@ final class ClonePool {
     String take(String template) {
         String name;
         if (prefetch > 0) {
+            this.template = template;
             depth.recordRequest(System.nanoTime());
-            startPrefetcher(template);
-            name = ready.poll();
+            startPrefetcher();
+            Ready next;
+            while ((next = ready.poll()) != null && !next.template().equals(template)) {
+                dropLater(next.name()); // made from an earlier template
+            }
+            name = next == null ? null : next.name();
             synchronized (taken) {
                 taken.notifyAll(); // also when none was ready: the depth may have grown
             }
@@ -117,17 +131,17 @@ final class ClonePool {
         }
     }
 
-    private void startPrefetcher(String template) {
+    private void startPrefetcher() {
         if (prefetcher.get() != null || prefetchFailure.get() != null) {
             return;
         }
-        Thread thread = daemon(() -> prefetchLoop(template), "jeex-db-testkit-prefetch");
+        Thread thread = daemon(this::prefetchLoop, "jeex-db-testkit-prefetch");
         if (prefetcher.compareAndSet(null, thread)) {
             thread.start();
         }
     }
 
-    private void prefetchLoop(String template) {
+    private void prefetchLoop() {
         try {
             while (!closing) {
                 synchronized (taken) {
@@ -139,9 +153,10 @@ final class ClonePool {
                     return;
                 }
                 long started = System.nanoTime();
-                String name = createClone(template);
+                String from = template;
+                String name = createClone(from);
                 depth.recordProvision(System.nanoTime() - started);
-                if (!ready.offer(name)) {
+                if (!ready.offer(new Ready(from, name))) {
                     admin.drop(name); // not reached: only this thread adds, and at most MAX
                 }
             }
@@ -273,9 +288,9 @@ final class ClonePool {
             recycler.close();
         }
         if (dropReady) {
-            String name;
-            while ((name = ready.poll()) != null) {
-                dropNow(name);
+            Ready next;
+            while ((next = ready.poll()) != null) {
+                dropNow(next.name());
             }
         }
     }

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * {@link ProviderSelection}), and the databases made on it.
  *
  * <p>The JEEX migrations are applied once, into a template database whose name carries a
- * hash of the migrations ({@link #templateName()}); every {@link #newDatabase()} is a
+ * hash of the migrations and the current month ({@link #templateName()}); every {@link #newDatabase()} is a
  * {@code CREATE DATABASE ... TEMPLATE} clone of it, so a test gets a fully migrated database
  * in tens of milliseconds. Clones are prepared ahead by a background thread
  * ({@link TestkitSettings#PREFETCH}, default {@value TestkitSettings#DEFAULT_PREFETCH} at first,
@@ -152,7 +152,9 @@ public final class JeexPostgres {
      * Returns the name of the migrated template database, creating it on first use: the
      * migrations are applied once per server and migration hash.
      *
-     * @return a name such as {@code jeex_tpl_1f2e3d4c5b6a7988}
+     * @return a name such as {@code jeex_tpl_1f2e3d4c5b6a7988_202612} (the migrations' hash and the
+     *     current month, UTC: a new month builds a new template, whose partitions of
+     *     agent_executions cover it and the months ahead)
      * @throws TestkitException if the migrations fail
      */
     public String templateName() {

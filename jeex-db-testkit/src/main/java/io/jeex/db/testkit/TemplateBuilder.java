@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
  * role ({@link AppRole}) with its row access granted in it, so that every clone inherits the
  * grants.
  *
- * <p>The template is named after a hash of the migrations, jeex-db's and the service's own: a
- * change to either builds a new one, and an unchanged one is reused, also by other JVMs sharing
+ * <p>The template is named after a hash of the migrations, jeex-db's and the service's own, and the
+ * current month (UTC): a change to either, or a new month (the migrations make the partitions of
+ * the months ahead), builds a new one, and an unchanged one is reused, also by other JVMs sharing
  * an external server.
  */
 final class TemplateBuilder {
@@ -49,12 +50,13 @@ final class TemplateBuilder {
      * @throws TestkitException if the migrations fail
      */
     String templateName() {
+        String month = month();
         String name = template;
-        if (name == null) {
+        if (name == null || !name.endsWith(month)) {
             synchronized (templateLock) {
                 name = template;
-                if (name == null) {
-                    name = createTemplate();
+                if (name == null || !name.endsWith(month)) {
+                    name = createTemplate(month);
                     template = name;
                 }
             }
@@ -62,8 +64,18 @@ final class TemplateBuilder {
         return name;
     }
 
-    private String createTemplate() {
-        String name = "jeex_tpl_" + templateHash().substring(0, 16);
+    /**
+     * The current month (UTC), yyyymm. The migrations make the partitions of agent_executions for
+     * the month they run in and the months ahead (V5): a template is built per month, so that a
+     * clone never lacks the current month's partition, also in a JVM or on an external server that
+     * runs across a month's end.
+     */
+    private static String month() {
+        return java.time.YearMonth.now(java.time.ZoneOffset.UTC).format(java.time.format.DateTimeFormatter.ofPattern("yyyyMM"));
+    }
+
+    private String createTemplate(String month) {
+        String name = "jeex_tpl_" + templateHash().substring(0, 16) + "_" + month;
         try (Connection c = admin.connect()) {
             if (Admin.databaseExists(c, name)) {
                 LOG.info("jeex-db testkit: reusing template database {} (migrations unchanged)", name);

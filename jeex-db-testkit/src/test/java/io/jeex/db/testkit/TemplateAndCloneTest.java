@@ -54,7 +54,9 @@ class TemplateAndCloneTest {
     @Test
     void theTemplateIsNamedByTheMigrationHashAndTakesNoConnections() throws SQLException {
         String template = postgres.templateName();
-        assertThat(template).isEqualTo("jeex_tpl_" + JeexSchema.migrationsHash().substring(0, 16));
+        assertThat(template).isEqualTo("jeex_tpl_" + JeexSchema.migrationsHash().substring(0, 16) + "_"
+                + java.time.YearMonth.now(java.time.ZoneOffset.UTC).format(
+                        java.time.format.DateTimeFormatter.ofPattern("yyyyMM")));
         try (TestDatabase any = postgres.newDatabase(); Connection admin = admin(any)) {
             var row = DSL.using(admin, SQLDialect.POSTGRES)
                     .fetchOne("select datistemplate, datallowconn from pg_database where datname = ?", template);
