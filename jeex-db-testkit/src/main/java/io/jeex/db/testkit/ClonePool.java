@@ -83,19 +83,15 @@ final class ClonePool {
             this.template = template;
             depth.recordRequest(System.nanoTime());
             startPrefetcher();
-            Ready next;
-            while ((next = ready.poll()) != null && !next.template().equals(template)) {
-                dropLater(next.name()); // made from an earlier template
-            }
-            name = next == null ? null : next.name();
+            name = pollReady(template);
             synchronized (taken) {
                 taken.notifyAll(); // also when none was ready: the depth may have grown
             }
         } else {
-            name = ready.poll(); // recycled clones only
+            name = pollReady(template); // recycled clones only
         }
         if (name == null && recycler != null) {
-            name = awaitReset();
+            name = awaitReset(template);
         }
         if (name == null) {
             name = createClone(template);
@@ -104,20 +100,32 @@ final class ClonePool {
         return name;
     }
 
+    /** A ready clone of the template, or null; ready clones of an earlier template are dropped. */
+    private String pollReady(String template) {
+        Ready next;
+        while ((next = ready.poll()) != null && !next.template().equals(template)) {
+            dropLater(next.name()); // made from an earlier template
+        }
+        return next == null ? null : next.name();
+    }
+
     /** A reset under way ends sooner than a new clone: waits for it (or any ready clone), bounded. */
-    private String awaitReset() {
+    private String awaitReset(String template) {
         long deadline = System.nanoTime() + RESET_WAIT_NANOS;
         try {
             while (resetting.get() > 0 && System.nanoTime() < deadline) {
-                String name = ready.poll(5, TimeUnit.MILLISECONDS);
-                if (name != null) {
-                    return name;
+                Ready next = ready.poll(5, TimeUnit.MILLISECONDS);
+                if (next != null) {
+                    if (next.template().equals(template)) {
+                        return next.name();
+                    }
+                    dropLater(next.name());
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return ready.poll();
+        return pollReady(template);
     }
 
     private String createClone(String template) {
@@ -214,13 +222,13 @@ final class ClonePool {
                     // a fresh clone, not handed out: what every recycled clone must look like again
                     String fresh = createClone(template);
                     recycler.captureOnce(template, fresh);
-                    if (!ready.offer(fresh)) {
+                    if (!ready.offer(new Ready(template, fresh))) {
                         dropNow(fresh);
                     }
                 }
                 long started = System.nanoTime();
                 Optional<String> reset = recycler.recycle(name, template, newName);
-                if (reset.isPresent() && !closing && ready.offer(reset.get())) {
+                if (reset.isPresent() && !closing && ready.offer(new Ready(template, reset.get()))) {
                     // a recycled clone is one made ready: the depth follows the faster rate
                     depth.recordProvision(System.nanoTime() - started);
                     recycled.incrementAndGet();
