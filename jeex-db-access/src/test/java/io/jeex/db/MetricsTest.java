@@ -126,9 +126,12 @@ class MetricsTest {
     void closeRemovesEveryMeterOfTheInstanceAndANewInstanceOfTheSameNamePublishesItsOwn(TestDatabase testDb) {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (JeexDatabase db = JeexDatabase.create(TestConfigs.forDatabase(testDb)
-                .replica(r -> r.withUrl(testDb.jdbcUrl()))
+                // the "replica" is the primary itself: only REPLICA consistency sends reads to a server not in recovery
+                .replica(r -> r.withUrl(testDb.jdbcUrl()).withReadConsistency(io.jeex.db.ReadConsistency.REPLICA))
                 .build(), registry)) {
             db.transaction(TxOptions.named("write"), tx -> tx.dsl().fetchCount(USERS));
+            org.awaitility.Awaitility.await("the replica's first probe").atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> db.health().replicas().get(0).serving());
             db.readOnly(tx -> tx.dsl().fetchCount(USERS));
             db.health();
             assertThat(names(registry)).contains("jeex.db.transaction", "db.client.operation.duration",
