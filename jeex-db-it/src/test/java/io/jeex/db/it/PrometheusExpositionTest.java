@@ -71,7 +71,7 @@ class PrometheusExpositionTest {
                 + "`jeex.db.replica.lag`", List.of(new Series("jeex_db_health_status", "gauge", Set.of("pool", "status")),
                 new Series("jeex_db_health_latency_seconds", "gauge", pool),
                 new Series("jeex_db_migrations_pending", "gauge", pool),
-                new Series("jeex_db_replica_lag_seconds", "gauge", pool)));
+                new Series("jeex_db_replica_lag_seconds", "gauge", Set.of("pool", "replica"))));
     }
 
     /** Meters that exist before any work: the pools', the breakers', the health gauges. */
