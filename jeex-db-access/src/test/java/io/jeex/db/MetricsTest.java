@@ -67,7 +67,7 @@ class MetricsTest {
                     .as("one series per retryable category, from the start")
                     .extracting(c -> c.getId().getTag("category"))
                     .containsExactlyInAnyOrder("serialization_failure", "deadlock", "lock_not_available",
-                            "connection_failure", "pool_timeout");
+                            "connection_failure", "pool_timeout", "not_primary");
             assertThat(registry.find("jeex.db.transaction.retries").counters().stream()
                     .mapToDouble(io.micrometer.core.instrument.Counter::count).sum()).isEqualTo(1.0);
 
