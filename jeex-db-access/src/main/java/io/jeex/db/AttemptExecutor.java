@@ -123,7 +123,11 @@ final class AttemptExecutor {
             }
             return result;
         } catch (Throwable thrown) {
-            throw failed(thrown, tx, phase, tx.autoCommit(), connection);
+            AttemptFailure f = failed(thrown, tx, phase, tx.autoCommit(), connection);
+            if (f.category() == Category.NOT_PRIMARY && route.acquirer() instanceof Acquirer pooled) {
+                evictAll(pooled, connection, route);
+            }
+            throw f;
         } finally {
             lifecycle.ended(tx);
             closeQuietly(connection);
@@ -145,6 +149,9 @@ final class AttemptExecutor {
                     phase, stage(tx, phase), false, true);
         }
         Category category = tx.categorize(e, phase, lifecycle.closing());
+        if (category == Category.NOT_PRIMARY && tx.options().readOnly()) {
+            category = Category.OTHER_SQL; // by origin: the work's own write in its read-only transaction
+        }
         if (!autoCommit && tx.failure() != null && category != Category.WORK_EXCEPTION
                 && "25P02".equals(SqlStates.sqlState(e))) {
             // "current transaction is aborted": the work went on after catching a failure, which
@@ -153,6 +160,25 @@ final class AttemptExecutor {
             return new AttemptFailure(aborted, SqlStates.classify(tx.failure()), phase, stage(tx, phase), true, false);
         }
         return new AttemptFailure(e, category, phase, stage(tx, phase), false, false);
+    }
+
+    /**
+     * After a write reached a standby: this connection and every other of the pool go (idle ones
+     * now, borrowed ones when returned), so the next attempt opens a new connection, which a
+     * multi-host URL sends to the server that is the primary now.
+     */
+    private static void evictAll(Acquirer pooled, Connection connection, Route route) {
+        try {
+            pooled.pool().evictConnection(connection);
+            var mx = pooled.pool().getHikariPoolMXBean();
+            if (mx != null) {
+                mx.softEvictConnections();
+            }
+            LOG.warn("{}: a write reached a server that is not the primary (SQLSTATE 25006): the pool's connections "
+                    + "are replaced", route.name());
+        } catch (RuntimeException e) {
+            // the pool is closing: nothing to replace
+        }
     }
 
     /**

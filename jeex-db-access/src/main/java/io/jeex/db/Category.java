@@ -31,6 +31,14 @@ enum Category {
      * not be opened.
      */
     CONNECTION_FAILURE,
+    /**
+     * 25006 (read_only_sql_transaction) in a read-write transaction: the server it reached is a
+     * standby (or read-only), not the primary, typically just after a failover. Nothing of the
+     * attempt can have been written, so it is handled like a connection lost before any
+     * statement: retried on a new connection, the pool's other connections evicted. In a
+     * read-only transaction a 25006 is the work's own write, {@link #OTHER_SQL}.
+     */
+    NOT_PRIMARY,
     /** 42501 for a missing privilege. */
     PERMISSION_DENIED,
     /** 42501 raised by a row-level security policy (a refused row, or row_security off where a policy applies). */
@@ -54,7 +62,8 @@ enum Category {
      *     failures the circuit breaker records
      */
     public boolean isInfrastructure() {
-        return this == CONNECTION_FAILURE || this == POOL_TIMEOUT || this == AUTHENTICATION_FAILED;
+        return this == CONNECTION_FAILURE || this == POOL_TIMEOUT || this == AUTHENTICATION_FAILED
+                || this == NOT_PRIMARY;
     }
 
     /** @return whether the failure is a lost race that a retry can win */

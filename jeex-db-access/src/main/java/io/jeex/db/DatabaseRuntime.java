@@ -13,7 +13,8 @@ import io.github.resilience4j.retry.RetryRegistry;
 import io.jeex.db.schema.JdbcUrlMask;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
-import java.util.Optional;
+import java.util.ArrayList;
+import java.util.List;
 import org.jooq.Configuration;
 import org.jooq.DSLContext;
 import org.jooq.ExecuteListener;
@@ -37,10 +38,10 @@ final class DatabaseRuntime implements AutoCloseable {
 
     private final JeexDbConfig config;
     private final Acquirer primary;
-    private final Acquirer replica;
+    private final ReplicaSet replicas;
+    private final ReplicaReads replicaReads;
     private final DirectDataSource migrationDataSource;
     private final CircuitBreaker primaryBreaker;
-    private final CircuitBreaker replicaBreaker;
     private final Retry retry;
     private final RetryRegistry retries;
     private final CircuitBreakerRegistry breakers;
@@ -68,35 +69,37 @@ final class DatabaseRuntime implements AutoCloseable {
         CircuitBreakerRegistry breakers = CircuitBreakerRegistry.of(breakerConfig(config.breaker()));
         this.breakers = breakers;
         this.primaryBreaker = breakers.circuitBreaker(config.name());
-        this.primary = PoolFactory.pool(config.pool(), config.credentials(), config.name(), config.url(), registry);
-        Acquirer replicaPool = null;
-        CircuitBreaker replicaCb = null;
+        this.primary = PoolFactory.pool(config.pool(), config.credentials(), config.name(),
+                MultiHostUrls.writer(config.url()), registry);
+        this.migrationDataSource = PoolFactory.migrationDataSource(config.pool(), config.credentials(),
+                MultiHostUrls.writer(config.migrationUrl()));
+        TaggedRetryMetrics.ofRetryRegistry(retries).bindTo(registry);
+        TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(registry);
+        List<String> replicaUrls = config.replica().urls();
+        this.replicaReads = replicaUrls.isEmpty() ? null : new ReplicaReads(config.replica().readConsistency(),
+                config.replica().waitTimeout(), replicaUrls.size());
+        List<ReplicaNode> nodes = new ArrayList<>();
         try {
-            if (config.replica().url().isPresent()) {
-                replicaCb = breakers.circuitBreaker(config.name() + "-replica");
-                replicaPool = PoolFactory.pool(config.pool(), config.credentials(), config.name() + "-replica",
-                        config.replica().url().get(), registry);
+            for (int i = 0; i < replicaUrls.size(); i++) {
+                String poolName = ReplicaNode.poolName(config.name(), i);
+                String url = MultiHostUrls.reader(replicaUrls.get(i));
+                Acquirer pool = PoolFactory.pool(config.pool(), config.credentials(), poolName, url, registry);
+                nodes.add(new ReplicaNode(i, JdbcUrlMask.mask(replicaUrls.get(i)),
+                        route(poolName, url, pool, breakers.circuitBreaker(poolName), true, false), pool.pool()));
             }
         } catch (RuntimeException e) {
-            if (replicaPool != null) {
-                replicaPool.pool().close();
-            }
+            nodes.forEach(n -> n.pool().close());
             primary.pool().close();
             throw e;
         }
-        this.replica = replicaPool;
-        this.replicaBreaker = replicaCb;
-        this.migrationDataSource = PoolFactory.migrationDataSource(config.pool(), config.credentials(), config.migrationUrl());
-        TaggedRetryMetrics.ofRetryRegistry(retries).bindTo(registry);
-        TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(registry);
+        this.replicas = nodes.isEmpty() ? null : new ReplicaSet(config.name(), nodes, probes(config, nodes),
+                config.replica(), config.pool().connectTimeout());
         Route primaryRoute = route(config.name(), config.url(), primary, primaryBreaker, false, false);
         // System mode: a new direct connection per attempt, as the migration role, never pooled (no
         // privileged connection waits idle in a pool) and never through PgBouncer.
         DirectDataSource systemConnections = migrationDataSource.with(config.pool().applicationName() + "-system",
                 config.pool().connectTimeout(), Duration.ZERO);
-        this.runner = new TransactionRunner(config, primaryRoute,
-                replicaPool == null ? null : route(config.name() + "-replica", config.replica().url().orElseThrow(),
-                        replicaPool, replicaCb, true, false),
+        this.runner = new TransactionRunner(config, primaryRoute, replicas, replicaReads,
                 () -> route(systemName(config), config.migrationUrl(), systemConnections::getConnection,
                         breakers.circuitBreaker(systemName(config)), false, true),
                 retry, translator, lifecycle);
@@ -130,6 +133,30 @@ final class DatabaseRuntime implements AutoCloseable {
         all.addAll(config.executeListeners());
         all.addAll(java.util.List.of(last));
         return all.toArray(ExecuteListenerProvider[]::new);
+    }
+
+    /**
+     * The replicas' lag probes: each on connections of its own to the primary (the writer's URL,
+     * through PgBouncer when it is one) and to its replica, as the service's user, bounded by the
+     * connect timeout.
+     */
+    private List<LagProbe> probes(JeexDbConfig config, List<ReplicaNode> nodes) {
+        Duration timeout = config.pool().connectTimeout();
+        String user = config.credentials().user().orElse(null);
+        String password = config.credentials().password().orElse(null);
+        String app = config.pool().applicationName() + "-lag-probe";
+        // samples kept for longer than the bound: a replica behind all of them lags more than it
+        Duration keep = config.replica().maxLag().plus(config.replica().lagProbeInterval().multipliedBy(2));
+        List<LagProbe> probes = new ArrayList<>(nodes.size());
+        for (ReplicaNode node : nodes) {
+            DirectDataSource toPrimary = new DirectDataSource(MultiHostUrls.writer(config.url()), user, password, app,
+                    timeout, timeout, false);
+            DirectDataSource toReplica = new DirectDataSource(
+                    MultiHostUrls.reader(config.replica().urls().get(node.index())), user, password, app, timeout,
+                    timeout, false);
+            probes.add(new LagProbe(config.name(), node, toPrimary, toReplica, replicaReads, keep));
+        }
+        return probes;
     }
 
     /** The name of the system mode's route: its {@code pool} tag and circuit breaker. */
@@ -177,10 +204,11 @@ final class DatabaseRuntime implements AutoCloseable {
         requireNonNull(registry, "registry");
         DatabaseRuntime runtime = new DatabaseRuntime(config, registry, observations);
         LOG.info("{}: started: url={}, user={}, poolSize={}, maximumPoolSize={}, acquireTimeout={}, "
-                        + "statementTimeout={}, replica={}, pgBouncer={}", config.name(), JdbcUrlMask.mask(config.url()),
+                        + "statementTimeout={}, replicas={}, pgBouncer={}", config.name(), JdbcUrlMask.mask(config.url()),
                 config.credentials().user().orElse("<from url>"), config.pool().size(), config.pool().maximumSize(),
                 Durations.ms(config.pool().acquireTimeout()), Durations.ms(config.pool().statementTimeout()),
-                config.replica().url().map(JdbcUrlMask::mask).orElse("<none>"), config.pool().pgBouncer());
+                config.replica().hasReplicas() ? config.replica().urls().stream().map(JdbcUrlMask::mask).toList()
+                        : "<none>", config.pool().pgBouncer());
         return runtime;
     }
 
@@ -226,9 +254,17 @@ final class DatabaseRuntime implements AutoCloseable {
         return primary.pool();
     }
 
-    /** @return the read-replica pool, when a replica is configured */
-    public Optional<HikariDataSource> replicaPool() {
-        return Optional.ofNullable(replica).map(Acquirer::pool);
+    /** @return the read replicas, empty without any */
+    public List<ReplicaNode> replicas() {
+        return replicas == null ? List.of() : replicas.nodes();
+    }
+
+    /**
+     * @param node a replica
+     * @return whether reads may go to it now (a standby within the lag bound, breaker not open)
+     */
+    public boolean serving(ReplicaNode node) {
+        return replicas != null && replicas.serving(node);
     }
 
     /** @return open or closing, and the work in flight */
@@ -239,11 +275,6 @@ final class DatabaseRuntime implements AutoCloseable {
     /** @return the primary's circuit breaker */
     public CircuitBreaker breaker() {
         return primaryBreaker;
-    }
-
-    /** @return the replica's circuit breaker, when a replica is configured */
-    public Optional<CircuitBreaker> replicaBreaker() {
-        return Optional.ofNullable(replicaBreaker);
     }
 
     /** @return the retry shared by all transactions */
@@ -298,8 +329,11 @@ final class DatabaseRuntime implements AutoCloseable {
     public void close() {
         int cancelled = lifecycle.close(config.drainTimeout(), AFTER_CANCEL);
         try {
-            if (replica != null) {
-                replica.pool().close();
+            if (replicas != null) {
+                replicas.close();
+            }
+            for (ReplicaNode node : replicas()) {
+                node.pool().close();
             }
         } finally {
             try {
@@ -328,8 +362,8 @@ final class DatabaseRuntime implements AutoCloseable {
         java.util.Set<String> pools = new java.util.HashSet<>();
         pools.add(primary.pool().getPoolName());
         pools.add(systemName(config));
-        if (replica != null) {
-            pools.add(replica.pool().getPoolName());
+        for (ReplicaNode node : replicas()) {
+            pools.add(node.pool().getPoolName());
         }
         for (io.micrometer.core.instrument.Meter m : registry.getMeters()) {
             io.micrometer.core.instrument.Meter.Id id = m.getId();

@@ -34,6 +34,10 @@ final class EnvironmentConfig {
         ENV.put("JEEX_DB_MIGRATION_USER", (b, v) -> b.credentials(c -> c.withMigrationUser(v)));
         ENV.put("JEEX_DB_MIGRATION_PASSWORD", (b, v) -> b.credentials(c -> c.withMigrationPassword(v)));
         ENV.put("JEEX_DB_REPLICA_URL", (b, v) -> b.replica(r -> r.withUrl(v)));
+        ENV.put("JEEX_DB_REPLICA_URLS", (b, v) -> b.replica(r -> r.withUrls(replicaUrls(v))));
+        ENV.put("JEEX_DB_REPLICA_MAX_LAG", (b, v) -> b.replica(r -> r.withMaxLag(parseDuration(v))));
+        ENV.put("JEEX_DB_REPLICA_LAG_PROBE_INTERVAL",
+                (b, v) -> b.replica(r -> r.withLagProbeInterval(parseDuration(v))));
         ENV.put("JEEX_DB_APPLICATION_NAME", (b, v) -> b.pool(p -> p.withApplicationName(v)));
         ENV.put("JEEX_DB_POOL_SIZE", (b, v) -> b.pool(p -> p.withSize(parseInt(v))));
         ENV.put("JEEX_DB_POOL_MAX_OVERFLOW", (b, v) -> b.pool(p -> p.withMaxOverflow(parseInt(v))));
@@ -91,6 +95,10 @@ final class EnvironmentConfig {
             throw new IllegalArgumentException("JEEX_DB_PASSWORD and JEEX_DB_PASSWORD_FILE must not both be set, "
                     + "but both were: unset one of them");
         }
+        if (env.get("JEEX_DB_REPLICA_URL") != null && env.get("JEEX_DB_REPLICA_URLS") != null) {
+            throw new IllegalArgumentException("JEEX_DB_REPLICA_URL and JEEX_DB_REPLICA_URLS must not both be set, "
+                    + "but both were: list every replica in JEEX_DB_REPLICA_URLS and unset JEEX_DB_REPLICA_URL");
+        }
         apply(env, "JEEX_DB_PASSWORD_FILE", b, (bb, v) -> bb.password(readPasswordFile(v)));
         if (env.get("JEEX_DB_MIGRATION_PASSWORD") != null && env.get("JEEX_DB_MIGRATION_PASSWORD_FILE") != null) {
             throw new IllegalArgumentException("JEEX_DB_MIGRATION_PASSWORD and JEEX_DB_MIGRATION_PASSWORD_FILE must not "
@@ -128,6 +136,14 @@ final class EnvironmentConfig {
             throw new IllegalArgumentException(variable + ": " + e.getMessage(), e);
         }
     }
+    /**
+     * Replica URLs separated by commas. A multi-host URL has commas of its own
+     * ({@code //r1:5432,r2:5432/db}): only a comma followed by {@code jdbc:} separates two URLs.
+     */
+    static java.util.List<String> replicaUrls(String v) {
+        return Arrays.stream(v.split(",(?=\\s*jdbc:)")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
     private static int parseInt(String v) {
         try {
             return Integer.parseInt(v.trim());

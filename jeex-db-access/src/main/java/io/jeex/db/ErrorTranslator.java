@@ -131,6 +131,11 @@ final class ErrorTranslator {
                     + "than the statement timeout, or was cancelled", context, txName, null), context, failure);
             case POOL_TIMEOUT -> new DatabaseTimeoutException(message("no pooled connection became free within the "
                     + "acquire timeout: " + clientMessage(failure), context, txName, null), context, failure);
+            case NOT_PRIMARY -> new DatabaseUnavailableException(message("the server is not the primary: it refused "
+                    + "a write as a standby does (read_only_sql_transaction); JEEX_DB_URL must reach the primary: point "
+                    + "it at the primary, or list every host in a multi-host URL (jdbc:postgresql://host1:5432,"
+                    + "host2:5432/jeex), for which the library asks for targetServerType=primary", context, txName,
+                    null), context, failure);
             case CONNECTION_FAILURE -> new DatabaseUnavailableException(message("the database is unavailable: "
                     + clientMessage(failure), context, txName, null), context, failure);
             case AUTHENTICATION_FAILED -> new AuthenticationFailedException(message("the database refused the login: "

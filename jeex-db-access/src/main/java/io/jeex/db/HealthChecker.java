@@ -8,6 +8,7 @@ import io.jeex.db.HealthProbes.MigrationRead;
 import io.jeex.db.HealthProbes.ReplicaRead;
 import io.jeex.db.HealthProbes.RoundTrip;
 import io.jeex.db.health.HealthReport.PoolState;
+import io.jeex.db.health.HealthReport.ReplicaState;
 import io.jeex.db.health.HealthReport;
 import io.jeex.db.health.HealthStatus;
 import java.time.Duration;
@@ -62,7 +63,7 @@ final class HealthChecker implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.gauges = new HealthGauges(config.name(), config.replica().url().isPresent(), () -> last);
+        this.gauges = new HealthGauges(config.name(), runtime.replicas(), () -> last);
         gauges.bindTo(runtime.meterRegistry());
     }
 
@@ -84,19 +85,24 @@ final class HealthChecker implements AutoCloseable {
         }
         long left = config.health().timeout().toNanos();
         boolean viaPooler = probes.viaPooler();
-        boolean hasReplica = config.replica().url().isPresent();
+        List<ReplicaNode> nodes = runtime.replicas();
         CompletableFuture<RoundTrip> roundTrip = new CompletableFuture<>();
         CompletableFuture<MigrationRead> migrations = new CompletableFuture<>();
         CompletableFuture<Answer> pooler = new CompletableFuture<>();
-        CompletableFuture<ReplicaRead> replica = new CompletableFuture<>();
-        List<Future<?>> running = new ArrayList<>(3);
+        List<CompletableFuture<ReplicaRead>> replicas = new ArrayList<>(nodes.size());
+        List<ReplicaState> unanswered = new ArrayList<>(nodes.size());
+        List<Future<?>> running = new ArrayList<>(3 + nodes.size());
         try {
             running.add(workers.submit(() -> probes.primary(roundTrip, migrations)));
             if (viaPooler) {
                 running.add(workers.submit(() -> pooler.complete(probes.pooler())));
             }
-            if (hasReplica) {
-                running.add(workers.submit(() -> replica.complete(probes.replica())));
+            for (ReplicaNode node : nodes) {
+                CompletableFuture<ReplicaRead> replica = new CompletableFuture<>();
+                replicas.add(replica);
+                boolean serving = runtime.serving(node);
+                unanswered.add(new ReplicaState(node.index(), node.maskedUrl(), false, false, null, serving));
+                running.add(workers.submit(() -> replica.complete(probes.replica(node, serving))));
             }
         } catch (RejectedExecutionException e) {
             running.forEach(f -> f.cancel(true));
@@ -107,9 +113,7 @@ final class HealthChecker implements AutoCloseable {
         if (viaPooler) {
             parts.add(pooler);
         }
-        if (hasReplica) {
-            parts.add(replica);
-        }
+        parts.addAll(replicas);
         parts.forEach(p -> p.completeOnTimeout(null, left, TimeUnit.NANOSECONDS));
         try {
             CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).get();
@@ -125,7 +129,8 @@ final class HealthChecker implements AutoCloseable {
         // otherwise fail with its own message ("something unusual") instead of the deadline's.
         CircuitBreaker.State breaker = runtime.breaker().getState();
         HealthReport report = HealthRules.assemble(new HealthRules.Findings(config.name(), at, roundTrip.getNow(null),
-                migrations.getNow(null), pooler.getNow(null), replica.getNow(null), viaPooler, hasReplica, pools(),
+                migrations.getNow(null), pooler.getNow(null), replicas.stream().map(r -> r.getNow(null)).toList(),
+                unanswered, config.replica().maxLag(), viaPooler, pools(),
                 breakers(), breaker == CircuitBreaker.State.OPEN || breaker == CircuitBreaker.State.FORCED_OPEN,
                 "within the health timeout (" + Durations.ms(config.health().timeout()) + ")"));
         running.forEach(f -> f.cancel(true));
@@ -136,7 +141,8 @@ final class HealthChecker implements AutoCloseable {
     }
 
     private HealthReport down(Instant at, String reason) {
-        return HealthRules.down(config.name(), at, reason, pools(), breakers(), config.replica().url().isPresent());
+        return HealthRules.down(config.name(), at, reason, pools(), breakers(), runtime.replicas().stream()
+                .map(n -> new ReplicaState(n.index(), n.maskedUrl(), false, false, null, false)).toList());
     }
 
     private synchronized void record(HealthReport report) {
@@ -166,7 +172,7 @@ final class HealthChecker implements AutoCloseable {
     private List<PoolState> pools() {
         List<PoolState> pools = new ArrayList<>(2);
         pools.add(pool(runtime.primaryPool()));
-        runtime.replicaPool().ifPresent(p -> pools.add(pool(p)));
+        runtime.replicas().forEach(n -> pools.add(pool(n.pool())));
         return pools;
     }
 
@@ -182,7 +188,7 @@ final class HealthChecker implements AutoCloseable {
     private Map<String, String> breakers() {
         Map<String, String> states = new LinkedHashMap<>();
         states.put(runtime.breaker().getName(), runtime.breaker().getState().name());
-        runtime.replicaBreaker().ifPresent(b -> states.put(b.getName(), b.getState().name()));
+        runtime.replicas().forEach(n -> states.put(n.breaker().getName(), n.breaker().getState().name()));
         return states;
     }
 

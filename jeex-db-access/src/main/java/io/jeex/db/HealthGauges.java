@@ -13,8 +13,8 @@ import java.util.function.Supplier;
 
 /**
  * The health gauges, read from the last report: {@value #STATUS_GAUGE}, {@value #LATENCY_GAUGE},
- * {@value #PENDING_MIGRATIONS_GAUGE} and, with a replica, {@value #REPLICA_LAG_GAUGE}; all
- * tagged {@code pool}. {@link #close()} removes them from the registry they were bound to.
+ * {@value #PENDING_MIGRATIONS_GAUGE} and, per replica, {@value #REPLICA_LAG_GAUGE}; all
+ * tagged {@code pool}, the replica's also {@code replica} (its index in the configured list). {@link #close()} removes them from the registry they were bound to.
  */
 final class HealthGauges implements MeterBinder, AutoCloseable {
 
@@ -24,23 +24,26 @@ final class HealthGauges implements MeterBinder, AutoCloseable {
     static final String LATENCY_GAUGE = "jeex.db.health.latency";
     /** Gauge: pending plus failed migrations seen by the last check; NaN when unknown. */
     static final String PENDING_MIGRATIONS_GAUGE = "jeex.db.migrations.pending";
-    /** Gauge: the replica's lag in seconds at the last check; NaN when unknown. */
+    /**
+     * Gauge: a replica's replay lag in seconds, as its lag probe last measured it; NaN when
+     * unknown (down, not a standby, not measured yet). Tags {@code pool}, {@code replica}.
+     */
     static final String REPLICA_LAG_GAUGE = "jeex.db.replica.lag";
 
     private final String pool;
-    private final boolean replica;
+    private final List<ReplicaNode> replicas;
     private final Supplier<HealthReport> last;
     private final List<Meter> meters = new ArrayList<>();
     private MeterRegistry registry;
 
     /**
      * @param pool the instance name, the {@code pool} tag
-     * @param replica whether there is a replica (its lag gauge)
+     * @param replicas the replicas (a lag gauge each)
      * @param last the last report, or null before the first check
      */
-    HealthGauges(String pool, boolean replica, Supplier<HealthReport> last) {
+    HealthGauges(String pool, List<ReplicaNode> replicas, Supplier<HealthReport> last) {
         this.pool = pool;
-        this.replica = replica;
+        this.replicas = List.copyOf(replicas);
         this.last = last;
     }
 
@@ -62,13 +65,17 @@ final class HealthGauges implements MeterBinder, AutoCloseable {
                         : g.report().migrations().pending().size() + g.report().migrations().failed().size())
                 .description("Pending and failed migrations seen by the last health check")
                 .tag("pool", pool).strongReference(true).register(registry));
-        if (replica) {
-            meters.add(Gauge.builder(REPLICA_LAG_GAUGE, this, g -> g.report() == null || g.report().replica() == null
-                            || g.report().replica().lag() == null ? Double.NaN
-                            : g.report().replica().lag().toNanos() / 1e9)
-                    .description("Replay lag of the read replica at the last health check")
-                    .baseUnit("seconds").tag("pool", pool).strongReference(true).register(registry));
+        for (ReplicaNode node : replicas) {
+            meters.add(Gauge.builder(REPLICA_LAG_GAUGE, node, HealthGauges::lagSeconds)
+                    .description("Replay lag of a read replica, as its lag probe last measured it")
+                    .baseUnit("seconds").tag("pool", pool).tag("replica", String.valueOf(node.index()))
+                    .strongReference(true).register(registry));
         }
+    }
+
+    private static double lagSeconds(ReplicaNode node) {
+        ReplicaNode.Reading r = node.reading();
+        return r.state() != ReplicaNode.State.STANDBY || r.lag() == null ? Double.NaN : r.lag().toNanos() / 1e9;
     }
 
     private HealthReport report() {

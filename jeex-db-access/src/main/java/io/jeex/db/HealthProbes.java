@@ -14,7 +14,7 @@ import java.util.concurrent.CompletableFuture;
  * The three probes of a health check, each on a connection of its own (never a pooled one), each
  * completing immutable results: the primary's round trip ({@link RoundTrip}) and then, on the same
  * connection where it can, the migration state ({@link MigrationRead}); the pooler's round trip
- * behind PgBouncer ({@link Answer}); the replica's recovery state and lag ({@link ReplicaRead}).
+ * behind PgBouncer ({@link Answer}); each replica's recovery state and lag ({@link ReplicaRead}).
  * The driver's own timeouts are a backstop one second past the health timeout.
  */
 final class HealthProbes {
@@ -31,13 +31,9 @@ final class HealthProbes {
     record Answer(String failure) {
     }
 
-    /** The replica's state, or why it did not answer. */
+    /** A replica's state, and why it did not answer (or null). */
     record ReplicaRead(ReplicaState state, String failure) {
     }
-
-    private static final String REPLICA_QUERY = "select pg_is_in_recovery(), case when not pg_is_in_recovery() "
-            + "then null when pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() then 0 "
-            + "else extract(epoch from now() - pg_last_xact_replay_timestamp()) end";
 
     private final DatabaseRuntime runtime;
     private final JeexDbConfig config;
@@ -74,7 +70,7 @@ final class HealthProbes {
         boolean direct = viaPooler();
         boolean connected = false;
         boolean live = false;
-        try (Connection c = direct ? connectForMigrations() : connect(config.url())) {
+        try (Connection c = direct ? connectForMigrations() : connect(MultiHostUrls.writer(config.url()))) {
             connected = true;
             long start = System.nanoTime();
             ServerCheck server = ServerCheck.of(c);
@@ -124,19 +120,27 @@ final class HealthProbes {
         }
     }
 
-    /** @return the replica's state */
-    ReplicaRead replica() {
-        try (Connection c = connect(config.replica().url().orElseThrow()); Statement s = c.createStatement()) {
+    /**
+     * @param node a replica
+     * @param serving whether reads go to it now
+     * @return its state: whether it answers on a connection of this check's own and is a standby;
+     *     its lag as its probe last measured it
+     */
+    ReplicaRead replica(ReplicaNode node, boolean serving) {
+        String url = MultiHostUrls.reader(config.replica().urls().get(node.index()));
+        try (Connection c = connect(url); Statement s = c.createStatement()) {
             s.setQueryTimeout(seconds());
-            try (ResultSet rs = s.executeQuery(REPLICA_QUERY)) {
+            try (ResultSet rs = s.executeQuery("select pg_is_in_recovery()")) {
                 rs.next();
                 boolean inRecovery = rs.getBoolean(1);
-                double lagSeconds = rs.getDouble(2);
-                Duration lag = rs.wasNull() ? null : Duration.ofNanos((long) (Math.max(0, lagSeconds) * 1e9));
-                return new ReplicaRead(new ReplicaState(true, inRecovery, lag), null);
+                ReplicaNode.Reading reading = node.reading();
+                Duration lag = inRecovery && reading.state() == ReplicaNode.State.STANDBY ? reading.lag() : null;
+                return new ReplicaRead(new ReplicaState(node.index(), node.maskedUrl(), true, inRecovery, lag,
+                        serving), null);
             }
         } catch (SQLException | RuntimeException e) {
-            return new ReplicaRead(null, "the read replica did not answer: " + describe(e));
+            return new ReplicaRead(new ReplicaState(node.index(), node.maskedUrl(), false, false, null, serving),
+                    "read replica " + node.index() + " (" + node.maskedUrl() + ") did not answer: " + describe(e));
         }
     }
 

@@ -9,6 +9,7 @@ import io.jeex.db.health.HealthReport.PoolState;
 import io.jeex.db.health.HealthReport.ReplicaState;
 import io.jeex.db.health.HealthReport;
 import io.jeex.db.health.HealthStatus;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,8 +19,8 @@ import java.util.Map;
  * From what the probes found by the deadline to a report: the status rules, without I/O. A part
  * still running at the deadline is null here. DOWN when the primary did not answer or cannot hold
  * the schema; DEGRADED when it answered but the migration state is unknown or not current, the
- * pooler did not answer, a pool is saturated, a circuit breaker is not closed, or the replica is
- * unreachable or not a standby; ready when live, the migrations current and the primary's
+ * pooler did not answer, a pool is saturated, a circuit breaker is not closed, or a replica is
+ * unreachable, not a standby, or over the lag bound; ready when live, the migrations current and the primary's
  * breaker not open.
  */
 final class HealthRules {
@@ -32,16 +33,19 @@ final class HealthRules {
      * @param roundTrip the primary's round trip, null if it ran out of time
      * @param migrations the migration state, null if it ran out of time
      * @param pooler the pooler's round trip, null if it ran out of time or there is none
-     * @param replica the replica's state, null if it ran out of time or there is none
+     * @param replicas each replica's state in configured order, an entry null if it ran out of
+     *     time (then {@code unanswered} has its state)
+     * @param unanswered each replica's state when it did not answer in time
+     * @param maxLag the replicas' lag bound
      * @param viaPooler whether the round trip went to the server directly, beside the pooler
-     * @param hasReplica whether a replica is configured
      * @param pools the pools' figures
      * @param breakers each breaker's state by name
      * @param primaryBreakerOpen whether the primary's breaker is open
      * @param withinTimeout "within the health timeout (... ms)", for reasons
      */
     record Findings(String name, Instant at, RoundTrip roundTrip, MigrationRead migrations, Answer pooler,
-                    ReplicaRead replica, boolean viaPooler, boolean hasReplica, List<PoolState> pools,
+                    List<ReplicaRead> replicas, List<ReplicaState> unanswered, Duration maxLag, boolean viaPooler,
+                    List<PoolState> pools,
                     Map<String, String> breakers, boolean primaryBreakerOpen, String withinTimeout) {
     }
 
@@ -110,23 +114,31 @@ final class HealthRules {
                 status = worst(status, HealthStatus.DEGRADED);
             }
         }
-        ReplicaState replicaState = null;
-        if (f.hasReplica()) {
-            replicaState = f.replica() == null ? null : f.replica().state();
-            if (replicaState == null) {
-                replicaState = new ReplicaState(false, false, null);
-                reasons.add(f.replica() != null && f.replica().failure() != null ? f.replica().failure()
-                        : "the read replica did not answer " + f.withinTimeout());
-            } else if (!replicaState.inRecovery()) {
-                reasons.add("the read replica is not in recovery (not a standby: promoted, or the primary itself)");
+        List<ReplicaState> replicaStates = new ArrayList<>();
+        for (int i = 0; i < f.replicas().size(); i++) {
+            ReplicaRead read = f.replicas().get(i);
+            ReplicaState state = read == null ? f.unanswered().get(i) : read.state();
+            replicaStates.add(state);
+            String which = "read replica " + state.index() + " (" + state.url() + ")";
+            if (read == null) {
+                reasons.add(which + " did not answer " + f.withinTimeout());
+            } else if (read.failure() != null) {
+                reasons.add(read.failure());
+            } else if (!state.inRecovery()) {
+                reasons.add(which + " is not in recovery (not a standby: promoted, or the primary itself): reads "
+                        + "skip it; point its URL at a standby");
+            } else if (state.lag() != null && state.lag().compareTo(f.maxLag()) > 0) {
+                reasons.add(which + " lags " + state.lag().toMillis() + " ms, over JEEX_DB_REPLICA_MAX_LAG ("
+                        + f.maxLag().toMillis() + " ms): reads skip it until it catches up");
             }
-            if (!replicaState.reachable() || !replicaState.inRecovery()) {
+            if (!state.reachable() || !state.inRecovery()
+                    || state.lag() != null && state.lag().compareTo(f.maxLag()) > 0) {
                 status = worst(status, HealthStatus.DEGRADED);
             }
         }
         boolean ready = live && migrations != null && migrations.current() && !f.primaryBreakerOpen();
         return new HealthReport(f.name(), status, reasons, live, ready, f.at(), live ? trip.latency() : null,
-                trip == null ? null : trip.version(), f.pools(), migrations, f.breakers(), replicaState);
+                trip == null ? null : trip.version(), f.pools(), migrations, f.breakers(), replicaStates);
     }
 
     /**
@@ -135,13 +147,13 @@ final class HealthRules {
      * @param reason why
      * @param pools the pools' figures
      * @param breakers the breakers' states
-     * @param hasReplica whether a replica is configured
+     * @param replicas each replica's state, as not reached
      * @return a DOWN report without a round trip
      */
     static HealthReport down(String name, Instant at, String reason, List<PoolState> pools,
-                             Map<String, String> breakers, boolean hasReplica) {
+                             Map<String, String> breakers, List<ReplicaState> replicas) {
         return new HealthReport(name, HealthStatus.DOWN, List.of(reason), false, false, at, null, null, pools, null,
-                breakers, hasReplica ? new ReplicaState(false, false, null) : null);
+                breakers, replicas);
     }
 
     private static HealthStatus worst(HealthStatus a, HealthStatus b) {

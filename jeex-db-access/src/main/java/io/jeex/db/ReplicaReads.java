@@ -7,6 +7,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import org.postgresql.replication.LogSequenceNumber;
 
 /**
@@ -17,7 +18,9 @@ import org.postgresql.replication.LogSequenceNumber;
  * replica's replayed position is remembered too, so reads after it caught up cost nothing extra.
  *
  * <p>One watermark per {@code JeexDatabase}: a read never returns data older than any write
- * this instance committed before the read began, whichever thread made it.
+ * this instance committed before the read began, whichever thread made it, whichever replica
+ * serves it: each replica's replayed position is remembered on its own (by the reads and by its
+ * lag probe).
  */
 final class ReplicaReads {
 
@@ -27,11 +30,27 @@ final class ReplicaReads {
     private final ReadConsistency consistency;
     private final long waitNanos;
     private final AtomicLong written = new AtomicLong();
-    private final AtomicLong replayed = new AtomicLong();
+    private final AtomicLongArray replayed;
 
-    ReplicaReads(ReadConsistency consistency, Duration wait) {
+    /**
+     * @param consistency the rule
+     * @param wait how long a read waits for its replica
+     * @param replicas how many replicas
+     */
+    ReplicaReads(ReadConsistency consistency, Duration wait, int replicas) {
         this.consistency = consistency;
         this.waitNanos = wait.toNanos();
+        this.replayed = new AtomicLongArray(replicas);
+    }
+
+    /**
+     * Records a replayed position seen by the replica's probe.
+     *
+     * @param replica its index
+     * @param lsn its {@code pg_last_wal_replay_lsn()}
+     */
+    void observed(int replica, long lsn) {
+        replayed.accumulateAndGet(replica, lsn, Math::max);
     }
 
     /** @return whether writes must record their position (read-your-writes is on) */
@@ -57,19 +76,23 @@ final class ReplicaReads {
         }
     }
 
-    /** @return whether a read may go to the replica without checking it */
-    boolean knownCaughtUp() {
-        return consistency == ReadConsistency.REPLICA || replayed.get() >= written.get();
+    /**
+     * @param replica its index
+     * @return whether a read may go to the replica without checking it
+     */
+    boolean knownCaughtUp(int replica) {
+        return consistency == ReadConsistency.REPLICA || replayed.get(replica) >= written.get();
     }
 
     /**
      * Checks, on a replica connection, that the replica replayed every write of this instance,
      * waiting up to the bound.
      *
+     * @param index the replica's index
      * @param replica a connection to the replica
      * @return whether it did; false sends the read to the primary
      */
-    boolean caughtUp(Connection replica) {
+    boolean caughtUp(int index, Connection replica) {
         long target = written.get();
         long deadline = System.nanoTime() + waitNanos;
         long poll = FIRST_POLL_MILLIS;
@@ -81,7 +104,7 @@ final class ReplicaReads {
                         return false; // not a standby (or not replaying): nothing to wait for
                     }
                     long lsn = LogSequenceNumber.valueOf(text).asLong();
-                    replayed.accumulateAndGet(lsn, Math::max);
+                    replayed.accumulateAndGet(index, lsn, Math::max);
                     if (lsn >= target) {
                         return true;
                     }

@@ -23,6 +23,10 @@ import static java.util.Objects.requireNonNull;
  *   <li>a connection lost during COMMIT, or while a single auto-committed statement ran, leaves
  *       the outcome unknown (it may have committed), unless the work only reads; a caller's
  *       work is then not retried, the library's own write is (its next attempt resolves it);</li>
+ *   <li>a write refused because the server is not the primary (25006 in a read-write
+ *       transaction: a standby, as just after a failover) is retried whatever the stage, like a
+ *       connection lost before any statement: a standby writes nothing, so nothing can have been
+ *       committed; it is recorded as an infrastructure failure;</li>
  *   <li>every other database error counts as a success of the database for the breaker (it
  *       answered) and is not retried.</li>
  * </ul>
@@ -130,6 +134,7 @@ record RetryPolicy(boolean retryOnLockTimeout) {
                         || (s.stage() == Stage.AFTER_STATEMENT && !s.singleStatement() && s.idempotent());
                 yield new Decision(retry, Breaker.FAILURE, unknown ? Outcome.UNKNOWN : Outcome.NOT_COMMITTED);
             }
+            case NOT_PRIMARY -> new Decision(true, Breaker.FAILURE, Outcome.NOT_COMMITTED);
             case SERIALIZATION_FAILURE, DEADLOCK -> new Decision(true, Breaker.SUCCESS, Outcome.NOT_COMMITTED);
             case LOCK_NOT_AVAILABLE -> new Decision(retryOnLockTimeout, Breaker.SUCCESS, Outcome.NOT_COMMITTED);
             default -> new Decision(false, Breaker.SUCCESS, Outcome.NOT_COMMITTED);

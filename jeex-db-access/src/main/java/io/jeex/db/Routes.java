@@ -2,17 +2,17 @@ package io.jeex.db;
 
 import static java.util.Objects.requireNonNull;
 
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.jeex.db.tx.TxOptions;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.function.Supplier;
 
-/** Where each attempt of a transaction runs: the primary, the read replica, or system mode. */
+/** Where each attempt of a transaction runs: the primary, a read replica, or system mode. */
 final class Routes {
 
     private final Route primary;
-    private final Route replica;
+    private final ReplicaSet replicas;
     /** Builds the system mode's route on first use: a service that never uses system mode gets none of its meters. */
     private final Supplier<Route> systemRoute;
     private volatile Route system;
@@ -20,13 +20,13 @@ final class Routes {
 
     /**
      * @param primary the primary route
-     * @param replica the replica route, or null
+     * @param replicas the read replicas, or null without any
      * @param system builds the route of system mode, called once, on first use
      * @param replicaReads the read-your-writes rule of replica reads, or null without a replica
      */
-    Routes(Route primary, Route replica, Supplier<Route> system, ReplicaReads replicaReads) {
+    Routes(Route primary, ReplicaSet replicas, Supplier<Route> system, ReplicaReads replicaReads) {
         this.primary = requireNonNull(primary, "primary");
-        this.replica = replica;
+        this.replicas = replicas;
         this.systemRoute = requireNonNull(system, "system");
         this.replicaReads = replicaReads;
     }
@@ -53,23 +53,35 @@ final class Routes {
 
     /**
      * The route of the next attempt: system mode has its own; read-only work goes to the replica
-     * when there is one, its breaker lets calls through, and (with read-your-writes) it has
-     * replayed this instance's writes; everything else goes to the primary.
+     * with the least lag among those within the lag bound whose breaker lets calls through
+     * ({@link ReplicaSet#candidates()}) and, with read-your-writes, to the best of them known to have
+     * replayed this instance's writes, else to the best one if it replays them within the wait;
+     * everything else, and a read no replica qualifies for, goes to the primary.
      */
     Route of(TxOptions options) {
         if (options.system()) {
             return system();
         }
-        if (replica == null || !options.readOnly() || replica.breaker().getState() == CircuitBreaker.State.OPEN) {
+        if (replicas == null || !options.readOnly()) {
             return primary;
         }
-        if (replicaReads.knownCaughtUp()) {
-            return replica;
+        List<ReplicaNode> candidates = replicas.candidates();
+        if (candidates.isEmpty()) {
+            return primary;
         }
-        try (Connection c = replica.acquirer().acquire()) {
-            return replicaReads.caughtUp(c) ? replica : primary;
+        if (!replicaReads.tracksWrites()) {
+            return candidates.get(0).route();
+        }
+        for (ReplicaNode node : candidates) {
+            if (replicaReads.knownCaughtUp(node.index())) {
+                return node.route();
+            }
+        }
+        ReplicaNode best = candidates.get(0);
+        try (Connection c = best.route().acquirer().acquire()) {
+            return replicaReads.caughtUp(best.index(), c) ? best.route() : primary;
         } catch (SQLException | RuntimeException e) {
-            return primary; // the replica's health is the health check's business; the read goes on
+            return primary; // the replica's health is its probe's business; the read goes on
         }
     }
 }

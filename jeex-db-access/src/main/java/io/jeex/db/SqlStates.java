@@ -58,6 +58,7 @@ final class SqlStates {
             case "40P01" -> Category.DEADLOCK;
             case "55P03" -> Category.LOCK_NOT_AVAILABLE;
             case "57014" -> Category.STATEMENT_TIMEOUT;
+            case "25006" -> Category.NOT_PRIMARY; // a read-only transaction's own write: AttemptExecutor
             case "42501" -> rowSecurity(failure) ? Category.ROW_SECURITY : Category.PERMISSION_DENIED;
             default -> state.startsWith("23") ? Category.OTHER_CONSTRAINT_VIOLATION : Category.OTHER_SQL;
         };

@@ -49,7 +49,7 @@ final class TransactionMetrics {
 
     /** The categories a retry can be made for; their counters exist from the start. */
     static final Category[] RETRYABLE = {Category.SERIALIZATION_FAILURE, Category.DEADLOCK,
-            Category.LOCK_NOT_AVAILABLE, Category.CONNECTION_FAILURE, Category.POOL_TIMEOUT};
+            Category.LOCK_NOT_AVAILABLE, Category.CONNECTION_FAILURE, Category.POOL_TIMEOUT, Category.NOT_PRIMARY};
 
     private final MeterRegistry registry;
     private final String pool;

@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * <p>Only the outermost call on a thread does this; a nested call joins the running transaction, if
  * it is in the same mode (system or not) and acts as the same user, or the transaction has none yet.
  *
- * <p>Routes: the primary pool, the read replica for read-only work, and system mode
+ * <p>Routes: the primary pool, the read replicas for read-only work ({@link Routes}), and system mode
  * ({@link TxOptions#system()}): a new direct connection per attempt as the migration role, checked
  * once to bypass row-level security, with its own breaker and meters ({@code <name>-system}), built
  * on first use. The acting user is set inside the transaction ({@code SET LOCAL}); the library's own
@@ -67,20 +67,19 @@ final class TransactionRunner implements Transactions {
     /**
      * @param config the configuration (retry and timeout settings)
      * @param primary the primary route
-     * @param replica the replica route, or null
+     * @param replicas the read replicas, or null without any
+     * @param replicaReads their read-your-writes rule, or null without replicas
      * @param system builds the route of system mode ({@link TxOptions#system()}), called once, on first use
      * @param retry the retry, from {@link #retryConfig(JeexDbConfig)}
      * @param translator translates final failures
      * @param lifecycle open or closing, and the work in flight
      */
-    public TransactionRunner(JeexDbConfig config, Route primary, Route replica, Supplier<Route> system,
-                             Retry retry,
+    public TransactionRunner(JeexDbConfig config, Route primary, ReplicaSet replicas, ReplicaReads replicaReads,
+                             Supplier<Route> system, Retry retry,
                              ErrorTranslator translator, Lifecycle lifecycle) {
         this.config = requireNonNull(config, "config");
         this.primary = requireNonNull(primary, "primary");
-        ReplicaReads replicaReads = replica == null ? null
-                : new ReplicaReads(config.replica().readConsistency(), config.replica().waitTimeout());
-        this.routes = new Routes(primary, replica, system, replicaReads);
+        this.routes = new Routes(primary, replicas, system, replicaReads);
         this.retry = requireNonNull(retry, "retry");
         this.policy = new RetryPolicy(config.retry().onLockTimeout());
         this.translator = requireNonNull(translator, "translator");

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -29,8 +30,8 @@ class ConfigRecordsTest {
         assertThat(BreakerConfig.DEFAULTS).isEqualTo(new BreakerConfig(50f, 20, 10, Duration.ofSeconds(10), 3));
         assertThat(HealthConfig.DEFAULTS).isEqualTo(new HealthConfig(Duration.ofSeconds(2), Duration.ofSeconds(30),
                 Duration.ofSeconds(1)));
-        assertThat(ReplicaConfig.DEFAULTS).isEqualTo(new ReplicaConfig(Optional.empty(),
-                ReadConsistency.READ_YOUR_WRITES, Duration.ofMillis(100)));
+        assertThat(ReplicaConfig.DEFAULTS).isEqualTo(new ReplicaConfig(List.of(),
+                ReadConsistency.READ_YOUR_WRITES, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(1)));
         assertThat(MigrationConfig.DEFAULTS).isEqualTo(new MigrationConfig(Optional.empty(), Duration.ofSeconds(5), 3,
                 RestorePointMode.REQUIRED));
         assertThat(Credentials.DEFAULTS).isEqualTo(new Credentials(Optional.empty(), Optional.empty(),
@@ -71,7 +72,7 @@ class ConfigRecordsTest {
         assertThatThrownBy(() -> HealthConfig.DEFAULTS.withTimeout(Duration.ofMillis(500)))
                 .hasMessage("healthTimeout must be at least 1000 ms, but was 500 ms");
         assertThatThrownBy(() -> ReplicaConfig.DEFAULTS.withUrl("jdbc:mysql://replica/jeex?password=" + SECRET))
-                .hasMessage("replicaUrl must be a PostgreSQL JDBC URL starting with jdbc:postgresql:, but was "
+                .hasMessage("replicaUrls[0] must be a PostgreSQL JDBC URL starting with jdbc:postgresql:, but was "
                         + "'jdbc:mysql://replica/jeex?password=****'");
         assertThatThrownBy(() -> ReplicaConfig.DEFAULTS.withWaitTimeout(Duration.ofMillis(-1)))
                 .hasMessage("replicaWaitTimeout must be at least 0 ms, but was -1 ms");
@@ -97,7 +98,7 @@ class ConfigRecordsTest {
 
         assertThat(BreakerConfig.DEFAULTS.withSlidingWindowSize(40).slidingWindowSize()).isEqualTo(40);
         assertThat(HealthConfig.DEFAULTS.withMonitorInterval(Duration.ZERO).timeout()).isEqualTo(Duration.ofSeconds(2));
-        assertThat(ReplicaConfig.DEFAULTS.withUrl(URL).url()).contains(URL);
+        assertThat(ReplicaConfig.DEFAULTS.withUrl(URL).urls()).containsExactly(URL);
         assertThat(MigrationConfig.DEFAULTS.withRestorePoint(RestorePointMode.OFF).lockRetries()).isEqualTo(3);
         assertThat(Credentials.DEFAULTS.withUser("").user()).as("an empty user counts as none").isEmpty();
         assertThat(Credentials.DEFAULTS.withUser("app").withMigrationUser("owner").effectiveMigrationUser())
@@ -189,7 +190,7 @@ class ConfigRecordsTest {
         assertThat(config.credentials().password()).contains(FILE_SECRET);
         assertThat(config.credentials().toString()).doesNotContain(FILE_SECRET).doesNotContain(SECRET);
         assertThat(config.toString()).doesNotContain(FILE_SECRET).doesNotContain(SECRET)
-                .contains("password=****", "migrationPassword=****", "replicaUrl=jdbc:postgresql://replica/jeex?password=****",
+                .contains("password=****", "migrationPassword=****", "replicaUrls=[jdbc:postgresql://replica/jeex?password=****]",
                         "migrationUrl=jdbc:postgresql://direct/jeex?password=****");
         assertThat(config.replica().toString()).doesNotContain(SECRET);
         assertThat(config.migration().toString()).doesNotContain(SECRET);

@@ -42,13 +42,13 @@ class HealthTest {
             assertThat(report.migrations().pending()).isEmpty();
             assertThat(report.breakers()).containsEntry("test", "CLOSED");
             assertThat(report.pools()).extracting(HealthReport.PoolState::name).containsExactly("test");
-            assertThat(report.replica()).isNull();
+            assertThat(report.replicas()).isEmpty();
             String json = report.toJson();
             assertThat(json).startsWith("{\"name\":\"test\",\"status\":\"UP\",\"live\":true,\"ready\":true,\"reasons\":[]")
                     .contains("\"pools\":[{\"name\":\"test\",\"active\":0,")
                     .contains("\"migrations\":{\"currentVersion\":\"" + JeexSchema.latestVersion() + "\",\"applied\":"
                             + JeexSchema.migrationScripts().size() + ",\"pending\":[],\"failed\":[],\"changed\":[]}")
-                    .contains("\"breakers\":{\"test\":\"CLOSED\"}").endsWith("\"replica\":null}")
+                    .contains("\"breakers\":{\"test\":\"CLOSED\"}").endsWith("\"replicas\":[]}")
                     .doesNotContain(SECRET).doesNotContain("password");
             assertThat(report.toString()).doesNotContain(SECRET);
         }

@@ -35,7 +35,7 @@ class JeexDbConfigTest {
         assertThat(config.pool().statementTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.pool().applicationName()).isEqualTo("jeex-db");
         assertThat(config.migrationUrl()).isEqualTo(URL);
-        assertThat(config.replica().url()).isEmpty();
+        assertThat(config.replica().urls()).isEmpty();
         assertThat(config.pool().includeErrorDetail()).isFalse();
         assertThat(config.retry().maxAttempts()).isEqualTo(5);
     }
@@ -89,7 +89,7 @@ class JeexDbConfigTest {
         assertThat(config.credentials().user()).contains("jeex_app");
         assertThat(config.credentials().hasPassword()).isTrue();
         assertThat(config.migrationUrl()).isEqualTo("jdbc:postgresql://db-direct:5432/jeex");
-        assertThat(config.replica().url()).contains("jdbc:postgresql://replica:5432/jeex");
+        assertThat(config.replica().urls()).containsExactly("jdbc:postgresql://replica:5432/jeex");
         assertThat(config.pool().maximumSize()).isEqualTo(12);
         assertThat(config.pool().acquireTimeout()).isEqualTo(Duration.ofSeconds(2));
         assertThat(config.pool().statementTimeout()).isEqualTo(Duration.ofSeconds(15));

@@ -67,7 +67,7 @@ class MetricsTest {
                     .as("one series per retryable category, from the start")
                     .extracting(c -> c.getId().getTag("category"))
                     .containsExactlyInAnyOrder("serialization_failure", "deadlock", "lock_not_available",
-                            "connection_failure", "pool_timeout");
+                            "connection_failure", "pool_timeout", "not_primary");
             assertThat(registry.find("jeex.db.transaction.retries").counters().stream()
                     .mapToDouble(io.micrometer.core.instrument.Counter::count).sum()).isEqualTo(1.0);
 
@@ -126,9 +126,12 @@ class MetricsTest {
     void closeRemovesEveryMeterOfTheInstanceAndANewInstanceOfTheSameNamePublishesItsOwn(TestDatabase testDb) {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (JeexDatabase db = JeexDatabase.create(TestConfigs.forDatabase(testDb)
-                .replica(r -> r.withUrl(testDb.jdbcUrl()))
+                // the "replica" is the primary itself: only REPLICA consistency sends reads to a server not in recovery
+                .replica(r -> r.withUrl(testDb.jdbcUrl()).withReadConsistency(io.jeex.db.ReadConsistency.REPLICA))
                 .build(), registry)) {
             db.transaction(TxOptions.named("write"), tx -> tx.dsl().fetchCount(USERS));
+            org.awaitility.Awaitility.await("the replica's first probe").atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> db.health().replicas().get(0).serving());
             db.readOnly(tx -> tx.dsl().fetchCount(USERS));
             db.health();
             assertThat(names(registry)).contains("jeex.db.transaction", "db.client.operation.duration",

@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The retry decision for every combination of category x stage x idempotent x read-only x
- * nested x single-statement x mode (16 x 3 x 2 x 2 x 2 x 2 x 3 = 2,304 cases, each one
+ * nested x single-statement x mode (17 x 3 x 2 x 2 x 2 x 2 x 3 = 2,448 cases, each one
  * invocation of {@link #everyCombinationHasItsDecision}). The expected decision comes from the
  * specification below, written as rules (first match wins; {@code *} matches anything), not
  * from the implementation.
@@ -40,6 +40,8 @@ class RetryPolicyTest {
         "CLOSED               * * * *     * *             -> false IGNORE  NOT_COMMITTED",
         // a refused login fails the same way until the configuration changes
         "AUTHENTICATION_FAILED * * * *    * *             -> false FAILURE NOT_COMMITTED",
+        // a standby refused the write (25006): it wrote nothing; a new connection may reach the primary
+        "NOT_PRIMARY          * * * *     * *             -> true  FAILURE NOT_COMMITTED",
         // contention: the server rolled back; running again can win
         "SERIALIZATION_FAILURE * * * *    * *             -> true  SUCCESS NOT_COMMITTED",
         "DEADLOCK             * * * *     * *             -> true  SUCCESS NOT_COMMITTED",

@@ -121,14 +121,15 @@ class ServerFaultHealthTest {
                 HealthReport report = db.health();
 
                 assertThat(report.status()).as("%s", report).isEqualTo(HealthStatus.UP);
-                assertThat(report.replica().reachable()).isTrue();
-                assertThat(report.replica().inRecovery()).isTrue();
-                assertThat(report.replica().lag()).isNotNull().isGreaterThanOrEqualTo(Duration.ZERO);
+                assertThat(report.replicas().get(0).reachable()).isTrue();
+                assertThat(report.replicas().get(0).inRecovery()).isTrue();
+                assertThat(report.replicas().get(0).lag()).isNotNull().isGreaterThanOrEqualTo(Duration.ZERO);
                 assertThat(report.pools()).extracting(HealthReport.PoolState::name)
                         .containsExactly("own", "own-replica");
                 assertThat(report.breakers()).containsKeys("own", "own-replica");
-                assertThat(report.toJson()).contains("\"replica\":{\"reachable\":true,\"inRecovery\":true,\"lagMs\":");
-                System.out.println("replica lag reported (caught up): " + report.replica().lag().toMillis() + " ms");
+                assertThat(report.toJson()).contains("\"replicas\":[{\"index\":0,\"url\":\"jdbc:postgresql://localhost:" + replicaPort
+                        + "/postgres\",\"reachable\":true,\"inRecovery\":true,\"lagMs\":");
+                System.out.println("replica lag reported (caught up): " + report.replicas().get(0).lag().toMillis() + " ms");
 
                 // Pause replay on the standby: WAL still arrives, so the replayed position falls
                 // behind the received one and the lag is the age of the last replayed commit.
@@ -141,23 +142,24 @@ class ServerFaultHealthTest {
                             .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
                             .until(() -> {
                                 HealthReport r = db.health();
-                                return r.replica().lag() != null
-                                        && r.replica().lag().compareTo(Duration.ofMillis(200)) > 0;
+                                return r.replicas().get(0).lag() != null
+                                        && r.replicas().get(0).lag().compareTo(Duration.ofMillis(200)) > 0;
                             });
-                    Duration lag = db.health().replica().lag();
+                    Duration lag = db.health().replicas().get(0).lag();
                     System.out.println("replica lag reported (replay paused): " + lag.toMillis() + " ms");
                     s.execute("select pg_wal_replay_resume()");
                 }
                 Awaitility.await("the lag is gone after replay resumes")
                         .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
-                        .until(() -> Duration.ZERO.equals(db.health().replica().lag()));
+                        .until(() -> Duration.ZERO.equals(db.health().replicas().get(0).lag()));
 
                 replica.close();
                 replica = null;
                 HealthReport withoutReplica = db.health();
                 assertThat(withoutReplica.status()).isEqualTo(HealthStatus.DEGRADED);
                 assertThat(withoutReplica.ready()).as("the primary still serves").isTrue();
-                assertThat(withoutReplica.reasons()).anyMatch(r -> r.startsWith("the read replica did not answer"));
+                assertThat(withoutReplica.reasons()).anyMatch(r -> r.startsWith("read replica 0 (jdbc:postgresql://localhost:" + replicaPort
+                        + "/postgres) did not answer"));
             }
         } finally {
             if (replica != null) {
@@ -175,9 +177,9 @@ class ServerFaultHealthTest {
                      .replica(r -> r.withUrl("jdbc:postgresql://localhost:" + port + "/postgres")).build())) {
             db.migrate();
             HealthReport report = db.health();
-            assertThat(report.replica().reachable()).isTrue();
-            assertThat(report.replica().inRecovery()).isFalse();
-            assertThat(report.replica().lag()).isNull();
+            assertThat(report.replicas().get(0).reachable()).isTrue();
+            assertThat(report.replicas().get(0).inRecovery()).isFalse();
+            assertThat(report.replicas().get(0).lag()).isNull();
             assertThat(report.status()).isEqualTo(HealthStatus.DEGRADED);
         }
     }

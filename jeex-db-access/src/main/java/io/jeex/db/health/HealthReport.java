@@ -34,21 +34,21 @@ import java.util.TreeMap;
  * @param checkedAt when the check started
  * @param latency the round trip's duration on the check's own connection, or null when it failed
  * @param serverVersion the server's {@code server_version}, or null when unknown
- * @param pools the pools' usage: primary, replica (when configured); migrations use direct connections, no pool
+ * @param pools the pools' usage: primary, then each replica's; migrations use direct connections, no pool
  * @param migrations the schema's migration state, or null when it could not be read
  * @param breakers circuit-breaker state ({@code CLOSED}, {@code OPEN}, {@code HALF_OPEN}, ...) by breaker name
- * @param replica the read replica's state, or null when no replica is configured
+ * @param replicas each read replica's state, in configured order; empty when none is configured
  */
 public record HealthReport(String name, HealthStatus status, List<String> reasons, boolean live, boolean ready,
                            Instant checkedAt, Duration latency, String serverVersion, List<PoolState> pools,
-                           MigrationState migrations, Map<String, String> breakers, ReplicaState replica) {
+                           MigrationState migrations, Map<String, String> breakers, List<ReplicaState> replicas) {
 
     private static final JsonFactory JSON = JsonFactory.builder().build();
 
     /**
      * Copies the collections; checks the non-null parts.
      *
-     * @throws NullPointerException if name, status, reasons, checkedAt, pools or breakers is null
+     * @throws NullPointerException if name, status, reasons, checkedAt, pools, breakers or replicas is null
      */
     public HealthReport {
         requireNonNull(name, "name");
@@ -57,6 +57,7 @@ public record HealthReport(String name, HealthStatus status, List<String> reason
         requireNonNull(checkedAt, "checkedAt");
         pools = List.copyOf(pools);
         breakers = Map.copyOf(breakers);
+        replicas = List.copyOf(replicas);
     }
 
     /**
@@ -132,14 +133,20 @@ public record HealthReport(String name, HealthStatus status, List<String> reason
     }
 
     /**
-     * The read replica's state.
+     * A read replica's state.
      *
-     * @param reachable whether it answered within the health timeout
+     * @param index its place in {@link io.jeex.db.ReplicaConfig#urls()}, from 0
+     * @param url its URL, passwords masked
+     * @param reachable whether it answered the health check within the health timeout
      * @param inRecovery whether it is a standby ({@code pg_is_in_recovery()}); false when unreachable
-     * @param lag how far replay is behind: zero when everything received is replayed, else
-     *     {@code now() - pg_last_xact_replay_timestamp()}; null when unreachable or not a standby
+     * @param lag its replay lag as last measured by its lag probe (the figure reads are routed by;
+     *     see {@link io.jeex.db.ReplicaConfig}): zero when it had replayed the primary's position;
+     *     null when unreachable, not a standby, or not measured yet
+     * @param serving whether reads go to it now: a standby within the lag bound whose circuit
+     *     breaker is not open
      */
-    public record ReplicaState(boolean reachable, boolean inRecovery, Duration lag) {
+    public record ReplicaState(int index, String url, boolean reachable, boolean inRecovery, Duration lag,
+                               boolean serving) {
         /** @return the lag, empty when unknown */
         public Optional<Duration> lagIfKnown() {
             return Optional.ofNullable(lag);
@@ -154,7 +161,8 @@ public record HealthReport(String name, HealthStatus status, List<String> reason
     /**
      * @return the report as one JSON object: {@code name}, {@code status}, {@code live},
      *     {@code ready}, {@code reasons}, {@code checkedAt}, {@code latencyMs}, {@code serverVersion},
-     *     {@code pools}, {@code migrations}, {@code breakers}, {@code replica} (null fields as {@code null})
+     *     {@code pools}, {@code migrations}, {@code breakers}, {@code replicas} (an array of {@code index},
+     *     {@code url}, {@code reachable}, {@code inRecovery}, {@code lagMs}, {@code serving}; null fields as {@code null})
      */
     public String toJson() {
         StringWriter out = new StringWriter(512);
@@ -195,15 +203,18 @@ public record HealthReport(String name, HealthStatus status, List<String> reason
                 g.writeStringField(e.getKey(), e.getValue());
             }
             g.writeEndObject();
-            if (replica == null) {
-                g.writeNullField("replica");
-            } else {
-                g.writeObjectFieldStart("replica");
-                g.writeBooleanField("reachable", replica.reachable());
-                g.writeBooleanField("inRecovery", replica.inRecovery());
-                millis(g, "lagMs", replica.lag());
+            g.writeArrayFieldStart("replicas");
+            for (ReplicaState r : replicas) {
+                g.writeStartObject();
+                g.writeNumberField("index", r.index());
+                g.writeStringField("url", r.url());
+                g.writeBooleanField("reachable", r.reachable());
+                g.writeBooleanField("inRecovery", r.inRecovery());
+                millis(g, "lagMs", r.lag());
+                g.writeBooleanField("serving", r.serving());
                 g.writeEndObject();
             }
+            g.writeEndArray();
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot happen: writing to a string", e);

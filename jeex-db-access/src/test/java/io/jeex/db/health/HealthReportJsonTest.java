@@ -27,7 +27,8 @@ class HealthReportJsonTest {
                 Instant.parse("2026-12-02T03:04:05.123456Z"), Duration.ofNanos(1_234_567), "18.3",
                 List.of(new PoolState("svc", 1, 2, 0, 10)),
                 new MigrationState("4", 4, List.of("svc:5"), List.of(), List.of("2")),
-                Map.of("svc", "CLOSED", "svc-replica", "OPEN"), new ReplicaState(true, true, Duration.ofMillis(250)));
+                Map.of("svc", "CLOSED", "svc-replica", "OPEN"), List.of(new ReplicaState(0, "jdbc:postgresql://r1/svc", true, true, Duration.ofMillis(250), true),
+                        new ReplicaState(1, "jdbc:postgresql://r2/svc", false, false, null, false)));
 
         Map<String, Object> json = read(report.toJson());
 
@@ -41,20 +42,24 @@ class HealthReportJsonTest {
                 .containsEntry("migrations", Map.of("currentVersion", "4", "applied", "4", "pending", List.of("svc:5"),
                         "failed", List.of(), "changed", List.of("2")))
                 .containsEntry("breakers", Map.of("svc", "CLOSED", "svc-replica", "OPEN"))
-                .containsEntry("replica", Map.of("reachable", true, "inRecovery", true, "lagMs", "250.000"));
+                .containsEntry("replicas", List.of(Map.of("index", "0", "url", "jdbc:postgresql://r1/svc", "reachable", true,
+                        "inRecovery", true, "lagMs", "250.000", "serving", true), new java.util.HashMap<String, Object>(Map.of("index", "1",
+                        "url", "jdbc:postgresql://r2/svc", "reachable", false, "inRecovery", false, "serving", false)) {{
+                            put("lagMs", null);
+                        }}));
         assertThat(new ArrayList<>(json.keySet())).containsExactly("name", "status", "live", "ready", "reasons",
-                "checkedAt", "latencyMs", "serverVersion", "pools", "migrations", "breakers", "replica");
+                "checkedAt", "latencyMs", "serverVersion", "pools", "migrations", "breakers", "replicas");
     }
 
     @Test
     void unknownPartsAreNull() throws IOException {
         HealthReport report = new HealthReport("svc", HealthStatus.DOWN, List.of("down"), false, false,
-                Instant.EPOCH, null, null, List.of(), null, Map.of(), null);
+                Instant.EPOCH, null, null, List.of(), null, Map.of(), List.of());
 
         Map<String, Object> json = read(report.toJson());
 
         assertThat(json).containsEntry("latencyMs", null).containsEntry("serverVersion", null)
-                .containsEntry("migrations", null).containsEntry("replica", null)
+                .containsEntry("migrations", null).containsEntry("replicas", List.of())
                 .containsEntry("pools", List.of()).containsEntry("breakers", Map.of());
     }
 

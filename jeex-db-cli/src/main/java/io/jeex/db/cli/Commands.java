@@ -303,11 +303,9 @@ final class Commands {
                         + ", pending " + report.migrations().pending() + ", failed " + report.migrations().failed());
             }
             report.breakers().forEach((name, state) -> out.println("  breaker " + name + ": " + state));
-            if (report.replica() != null) {
-                out.println("  replica: reachable=" + report.replica().reachable() + ", inRecovery="
-                        + report.replica().inRecovery() + ", lag=" + report.replica().lagIfKnown()
-                        .map(l -> l.toMillis() + " ms").orElse("unknown"));
-            }
+            report.replicas().forEach(r -> out.println("  replica " + r.index() + " (" + r.url() + "): reachable="
+                    + r.reachable() + ", inRecovery=" + r.inRecovery() + ", lag=" + r.lagIfKnown()
+                    .map(l -> l.toMillis() + " ms").orElse("unknown") + ", serving=" + r.serving()));
             report.reasons().forEach(r -> out.println("  reason: " + r));
         }
     }

@@ -27,7 +27,7 @@ final class Environment {
     /** What an embedded server ignores: it has its own address and credentials. */
     private static final Set<String> SERVER_VARIABLES = Set.of("JEEX_DB_URL", "JEEX_DB_USER", "JEEX_DB_PASSWORD",
             "JEEX_DB_PASSWORD_FILE", "JEEX_DB_MIGRATION_URL", "JEEX_DB_MIGRATION_USER", "JEEX_DB_MIGRATION_PASSWORD",
-            "JEEX_DB_MIGRATION_PASSWORD_FILE", "JEEX_DB_REPLICA_URL", "JEEX_DB_PGBOUNCER");
+            "JEEX_DB_MIGRATION_PASSWORD_FILE", "JEEX_DB_REPLICA_URL", "JEEX_DB_REPLICA_URLS", "JEEX_DB_PGBOUNCER");
 
     private Environment() {
     }

@@ -71,7 +71,7 @@ class PrometheusExpositionTest {
                 + "`jeex.db.replica.lag`", List.of(new Series("jeex_db_health_status", "gauge", Set.of("pool", "status")),
                 new Series("jeex_db_health_latency_seconds", "gauge", pool),
                 new Series("jeex_db_migrations_pending", "gauge", pool),
-                new Series("jeex_db_replica_lag_seconds", "gauge", pool)));
+                new Series("jeex_db_replica_lag_seconds", "gauge", Set.of("pool", "replica"))));
     }
 
     /** Meters that exist before any work: the pools', the breakers', the health gauges. */
@@ -230,9 +230,9 @@ class PrometheusExpositionTest {
         Set<String> categories = new LinkedHashSet<>(List.of("none", "work_exception", "transaction_aborted",
                 "circuit_open", "outcome_unknown", "unique_violation", "foreign_key_violation", "check_violation",
                 "not_null_violation", "other_constraint_violation", "serialization_failure", "deadlock",
-                "lock_not_available", "statement_timeout", "pool_timeout", "connection_failure", "permission_denied",
+                "lock_not_available", "statement_timeout", "pool_timeout", "connection_failure", "not_primary", "permission_denied",
                 "row_security", "authentication_failed", "other_sql", "closed"));
-        String pools = "(svc|outage)(-replica|-migration|-system)?";
+        String pools = "(svc|outage)(-replica(-[0-9]+)?|-migration|-system)?";
         Map<String, Pattern> allowed = new HashMap<>();
         allowed.put("pool", Pattern.compile(pools));
         allowed.put("name", Pattern.compile(pools + "|[a-z][A-Za-z]*(\\.[a-z][A-Za-z]*)?|[a-z]+(_[a-z]+)*"));
@@ -246,6 +246,7 @@ class PrometheusExpositionTest {
         allowed.put("state", Pattern.compile("closed|open|half_open|forced_open|disabled|metrics_only"));
         allowed.put("kind", Pattern.compile("[a-z_]+"));
         allowed.put("table", Pattern.compile("exports|agent_executions"));
+        allowed.put("replica", Pattern.compile("[0-9]+")); // the index in the configured list
         List<String> problems = new ArrayList<>();
         for (Map<String, String> series : scraped(AFTER_JOB)) {
             for (String key : tagKeys(series)) {
@@ -319,7 +320,7 @@ class PrometheusExpositionTest {
                 .collect(Collectors.toSet());
         for (String pool : List.of(MeteredWorkload.NAME, MeteredWorkload.NAME + "-replica")) {
             for (String category : List.of("serialization_failure", "deadlock", "lock_not_available",
-                    "connection_failure", "pool_timeout")) {
+                    "connection_failure", "pool_timeout", "not_primary")) {
                 assertThat(retries).as("retries of %s for %s at the start", pool, category)
                         .contains(Map.of("pool", pool, "category", category));
             }
