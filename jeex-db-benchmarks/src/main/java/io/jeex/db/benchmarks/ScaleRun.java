@@ -72,7 +72,8 @@ import org.postgresql.ds.PGSimpleDataSource;
  *     [--rows 10000000] [--batch-rows 100000] [--calls 2000] [--warmup 500] [--durable false] [--out scale.md]
  * </pre>
  *
- * A smoke run ({@code --rows 20000 --batch-rows 2000 --calls 100 --warmup 20}) takes about 35 s. Results: docs/scaling.md, "Partitioned agent executions at scale".
+ * A smoke run ({@code --rows 20000 --batch-rows 2000 --calls 100 --warmup 20}) takes about 35 s.
+ * Results: docs/scaling.md, "Partitioned agent executions at scale".
  */
 public final class ScaleRun {
 
