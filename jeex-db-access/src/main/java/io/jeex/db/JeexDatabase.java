@@ -116,7 +116,8 @@ public final class JeexDatabase implements AutoCloseable {
      * Creates a database handle that publishes its meters to the registry:
      * <ul>
      *   <li>{@code hikaricp.connections.*} of the primary and replica pools (tag {@code pool}: the
-     *       name, {@code <name>-replica}); migrations connect directly, without a pool;</li>
+     *       name; with replicas {@code <name>-replica} for the first, {@code <name>-replica-1},
+     *       {@code <name>-replica-2}... for the next); migrations connect directly, without a pool;</li>
      *   <li>{@code jeex.db.transaction} (timer; tags {@code pool}, {@code name}, {@code outcome}
      *       = committed | rolled_back | failed, {@code category}) and
      *       {@code jeex.db.transaction.retries} (counter);</li>
