@@ -1,8 +1,12 @@
-package io.jeex.db;
+package io.jeex.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jeex.db.JeexDatabase;
+import io.jeex.db.JeexDbConfig;
+import io.jeex.db.PartitionConfig;
+import io.jeex.db.PartitionMaintenance;
 import io.jeex.db.error.PermissionDeniedException;
 import io.jeex.db.repository.ExecutionStatus;
 import io.jeex.db.repository.Json;
@@ -49,8 +53,17 @@ class PartitionMaintenanceTest {
                 0x8000_0000_0000_0000L | r.nextLong(1L << 62));
     }
 
+    /** The partitions' names as README documents them: agent_executions_yYYYYmMM. */
     private static String p(YearMonth month) {
-        return PartitionMaintainer.partition(month);
+        return "agent_executions_y%04dm%02d".formatted(month.getYear(), month.getMonthValue());
+    }
+
+    /** As README's testkit section shows: the service under the policies, migrations as the admin. */
+    private static JeexDbConfig.Builder asApplication(TestDatabase db) {
+        return JeexDbConfig.builder(db.jdbcUrl()).name("test").user(db.appUser()).password(db.appPassword())
+                .credentials(c -> c.withMigrationUser(db.user())
+                        .withMigrationPassword(db.password().isEmpty() ? null : db.password()))
+                .poolSize(1).pool(p -> p.withMaxOverflow(2));
     }
 
     private static void insert(DSLContext admin, UUID project, YearMonth month, String status, int rows) {
@@ -102,7 +115,7 @@ class PartitionMaintenanceTest {
         assertThat(rowsPerPartition(admin)).containsEntry("agent_executions_default", 4L);
         long total = admin.fetchOne("select count(*) from agent_executions").get(0, Long.class);
 
-        try (JeexDatabase db = JeexDatabase.create(TestConfigs.asApplication(testDb)
+        try (JeexDatabase db = JeexDatabase.create(asApplication(testDb)
                 .partitions(c -> c.withMonthsAhead(5)).build())) {
             PartitionMaintenance first = db.maintainPartitions();
 
@@ -156,7 +169,7 @@ class PartitionMaintenanceTest {
         ExecutorService pool = Executors.newFixedThreadPool(instances);
         try {
             for (int i = 0; i < instances; i++) {
-                dbs.add(JeexDatabase.create(TestConfigs.asApplication(testDb).name("instance-" + i)
+                dbs.add(JeexDatabase.create(asApplication(testDb).name("instance-" + i)
                         .partitions(c -> c.withMonthsAhead(6)).build()));
             }
             CyclicBarrier start = new CyclicBarrier(instances);
@@ -190,7 +203,7 @@ class PartitionMaintenanceTest {
 
     @Test
     void theApplicationRoleUsesTheTableButNoPartitionDirectly(TestDatabase testDb) {
-        try (JeexDatabase db = JeexDatabase.create(TestConfigs.asApplication(testDb)
+        try (JeexDatabase db = JeexDatabase.create(asApplication(testDb)
                 .partitions(c -> c.withMonthsAhead(4)).build())) {
             assertThat(db.maintainPartitions().created()).containsExactly(p(NOW.plusMonths(4)));
             Repositories ada = db.actingAsNewUser();
