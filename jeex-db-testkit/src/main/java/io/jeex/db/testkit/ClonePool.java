@@ -84,6 +84,11 @@ final class ClonePool {
             depth.recordRequest(System.nanoTime());
             startPrefetcher();
             name = pollReady(template);
+            if (name == null) {
+                depth.recordMiss();
+            } else {
+                depth.recordHit();
+            }
             synchronized (taken) {
                 taken.notifyAll(); // also when none was ready: the depth may have grown
             }

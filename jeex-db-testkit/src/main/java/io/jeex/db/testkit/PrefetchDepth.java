@@ -5,6 +5,9 @@ package io.jeex.db.testkit;
  * tests ask for them, plus one, that is {@code clamp(ceil(p / a) + 1, 1, 16)}, where <i>p</i> is
  * a moving average of the time to make a clone and <i>a</i> one of the time between two requests.
  * Until both have been measured, the configured depth ({@link TestkitSettings#PREFETCH}) applies.
+ * Averages lag behind a burst, so a request that finds no clone ready also doubles a floor under
+ * the depth ({@link #recordMiss()}, at most {@value #MAX}), and every {@value #HITS_TO_SHRINK}
+ * requests in a row that found one lower it by one ({@link #recordHit()}).
  *
  * <p>Measurements are given as {@link System#nanoTime()} values by the caller, so the rule is
  * tested without clocks. Thread-safe: the prefetch thread records provisions, tests record
@@ -21,7 +24,12 @@ final class PrefetchDepth {
     /** Weight of a new measurement in the moving averages. */
     private static final double ALPHA = 0.2;
 
+    /** Requests in a row that found a clone ready, after which the floor is lowered by one. */
+    static final int HITS_TO_SHRINK = 32;
+
     private final int initial;
+    private int floor = MIN;
+    private int hits;
     private double provisionNanos = -1;
     private double interArrivalNanos = -1;
     private long lastRequest;
@@ -67,12 +75,24 @@ final class PrefetchDepth {
         lastRequest = nanoTime;
     }
 
-    /** @return the depth to keep now */
-    synchronized int current() {
-        if (provisionNanos < 0 || interArrivalNanos < 0) {
-            return initial;
+    /** Records that a request found no clone ready: the floor doubles, up to {@value #MAX}. */
+    synchronized void recordMiss() {
+        floor = Math.min(MAX, current() * 2);
+        hits = 0;
+    }
+
+    /** Records that a request found a clone ready; a long enough run of these lowers the floor. */
+    synchronized void recordHit() {
+        if (++hits >= HITS_TO_SHRINK) {
+            hits = 0;
+            floor = Math.max(MIN, floor - 1);
         }
-        return of(provisionNanos, interArrivalNanos);
+    }
+
+    /** @return the depth to keep now: the rule's, or the floor if higher */
+    synchronized int current() {
+        int byRates = provisionNanos < 0 || interArrivalNanos < 0 ? initial : of(provisionNanos, interArrivalNanos);
+        return Math.max(byRates, floor);
     }
 
     private static double average(double previous, double sample) {
@@ -85,7 +105,7 @@ final class PrefetchDepth {
 
     @Override
     public synchronized String toString() {
-        return "PrefetchDepth[current=" + current() + ", provisionMs=" + provisionNanos / 1e6
+        return "PrefetchDepth[current=" + current() + ", floor=" + floor + ", provisionMs=" + provisionNanos / 1e6
                 + ", interArrivalMs=" + interArrivalNanos / 1e6 + "]";
     }
 }

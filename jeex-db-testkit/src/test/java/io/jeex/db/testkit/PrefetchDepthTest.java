@@ -65,4 +65,35 @@ class PrefetchDepthTest {
         assertThat(new PrefetchDepth(0).current()).isEqualTo(PrefetchDepth.MIN);
         assertThat(new PrefetchDepth(99).current()).isEqualTo(PrefetchDepth.MAX);
     }
+
+    @Test
+    void aRequestThatFindsNoCloneReadyDoublesTheDepthAndALongRunOfHitsLowersItAgain() {
+        PrefetchDepth depth = new PrefetchDepth(2);
+        // rates that ask for 2: a reset of 20 ms, a request every 40 ms
+        depth.recordProvision(20 * MS);
+        depth.recordRequest(0);
+        depth.recordRequest(40 * MS);
+        assertThat(depth.current()).isEqualTo(2);
+
+        depth.recordMiss();
+        assertThat(depth.current()).as("one miss").isEqualTo(4);
+        depth.recordMiss();
+        depth.recordMiss();
+        depth.recordMiss();
+        assertThat(depth.current()).as("doubling stops at the most").isEqualTo(PrefetchDepth.MAX);
+
+        for (int i = 0; i < PrefetchDepth.HITS_TO_SHRINK - 1; i++) {
+            depth.recordHit();
+        }
+        assertThat(depth.current()).as("one hit short of a run").isEqualTo(PrefetchDepth.MAX);
+        depth.recordHit();
+        assertThat(depth.current()).as("a run of hits lowers it by one").isEqualTo(PrefetchDepth.MAX - 1);
+
+        depth.recordMiss();
+        assertThat(depth.current()).as("a miss doubles again from where it is").isEqualTo(PrefetchDepth.MAX);
+        for (int i = 0; i < PrefetchDepth.HITS_TO_SHRINK * 40; i++) {
+            depth.recordHit();
+        }
+        assertThat(depth.current()).as("the floor falls back under the rates' depth, which applies again").isEqualTo(2);
+    }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,8 @@ import org.jooq.impl.DSL;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@link TestkitSettings#RECYCLE} as a service's test suite meets it: tests that write rows, one
@@ -133,6 +136,57 @@ class RecycleTest {
                 assertThat(next.dsl().fetchValue("select label from ticket_kinds where code = 'bug'")).isEqualTo("Bug");
             }
         }
+    }
+
+    /**
+     * Schema changes that leave every catalog's row count as it was, or touch catalogs a test
+     * rarely thinks of: each is seen, and its database dropped.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "comment on table tickets is 'changed'",
+        "alter table tickets alter column kind set default 'task'",
+        "alter table tickets rename column kind to sort",
+        "create or replace function recycletest_probe() returns int language sql as 'select 1'",
+        "grant insert on ticket_kinds to public",
+        "alter table tickets set (fillfactor = 50)",
+        "alter sequence tickets_n_seq restart with 7",
+        "truncate tickets",
+        "create temporary table scratch (x int)",
+        "select lo_create(0)",
+        "begin; alter table tickets add column extra int; rollback",
+        "alter database current set work_mem = '8MB'"})
+    void everyKindOfSchemaChangeIsSeenAndTheDatabaseDropped(String change) throws Exception {
+        long before = settled();
+        String used;
+        try (TestDatabase db = own.newDatabase()) {
+            used = db.name();
+            writeRows(db.dsl());
+            try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
+                    Statement s = c.createStatement()) {
+                s.execute(change.replace("database current", "database " + used));
+            }
+        }
+        assertThat(settled()).as("not recycled").isEqualTo(before);
+        assertThat(databaseExists(used)).as("dropped").isFalse();
+    }
+
+    @Test
+    void rowsVacuumAndAnalyzeAloneKeepTheDatabaseRecycled() throws Exception {
+        long before = settled();
+        try (TestDatabase db = own.newDatabase()) {
+            for (int i = 0; i < 50; i++) {
+                writeRows(db.dsl());
+            }
+            db.dsl().execute("delete from tickets where n % 2 = 0");
+            try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
+                    Statement s = c.createStatement()) {
+                s.execute("vacuum analyze tickets");
+                s.execute("analyze");
+                s.execute("select setval('tickets_n_seq', 500)");
+            }
+        }
+        assertThat(settled()).as("recycled").isEqualTo(before + 1);
     }
 
     @Test
