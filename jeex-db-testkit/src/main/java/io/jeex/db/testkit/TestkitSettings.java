@@ -30,13 +30,15 @@ import java.util.function.Function;
  *   <tr><td>{@value #IMAGE}</td><td>{@value #DEFAULT_IMAGE}</td><td>container image</td></tr>
  *   <tr><td>{@value #PREFETCH}</td><td>{@value #DEFAULT_PREFETCH}</td><td>clones prepared ahead
  *       in the background at first (0 to 16); then as many as cover the time to make one at the rate
- *       tests ask, {@code clamp(ceil(make / between requests) + 1, 1, 16)}; 0 turns prefetching off</td></tr>
+ *       tests ask, {@code clamp(ceil(make / between requests) + 1, 1, 16)}, over a floor that doubles
+ *       when a test finds no clone ready; 0 turns prefetching off</td></tr>
  *   <tr><td>{@value #RECYCLE}</td><td>{@code false}</td><td>{@code true}: a closed test database
  *       whose schema the test left unchanged is emptied in the background (one {@code DELETE} per
  *       table, sequences reset, under a new name) and handed out again, instead of dropped and
  *       cloned anew; a changed schema is dropped as before. Saves the checkpoint every
- *       {@code DROP DATABASE} requests; a recycled database differs from a fresh one only in its
- *       tables' physical size and planner statistics</td></tr>
+ *       {@code DROP DATABASE} requests. Needs the server's {@code track_counts} (on by default: a
+ *       schema change is told by the catalog writes it counts); a recycled database differs from a
+ *       fresh one only in its tables' physical size, planner statistics and cumulative statistics</td></tr>
  *   <tr><td>{@value #KEEP_FAILED}</td><td>{@code false}</td><td>keep the database of a failed
  *       test and log its URL; it lasts until the test JVM exits unless the server is external</td></tr>
  *   <tr><td>{@value #SERVICE_NAME}</td><td>none</td><td>the name of the service's own
