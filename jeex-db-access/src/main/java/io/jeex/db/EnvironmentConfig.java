@@ -48,6 +48,8 @@ final class EnvironmentConfig {
         ENV.put("JEEX_DB_KEEPALIVE_TIME", (b, v) -> b.pool(p -> p.withKeepaliveTime(parseDuration(v))));
         ENV.put("JEEX_DB_STATEMENT_TIMEOUT", (b, v) -> b.pool(p -> p.withStatementTimeout(parseDuration(v))));
         ENV.put("JEEX_DB_PGBOUNCER", (b, v) -> b.pool(p -> p.withPgBouncer(parseBoolean(v))));
+        ENV.put("JEEX_DB_PGBOUNCER_PREPARED_STATEMENTS",
+                (b, v) -> b.pool(p -> p.withPgBouncerPreparedStatements(parseBoolean(v))));
         ENV.put("JEEX_DB_INCLUDE_ERROR_DETAIL", (b, v) -> b.pool(p -> p.withIncludeErrorDetail(parseBoolean(v))));
         ENV.put("JEEX_DB_RETRY_MAX_ATTEMPTS", (b, v) -> b.retry(r -> r.withMaxAttempts(parseInt(v))));
         ENV.put("JEEX_DB_RETRY_INITIAL_BACKOFF", (b, v) -> b.retry(r -> r.withInitialBackoff(parseDuration(v))));

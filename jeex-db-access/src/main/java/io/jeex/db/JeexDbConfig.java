@@ -599,7 +599,7 @@ public final class JeexDbConfig {
          * @return the configuration
          * @throws IllegalArgumentException if values contradict each other: no URL, a pool of
          *     size 0, a backoff cap below the initial backoff, {@code pgBouncer} without a
-         *     {@code migrationUrl}
+         *     {@code migrationUrl}, {@code pgBouncerPreparedStatements} without {@code pgBouncer}
          */
         public JeexDbConfig build() {
             if (url == null) {
@@ -609,6 +609,12 @@ public final class JeexDbConfig {
                 throw new IllegalArgumentException("pgBouncer is true, but migrationUrl is not set, so migrations would "
                         + "run through PgBouncer, whose transaction pooling breaks their session-level lock; set "
                         + "migrationUrl (JEEX_DB_MIGRATION_URL) to the PostgreSQL server itself, not PgBouncer");
+            }
+            if (pool.pgBouncerPreparedStatements() && !pool.pgBouncer()) {
+                throw new IllegalArgumentException("pgBouncerPreparedStatements is true, but pgBouncer is false; it says "
+                        + "how a PgBouncer in front of the server treats prepared statements, so set pgBouncer "
+                        + "(JEEX_DB_PGBOUNCER) to true when the URL goes through PgBouncer, or else leave "
+                        + "pgBouncerPreparedStatements false (without PgBouncer statements are always prepared)");
             }
             if (pool.maximumSize() < 1) {
                 throw new IllegalArgumentException("poolSize + maxOverflow must be at least 1, but was 0 (poolSize=0, "

@@ -20,7 +20,8 @@ import java.time.Duration;
  * <p>Environment variables ({@link JeexDbConfig#fromEnvironment(java.util.Map)}), in the order of
  * the components: JEEX_DB_POOL_SIZE, JEEX_DB_POOL_MAX_OVERFLOW, JEEX_DB_ACQUIRE_TIMEOUT,
  * JEEX_DB_CONNECT_TIMEOUT, JEEX_DB_MAX_LIFETIME, JEEX_DB_IDLE_TIMEOUT, JEEX_DB_KEEPALIVE_TIME,
- * JEEX_DB_STATEMENT_TIMEOUT, JEEX_DB_APPLICATION_NAME, JEEX_DB_PGBOUNCER, JEEX_DB_INCLUDE_ERROR_DETAIL.
+ * JEEX_DB_STATEMENT_TIMEOUT, JEEX_DB_APPLICATION_NAME, JEEX_DB_PGBOUNCER, JEEX_DB_PGBOUNCER_PREPARED_STATEMENTS,
+ * JEEX_DB_INCLUDE_ERROR_DETAIL.
  *
  * @param size connections kept open when idle (HikariCP {@code minimumIdle}); at least 0; default 20
  * @param maxOverflow connections opened beyond {@link #size()} under load; at least 0; default 30
@@ -45,16 +46,26 @@ import java.time.Duration;
  *     seconds; a cancel request, which PgBouncer forwards)
  * @param applicationName the {@code application_name} of every connection, shown in
  *     {@code pg_stat_activity}; 1 to 63 characters; default {@code jeex-db}
- * @param pgBouncer whether the URL goes through PgBouncer in transaction mode, which disables
- *     server-side prepared statements (pgjdbc {@code prepareThreshold=0}) and changes how the
- *     {@link #statementTimeout()} is applied; requires an explicit
- *     {@link MigrationConfig#url() migration URL}; default false
+ * @param pgBouncer whether the URL goes through PgBouncer in transaction mode, which changes how
+ *     the {@link #statementTimeout()} is applied and, unless {@link #pgBouncerPreparedStatements()},
+ *     disables server-side prepared statements (pgjdbc {@code prepareThreshold=0}); requires an
+ *     explicit {@link MigrationConfig#url() migration URL}; default false
+ * @param pgBouncerPreparedStatements whether the PgBouncer of {@link #pgBouncer()} keeps
+ *     server-side prepared statements for its clients: PgBouncer 1.21 or newer with
+ *     {@code max_prepared_statements} above 0 (its default from 1.22 on is 200; the shipped
+ *     {@code docker/pgbouncer/pgbouncer.ini} sets it). Then the pool keeps pgjdbc's
+ *     {@code prepareThreshold} (5): a statement run that often on a connection is parsed and
+ *     planned once, not on every call, which behind PgBouncer is most of a short statement's
+ *     server time. On an older PgBouncer, or with {@code max_prepared_statements = 0}, statements
+ *     fail with {@code prepared statement "S_1" does not exist} once a transaction lands on another
+ *     server connection: leave it false there. Requires {@link #pgBouncer()}; default false
  * @param includeErrorDetail whether error messages (and pgjdbc's) include PostgreSQL's DETAIL,
  *     which holds row values and so often personal data; default false
  */
 public record PoolConfig(int size, int maxOverflow, Duration acquireTimeout, Duration connectTimeout,
                          Duration maxLifetime, Duration idleTimeout, Duration keepaliveTime, Duration statementTimeout,
-                         String applicationName, boolean pgBouncer, boolean includeErrorDetail) {
+                         String applicationName, boolean pgBouncer, boolean pgBouncerPreparedStatements,
+                         boolean includeErrorDetail) {
 
     /** HikariCP's lower bound of {@code connectionTimeout} and {@code validationTimeout}. */
     static final Duration HIKARI_MIN_TIMEOUT = Duration.ofMillis(250);
@@ -64,7 +75,7 @@ public record PoolConfig(int size, int maxOverflow, Duration acquireTimeout, Dur
     /** Every default: 20 + 30 connections, 30 s to acquire one, 10 s to open one, 30 s per statement. */
     public static final PoolConfig DEFAULTS = new PoolConfig(20, 30, Duration.ofSeconds(30), Duration.ofSeconds(10),
             Duration.ofHours(1), Duration.ofMinutes(10), Duration.ofMinutes(2), Duration.ofSeconds(30), "jeex-db",
-            false, false);
+            false, false, false);
 
     /**
      * Checks every value.
@@ -101,7 +112,8 @@ public record PoolConfig(int size, int maxOverflow, Duration acquireTimeout, Dur
      */
     public PoolConfig withSize(int size) {
         return new PoolConfig(size, maxOverflow, acquireTimeout, connectTimeout, maxLifetime, idleTimeout,
-                keepaliveTime, statementTimeout, applicationName, pgBouncer, includeErrorDetail);
+                keepaliveTime, statementTimeout, applicationName, pgBouncer, pgBouncerPreparedStatements,
+                includeErrorDetail);
     }
 
     /**
@@ -111,7 +123,8 @@ public record PoolConfig(int size, int maxOverflow, Duration acquireTimeout, Dur
      */
     public PoolConfig withMaxOverflow(int maxOverflow) {
         return new PoolConfig(size, maxOverflow, acquireTimeout, connectTimeout, maxLifetime, idleTimeout,
-                keepaliveTime, statementTimeout, applicationName, pgBouncer, includeErrorDetail);
+                keepaliveTime, statementTimeout, applicationName, pgBouncer, pgBouncerPreparedStatements,
+                includeErrorDetail);
     }
 
     /**
@@ -121,7 +134,8 @@ public record PoolConfig(int size, int maxOverflow, Duration acquireTimeout, Dur
      */
     public PoolConfig withAcquireTimeout(Duration acquireTimeout) {
         return new PoolConfig(size, maxOverflow, acquireTimeout, connectTimeout, maxLifetime, idleTimeout,
-                keepaliveTime, statementTimeout, applicationName, pgBouncer, includeErrorDetail);
+                keepaliveTime, statementTimeout, applicationName, pgBouncer, pgBouncerPreparedStatements,
+                includeErrorDetail);
     }
 
     /**
@@ -131,7 +145,8 @@ public record PoolConfig(int size, int maxOverflow, Duration acquireTimeout, Dur
      */
     public PoolConfig withConnectTimeout(Duration connectTimeout) {
         return new PoolConfig(size, maxOverflow, acquireTimeout, connectTimeout, maxLifetime, idleTimeout,
-                keepaliveTime, statementTimeout, applicationName, pgBouncer, includeErrorDetail);
+                keepaliveTime, statementTimeout, applicationName, pgBouncer, pgBouncerPreparedStatements,
+                includeErrorDetail);
     }
 
     /**
@@ -141,7 +156,8 @@ public record PoolConfig(int size, int maxOverflow, Duration acquireTimeout, Dur
      */
     public PoolConfig withMaxLifetime(Duration maxLifetime) {
         return new PoolConfig(size, maxOverflow, acquireTimeout, connectTimeout, maxLifetime, idleTimeout,
-                keepaliveTime, statementTimeout, applicationName, pgBouncer, includeErrorDetail);
+                keepaliveTime, statementTimeout, applicationName, pgBouncer, pgBouncerPreparedStatements,
+                includeErrorDetail);
     }
 
     /**
@@ -151,7 +167,8 @@ public record PoolConfig(int size, int maxOverflow, Duration acquireTimeout, Dur
      */
     public PoolConfig withIdleTimeout(Duration idleTimeout) {
         return new PoolConfig(size, maxOverflow, acquireTimeout, connectTimeout, maxLifetime, idleTimeout,
-                keepaliveTime, statementTimeout, applicationName, pgBouncer, includeErrorDetail);
+                keepaliveTime, statementTimeout, applicationName, pgBouncer, pgBouncerPreparedStatements,
+                includeErrorDetail);
     }
 
     /**
@@ -161,7 +178,8 @@ public record PoolConfig(int size, int maxOverflow, Duration acquireTimeout, Dur
      */
     public PoolConfig withKeepaliveTime(Duration keepaliveTime) {
         return new PoolConfig(size, maxOverflow, acquireTimeout, connectTimeout, maxLifetime, idleTimeout,
-                keepaliveTime, statementTimeout, applicationName, pgBouncer, includeErrorDetail);
+                keepaliveTime, statementTimeout, applicationName, pgBouncer, pgBouncerPreparedStatements,
+                includeErrorDetail);
     }
 
     /**
@@ -171,7 +189,8 @@ public record PoolConfig(int size, int maxOverflow, Duration acquireTimeout, Dur
      */
     public PoolConfig withStatementTimeout(Duration statementTimeout) {
         return new PoolConfig(size, maxOverflow, acquireTimeout, connectTimeout, maxLifetime, idleTimeout,
-                keepaliveTime, statementTimeout, applicationName, pgBouncer, includeErrorDetail);
+                keepaliveTime, statementTimeout, applicationName, pgBouncer, pgBouncerPreparedStatements,
+                includeErrorDetail);
     }
 
     /**
@@ -181,7 +200,8 @@ public record PoolConfig(int size, int maxOverflow, Duration acquireTimeout, Dur
      */
     public PoolConfig withApplicationName(String applicationName) {
         return new PoolConfig(size, maxOverflow, acquireTimeout, connectTimeout, maxLifetime, idleTimeout,
-                keepaliveTime, statementTimeout, applicationName, pgBouncer, includeErrorDetail);
+                keepaliveTime, statementTimeout, applicationName, pgBouncer, pgBouncerPreparedStatements,
+                includeErrorDetail);
     }
 
     /**
@@ -190,7 +210,19 @@ public record PoolConfig(int size, int maxOverflow, Duration acquireTimeout, Dur
      */
     public PoolConfig withPgBouncer(boolean pgBouncer) {
         return new PoolConfig(size, maxOverflow, acquireTimeout, connectTimeout, maxLifetime, idleTimeout,
-                keepaliveTime, statementTimeout, applicationName, pgBouncer, includeErrorDetail);
+                keepaliveTime, statementTimeout, applicationName, pgBouncer, pgBouncerPreparedStatements,
+                includeErrorDetail);
+    }
+
+    /**
+     * @param pgBouncerPreparedStatements see {@link #pgBouncerPreparedStatements()}
+     * @return a copy with this value (checked against {@link #pgBouncer()} by
+     *     {@link JeexDbConfig.Builder#build()}, so the two may be set in either order)
+     */
+    public PoolConfig withPgBouncerPreparedStatements(boolean pgBouncerPreparedStatements) {
+        return new PoolConfig(size, maxOverflow, acquireTimeout, connectTimeout, maxLifetime, idleTimeout,
+                keepaliveTime, statementTimeout, applicationName, pgBouncer, pgBouncerPreparedStatements,
+                includeErrorDetail);
     }
 
     /**
@@ -199,7 +231,8 @@ public record PoolConfig(int size, int maxOverflow, Duration acquireTimeout, Dur
      */
     public PoolConfig withIncludeErrorDetail(boolean includeErrorDetail) {
         return new PoolConfig(size, maxOverflow, acquireTimeout, connectTimeout, maxLifetime, idleTimeout,
-                keepaliveTime, statementTimeout, applicationName, pgBouncer, includeErrorDetail);
+                keepaliveTime, statementTimeout, applicationName, pgBouncer, pgBouncerPreparedStatements,
+                includeErrorDetail);
     }
 
     /** @return every value, named as in error messages */
@@ -209,6 +242,7 @@ public record PoolConfig(int size, int maxOverflow, Duration acquireTimeout, Dur
                 + ", connectTimeout=" + connectTimeout + ", maxLifetime=" + maxLifetime + ", idleTimeout=" + idleTimeout
                 + ", keepaliveTime=" + keepaliveTime + ", statementTimeout=" + statementTimeout
                 + ", applicationName=" + applicationName + ", pgBouncer=" + pgBouncer
+                + ", pgBouncerPreparedStatements=" + pgBouncerPreparedStatements
                 + ", includeErrorDetail=" + includeErrorDetail + "]";
     }
 }

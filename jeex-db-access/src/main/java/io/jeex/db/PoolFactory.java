@@ -83,9 +83,12 @@ final class PoolFactory {
         // false keeps PostgreSQL's DETAIL (row values) out of pgjdbc's exception messages.
         p.setProperty("logServerErrorDetail", Boolean.toString(config.includeErrorDetail()));
         if (config.pgBouncer()) {
-            // Transaction-mode PgBouncer hands each transaction any server connection; named
-            // server-side prepared statements would be missing there.
-            p.setProperty("prepareThreshold", "0");
+            if (!config.pgBouncerPreparedStatements()) {
+                // Transaction-mode PgBouncer hands each transaction any server connection; named
+                // server-side prepared statements would be missing there unless PgBouncer
+                // (1.21+, max_prepared_statements > 0) prepares them on whichever it hands out.
+                p.setProperty("prepareThreshold", "0");
+            }
         } else if (!config.statementTimeout().isZero()) {
             // The default statement timeout as a start-up parameter: the same on every connection
             // of the pool from its first statement, so single statements and transactions without

@@ -58,7 +58,8 @@ final class TransactionImpl implements Transaction {
     private DSLContext dsl;
     private Throwable failure;
     private Map<Throwable, Throwable> translations;
-    private final Set<Throwable> observed = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** What the database raised in this transaction, by identity; made on the first failure (guarded by {@code this}). */
+    private Set<Throwable> observed;
     private int started;
     private int statements;
     private boolean connectionHandedOut;
@@ -288,7 +289,10 @@ final class TransactionImpl implements Transaction {
 
     private void observe(Throwable e) {
         if (e != null) {
-            synchronized (observed) {
+            synchronized (this) {
+                if (observed == null) {
+                    observed = Collections.newSetFromMap(new IdentityHashMap<>());
+                }
                 observed.add(e);
             }
         }
@@ -348,8 +352,8 @@ final class TransactionImpl implements Transaction {
      * @return whether the database raised it
      */
     boolean fromDatabase(Throwable thrown) {
-        synchronized (observed) {
-            if (observed.contains(thrown)) {
+        synchronized (this) {
+            if (observed != null && observed.contains(thrown)) {
                 return true;
             }
         }

@@ -23,7 +23,7 @@ class ConfigRecordsTest {
     void defaultsAreThoseOfTheFlatConfigurationBeforeTheSplit() {
         assertThat(PoolConfig.DEFAULTS).isEqualTo(new PoolConfig(20, 30, Duration.ofSeconds(30),
                 Duration.ofSeconds(10), Duration.ofHours(1), Duration.ofMinutes(10), Duration.ofMinutes(2),
-                Duration.ofSeconds(30), "jeex-db", false, false));
+                Duration.ofSeconds(30), "jeex-db", false, false, false));
         assertThat(PoolConfig.DEFAULTS.maximumSize()).isEqualTo(50);
         assertThat(RetryConfig.DEFAULTS).isEqualTo(new RetryConfig(5, Duration.ofMillis(20), 2.0,
                 Duration.ofSeconds(1), Duration.ofSeconds(10), false));

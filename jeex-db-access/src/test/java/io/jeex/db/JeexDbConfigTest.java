@@ -67,6 +67,13 @@ class JeexDbConfigTest {
         assertThat(JeexDbConfig.builder(URL).pool(p -> p.withPgBouncer(true))
                 .migration(m -> m.withUrl("jdbc:postgresql://direct:5432/jeex")).build()
                 .migrationUrl()).isEqualTo("jdbc:postgresql://direct:5432/jeex");
+        assertThatThrownBy(() -> JeexDbConfig.builder(URL).pool(p -> p.withPgBouncerPreparedStatements(true)).build())
+                .hasMessageStartingWith("pgBouncerPreparedStatements is true, but pgBouncer is false")
+                .hasMessageContaining("set pgBouncer (JEEX_DB_PGBOUNCER) to true");
+        // either order of the two withX calls: the combination is checked when built
+        assertThat(JeexDbConfig.builder(URL).pool(p -> p.withPgBouncerPreparedStatements(true).withPgBouncer(true))
+                .migration(m -> m.withUrl("jdbc:postgresql://direct:5432/jeex")).build()
+                .pool().pgBouncerPreparedStatements()).isTrue();
     }
 
     @Test
@@ -83,6 +90,7 @@ class JeexDbConfigTest {
         env.put("JEEX_DB_STATEMENT_TIMEOUT", "PT15S");
         env.put("JEEX_DB_APPLICATION_NAME", "jeex-api");
         env.put("JEEX_DB_PGBOUNCER", "true");
+        env.put("JEEX_DB_PGBOUNCER_PREPARED_STATEMENTS", "true");
 
         JeexDbConfig config = JeexDbConfig.fromEnvironment(env);
 
@@ -95,6 +103,7 @@ class JeexDbConfigTest {
         assertThat(config.pool().statementTimeout()).isEqualTo(Duration.ofSeconds(15));
         assertThat(config.pool().applicationName()).isEqualTo("jeex-api");
         assertThat(config.pool().pgBouncer()).isTrue();
+        assertThat(config.pool().pgBouncerPreparedStatements()).isTrue();
     }
 
     @Test

@@ -128,6 +128,32 @@ class SingleStatementTest {
         }
     }
 
+    /**
+     * What the pool asks of the driver behind PgBouncer, seen on a direct server: with
+     * pgBouncer(true) alone every statement is unnamed (prepareThreshold=0), so a statement run
+     * ten times on one connection leaves no prepared statement on it; with
+     * pgBouncerPreparedStatements(true) as well, pgjdbc's default threshold (5) prepares it. A pool
+     * of one connection, so the ten calls and the count share one session.
+     */
+    @Test
+    void pgBouncerPreparedStatementsKeepsTheDriversServerSidePreparedStatements(TestDatabase testDb) {
+        for (boolean prepared : new boolean[] {false, true}) {
+            try (JeexDatabase db = JeexDatabase.create(TestConfigs.forDatabase(testDb).poolSize(1)
+                    .pool(p -> p.withMaxOverflow(0).withPgBouncer(true).withPgBouncerPreparedStatements(prepared))
+                    .migration(m -> m.withUrl(testDb.jdbcUrl())).build())) {
+                java.util.UUID someone = java.util.UUID.randomUUID();
+                for (int i = 0; i < 10; i++) {
+                    assertThat(db.actingAs(someone).users().byId(someone)).isEmpty();
+                }
+                long named = db.transaction(tx -> tx.dsl().fetchOne(
+                        "select count(*) from pg_prepared_statements where statement like '%users%' "
+                                + "and statement not like '%pg_prepared%'").get(0, Long.class));
+                assertThat(named).as("server-side prepared lookups with pgBouncerPreparedStatements=%s", prepared)
+                        .isEqualTo(prepared ? 1L : 0L);
+            }
+        }
+    }
+
     @Test
     void aNestedSingleStatementCallJoinsTheOuterTransaction(TestDatabase testDb) {
         try (JeexDatabase db = JeexDatabase.create(TestConfigs.forDatabase(testDb).build())) {

@@ -47,7 +47,11 @@ final class BenchDatabase implements AutoCloseable {
                 .password(database.password()).poolSize(poolSize)).build(), registry);
     }
 
-    private BenchDatabase(int poolSize, int serverConnections) {
+    private BenchDatabase(int poolSize, int serverConnections, boolean preparedStatements) {
+        if (preparedStatements && !BenchPgBouncer.keepsPreparedStatements(BenchPgBouncer.newest())) {
+            throw new IllegalStateException("pgBouncerPreparedStatements needs PgBouncer 1.21 or newer, but the newest "
+                    + "found is older: build 1.24.1 into /usr/local/bin as .ci/run does");
+        }
         postgres = JeexPostgres.start(TestkitSettings.of(Map.of(TestkitSettings.PROVIDER, "embedded",
                 TestkitSettings.PREFETCH, "0"), Map.of()));
         database = postgres.newDatabase();
@@ -56,7 +60,8 @@ final class BenchDatabase implements AutoCloseable {
         String secret = createRole(user, password);
         bouncer = BenchPgBouncer.start(URI.create(database.jdbcUrl().substring("jdbc:".length())).getPort(),
                 database.name(), user, secret, password, serverConnections);
-        db = JeexDatabase.create(builder(bouncer.url()).user(user).password(password).pool(p -> p.withPgBouncer(true))
+        db = JeexDatabase.create(builder(bouncer.url()).user(user).password(password)
+                .pool(p -> p.withPgBouncer(true).withPgBouncerPreparedStatements(preparedStatements))
                 .migration(m -> m.withUrl(database.jdbcUrl()))
                 .credentials(c -> c.withMigrationUser(database.user()).withMigrationPassword(database.password()))
                 .poolSize(poolSize).build(), registry);
@@ -69,7 +74,19 @@ final class BenchDatabase implements AutoCloseable {
      * @param serverConnections PgBouncer's server connections ({@code default_pool_size})
      */
     static BenchDatabase throughPgBouncer(int poolSize, int serverConnections) {
-        return new BenchDatabase(poolSize, serverConnections);
+        return new BenchDatabase(poolSize, serverConnections, false);
+    }
+
+    /**
+     * Behind PgBouncer in transaction mode with the library's {@code pgBouncerPreparedStatements}
+     * on: PgBouncer 1.21+ keeps pgjdbc's named statements on its server connections.
+     *
+     * @param poolSize client connections of the library's pool (to PgBouncer)
+     * @param serverConnections PgBouncer's server connections ({@code default_pool_size})
+     * @throws IllegalStateException if the newest PgBouncer found is older than 1.21
+     */
+    static BenchDatabase throughPgBouncerWithPreparedStatements(int poolSize, int serverConnections) {
+        return new BenchDatabase(poolSize, serverConnections, true);
     }
 
     /**

@@ -20,10 +20,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Debian's PgBouncer run from the shipped {@code docker/pgbouncer/pgbouncer.ini} (packed into
+ * A real PgBouncer run from the shipped {@code docker/pgbouncer/pgbouncer.ini} (packed into
  * the benchmark jar as a resource), the way jeex-db-it runs it: transaction pooling, SCRAM and
  * every other setting as shipped; overridden are only the listen address and port, the
- * {@code [databases]} target, the file paths and the server pool size of the measurement.
+ * {@code [databases]} target, the file paths and the server pool size of the measurement. The
+ * binary is the newest found in the usual places and the PATH (Debian bookworm's package is
+ * 1.18; .ci/run builds 1.24.1, the shipped compose file's, into /usr/local/bin); one older than
+ * 1.21 gets the file without {@code max_prepared_statements}, which it does not know.
  */
 final class BenchPgBouncer implements AutoCloseable {
 
@@ -61,9 +64,7 @@ final class BenchPgBouncer implements AutoCloseable {
      */
     static BenchPgBouncer start(int serverPort, String database, String user, String scramSecret, String password,
                                 int serverConnections, Map<String, String> more) {
-        Path binary = Stream.of("/usr/sbin/pgbouncer", "/usr/bin/pgbouncer", "/usr/local/bin/pgbouncer")
-                .map(Path::of).filter(Files::isExecutable).findFirst()
-                .orElseThrow(() -> new IllegalStateException("PgBouncer is not installed: apt-get install -y pgbouncer"));
+        Path binary = newest();
         try {
             Path dir = Files.createTempDirectory("jeex-bench-pgbouncer");
             int port;
@@ -80,6 +81,9 @@ final class BenchPgBouncer implements AutoCloseable {
             overrides.put("default_pool_size", Integer.toString(serverConnections));
             overrides.put("min_pool_size", "0");
             overrides.put("reserve_pool_size", "0");
+            if (!keepsPreparedStatements(binary)) {
+                overrides.put("max_prepared_statements", null); // left out: older than 1.21
+            }
             overrides.putAll(more);
             Path ini = dir.resolve("pgbouncer.ini");
             Files.writeString(ini, derive(shippedIni(), "host=127.0.0.1 port=" + serverPort + " dbname=" + database,
@@ -103,6 +107,40 @@ final class BenchPgBouncer implements AutoCloseable {
             return bouncer;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** @return the pgbouncer of the highest version in the usual places and the PATH */
+    static Path newest() {
+        List<Path> candidates = new ArrayList<>(Stream.of("/usr/local/bin/pgbouncer", "/usr/sbin/pgbouncer",
+                "/usr/bin/pgbouncer").map(Path::of).toList());
+        for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (!d.isEmpty()) {
+                candidates.add(Path.of(d, "pgbouncer"));
+            }
+        }
+        return candidates.stream().filter(Files::isExecutable).max(Comparator.comparingInt(BenchPgBouncer::version))
+                .orElseThrow(() -> new IllegalStateException("PgBouncer is not installed: apt-get install -y pgbouncer"));
+    }
+
+    /** @return whether this PgBouncer keeps prepared statements in transaction mode (1.21 or newer) */
+    static boolean keepsPreparedStatements(Path binary) {
+        return version(binary) >= 121;
+    }
+
+    /** @return 100 * major + minor of {@code pgbouncer --version}, 0 if unreadable */
+    private static int version(Path binary) {
+        try {
+            Process p = new ProcessBuilder(binary.toString(), "--version").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor(10, TimeUnit.SECONDS);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("PgBouncer (\\d+)\\.(\\d+)").matcher(out);
+            return m.find() ? 100 * Integer.parseInt(m.group(1)) + Integer.parseInt(m.group(2)) : 0;
+        } catch (IOException e) {
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
         }
     }
 
@@ -135,7 +173,11 @@ final class BenchPgBouncer implements AutoCloseable {
             out.append("[pgbouncer]\n");
         }
         out.append(";; --- benchmark overrides ---\n");
-        overrides.forEach((k, v) -> out.append(k).append(" = ").append(v).append('\n'));
+        overrides.forEach((k, v) -> {
+            if (v != null) { // null: the setting is left out
+                out.append(k).append(" = ").append(v).append('\n');
+            }
+        });
         return out.toString();
     }
 

@@ -26,7 +26,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * ({@code pgbouncer}; the library's {@code pgBouncer} switch on: no server-side prepared
  * statements, statement timeouts set per transaction). A third route, {@code direct-bouncer-mode},
  * runs straight to PostgreSQL with that switch on: it separates what the switch costs from what
- * the pooler costs. Throughput in calls per millisecond, and {@code Mode.SampleTime} for the
+ * the pooler costs. {@code pgbouncer-prepared} is PgBouncer with the library's
+ * {@code pgBouncerPreparedStatements} on as well (needs PgBouncer 1.21+: prepared statements kept
+ * per server connection, {@code max_prepared_statements} of the shipped file). Throughput in calls per millisecond, and {@code Mode.SampleTime} for the
  * latency percentiles of one call.
  */
 @State(Scope.Benchmark)
@@ -41,8 +43,8 @@ public class PgBouncerBenchmark {
     static final int SERVER_CONNECTIONS = 2;
     static final int THREADS = 4 * SERVER_CONNECTIONS;
 
-    /** {@code direct}, {@code pgbouncer} or {@code direct-bouncer-mode}. */
-    @Param({"direct", "pgbouncer", "direct-bouncer-mode"})
+    /** {@code direct}, {@code pgbouncer}, {@code pgbouncer-prepared} or {@code direct-bouncer-mode}. */
+    @Param({"direct", "pgbouncer", "pgbouncer-prepared", "direct-bouncer-mode"})
     public String route;
 
     BenchDatabase bench;
@@ -53,6 +55,7 @@ public class PgBouncerBenchmark {
     public void setUp() {
         bench = switch (route) {
             case "pgbouncer" -> BenchDatabase.throughPgBouncer(THREADS, SERVER_CONNECTIONS);
+            case "pgbouncer-prepared" -> BenchDatabase.throughPgBouncerWithPreparedStatements(THREADS, SERVER_CONNECTIONS);
             case "direct-bouncer-mode" -> BenchDatabase.directInPgBouncerMode(THREADS);
             default -> new BenchDatabase(THREADS);
         };

@@ -33,7 +33,8 @@ import org.junit.jupiter.api.Assumptions;
  * A real PgBouncer (the Debian package) started from {@code docker/pgbouncer/pgbouncer.ini}
  * with only what must differ on a test machine overridden: listen address and port, the
  * {@code [databases]} target, the auth file, log, pid and socket paths, plus the settings a test
- * names explicitly (pool sizes). Everything else (transaction pooling, SCRAM, timeouts, reset
+ * names explicitly (pool sizes); a PgBouncer older than 1.21 (Debian bookworm's 1.18) gets the
+ * file without {@code max_prepared_statements}, which it does not know and would refuse. Everything else (transaction pooling, SCRAM, timeouts, reset
  * query) is the file's own. Runs in the foreground of a child process, killed by {@link #close()}.
  */
 final class PgBouncer implements AutoCloseable {
@@ -82,6 +83,64 @@ final class PgBouncer implements AutoCloseable {
         return fail(message);
     }
 
+    /** The first PgBouncer release that keeps prepared statements in transaction mode ({@code max_prepared_statements}). */
+    static final int[] PREPARED_STATEMENTS_SINCE = {1, 21};
+
+    /**
+     * @return a pgbouncer of version 1.21 or newer among the usual places and the PATH (the Debian
+     *     package of bookworm is 1.18, so .ci/run builds 1.24.1, the version of the shipped compose
+     *     file, from Debian's source into /usr/local/bin); fails the test with how to get one when
+     *     none is found, or aborts it when {@value #SKIP_PROPERTY}{@code =true}
+     */
+    static Path withPreparedStatements() {
+        List<Path> found = new ArrayList<>(CANDIDATES);
+        for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (!d.isEmpty()) {
+                found.add(Path.of(d, "pgbouncer"));
+            }
+        }
+        List<String> seen = new ArrayList<>();
+        for (Path p : found) {
+            if (Files.isExecutable(p)) {
+                int[] version = version(p);
+                seen.add(p + " " + version[0] + "." + version[1]);
+                if (keepsPreparedStatements(version)) {
+                    return p;
+                }
+            }
+        }
+        String message = "these tests need PgBouncer 1.21 or newer (prepared statements in transaction mode), but found "
+                + (seen.isEmpty() ? "none" : String.join(", ", seen)) + ": build one into /usr/local/bin as .ci/run "
+                + "does (PgBouncer 1.24.1 from Debian's source package, with libevent-dev and libssl-dev), or skip "
+                + "them locally with -D" + SKIP_PROPERTY + "=true";
+        if (Boolean.getBoolean(SKIP_PROPERTY)) {
+            Assumptions.abort(message);
+        }
+        return fail(message);
+    }
+
+    /** @return whether a PgBouncer of this version knows {@code max_prepared_statements} (1.21 or newer) */
+    static boolean keepsPreparedStatements(int[] version) {
+        return version[0] > PREPARED_STATEMENTS_SINCE[0]
+                || (version[0] == PREPARED_STATEMENTS_SINCE[0] && version[1] >= PREPARED_STATEMENTS_SINCE[1]);
+    }
+
+    /** @return major and minor version of a pgbouncer binary ({@code pgbouncer --version}), {0, 0} if unreadable */
+    static int[] version(Path binary) {
+        try {
+            Process p = new ProcessBuilder(binary.toString(), "--version").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor(10, TimeUnit.SECONDS);
+            Matcher m = Pattern.compile("PgBouncer (\\d+)\\.(\\d+)").matcher(out);
+            return m.find() ? new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))} : new int[] {0, 0};
+        } catch (IOException e) {
+            return new int[] {0, 0};
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new int[] {0, 0};
+        }
+    }
+
     /**
      * Starts PgBouncer in front of {@code server}'s {@link ItServer#DATABASE} and waits until
      * {@code user} can connect through it.
@@ -90,7 +149,16 @@ final class PgBouncer implements AutoCloseable {
      */
     static PgBouncer start(ItServer server, String userlist, Map<String, String> settings, String user,
                            String password) {
-        Path binary = binary();
+        return start(binary(), server, userlist, settings, user, password);
+    }
+
+    /**
+     * Like {@link #start(ItServer, String, Map, String, String)}, with the given binary.
+     *
+     * @param binary a pgbouncer, e.g. {@link #withPreparedStatements()}
+     */
+    static PgBouncer start(Path binary, ItServer server, String userlist, Map<String, String> settings, String user,
+                           String password) {
         Path dir = TempDirs.create("jeex-pgbouncer");
         try {
             int port = freePort();
@@ -102,6 +170,10 @@ final class PgBouncer implements AutoCloseable {
             overrides.put("logfile", dir.resolve("pgbouncer.log").toString());
             overrides.put("pidfile", dir.resolve("pgbouncer.pid").toString());
             overrides.putAll(settings);
+            if (!keepsPreparedStatements(version(binary))) {
+                // older than 1.21: it refuses the shipped file's max_prepared_statements as unknown
+                overrides.put("max_prepared_statements", null);
+            }
             String ini = derive(ItServer.read(DockerFiles.pgbouncerIni()), "host=127.0.0.1 port=" + server.port()
                     + " dbname=" + ItServer.DATABASE, overrides);
             Path iniFile = dir.resolve("pgbouncer.ini");
@@ -178,7 +250,11 @@ final class PgBouncer implements AutoCloseable {
 
     private static void appendOverrides(StringBuilder out, Map<String, String> overrides) {
         out.append(";; --- test overrides ---\n");
-        overrides.forEach((k, v) -> out.append(k).append(" = ").append(v).append('\n'));
+        overrides.forEach((k, v) -> {
+            if (v != null) { // null: the setting is left out
+                out.append(k).append(" = ").append(v).append('\n');
+            }
+        });
     }
 
     private static String runAsUser() throws IOException {

@@ -328,7 +328,12 @@ class PgBouncerTransactionPoolingTest {
     @Test
     void namedServerSidePreparedStatementsBreakBehindThisPgBouncerWhichIsWhyThePgBouncerSwitchTurnsThemOff()
             throws Exception {
-        try (PgBouncer bouncer = startPgBouncer(1)) {
+        Map<String, String> settings = new java.util.HashMap<>(Map.of("default_pool_size", "1", "min_pool_size", "0",
+                "reserve_pool_size", "0"));
+        if (PgBouncer.keepsPreparedStatements(PgBouncer.version(PgBouncer.binary()))) {
+            settings.put("max_prepared_statements", "0"); // 1.21+: as a PgBouncer without the feature
+        }
+        try (PgBouncer bouncer = PgBouncer.start(server, userlist, settings, "jeex_user", USER_PASSWORD)) {
             int logBefore = server.serverLogUpToNow().length();
             // control: pgjdbc's default, named server-side statements (from the first use here)
             try (Connection a = rawClient(bouncer, "1"); Connection b = rawClient(bouncer, "1")) {

@@ -7,6 +7,12 @@ import java.util.Locale;
 public enum Library {
     /** pgjdbc by hand: the baseline of every ratio. */
     RAW,
+    /**
+     * pgjdbc by hand with the acting user sent as jeex-db sends it (a {@code set_config} before
+     * each single statement in its round trip, {@code SET LOCAL} in a transaction): the baseline
+     * for the layer's own cost, without the server's cost of the acting user.
+     */
+    RAW_ACTING,
     /** plain jOOQ, typed DSL. */
     JOOQ,
     /** jdbi 3, fluent API. */
@@ -36,6 +42,7 @@ public enum Library {
     public Workload on(JeexDatabase db) {
         return switch (this) {
             case RAW -> new RawJdbcWorkload(db.dataSource());
+            case RAW_ACTING -> new RawJdbcWorkload(db.dataSource(), true);
             case JOOQ -> new JooqWorkload(db.dataSource());
             case JDBI -> new JdbiWorkload(db.dataSource());
             case SPRING -> new SpringJdbcWorkload(db.dataSource());

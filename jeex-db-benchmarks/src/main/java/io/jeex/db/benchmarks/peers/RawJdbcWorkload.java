@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,23 +23,77 @@ import javax.sql.DataSource;
 /**
  * The baseline: pgjdbc on the pool, by hand, as short as correct JDBC gets (auto-commit for one
  * statement, an explicit transaction for the append).
+ *
+ * <p>With {@code acting}, the same statements carry the acting user the way jeex-db's repositories
+ * send it, written by hand: {@code SELECT set_config('jeex.acting_user_id', ?, true); <statement>}
+ * in one round trip for a single statement, {@code SET LOCAL} as the transaction's first statement
+ * for the append. Row-level security needs it and the other peers do not send it, so this is the
+ * baseline that tells the layer's own cost from the cost of the acting user on the server.
  */
 public final class RawJdbcWorkload implements Workload {
 
+    /** What jeex-db sends before a single statement with an acting user (its ActingUser.PREFIX). */
+    static final String ACTING_PREFIX = "SELECT set_config('jeex.acting_user_id', ?, true); ";
+
+    /** The acting user of the operations the workload names no user for, as in JeexWorkload. */
+    private static final UUID ANY_USER = UUID.fromString("01900000-0000-7000-8000-000000000001");
+
     private final DataSource pool;
+    private final boolean acting;
+    private final int offset;
 
     public RawJdbcWorkload(DataSource pool) {
+        this(pool, false);
+    }
+
+    /**
+     * @param pool the pool
+     * @param acting whether every operation carries an acting user as jeex-db sends it
+     */
+    public RawJdbcWorkload(DataSource pool, boolean acting) {
         this.pool = pool;
+        this.acting = acting;
+        this.offset = acting ? 1 : 0;
+    }
+
+    /** The statement, behind the acting user's {@code set_config} when this workload sends one. */
+    private PreparedStatement prepare(Connection c, String sql, UUID user) throws SQLException {
+        if (!acting) {
+            return c.prepareStatement(sql);
+        }
+        PreparedStatement ps = c.prepareStatement(ACTING_PREFIX + sql);
+        ps.setString(1, user.toString());
+        return ps;
+    }
+
+    /** The statement's rows: with an acting user, the second result. */
+    private ResultSet query(PreparedStatement ps) throws SQLException {
+        if (!acting) {
+            return ps.executeQuery();
+        }
+        ps.execute();
+        ps.getMoreResults();
+        return ps.getResultSet();
+    }
+
+    private int update(PreparedStatement ps) throws SQLException {
+        if (!acting) {
+            return ps.executeUpdate();
+        }
+        ps.execute();
+        ps.getMoreResults();
+        return ps.getUpdateCount();
     }
 
     @Override
     public User createUser(String email, String name) {
-        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(Sql.INSERT_USER)) {
-            ps.setObject(1, Ids.next());
-            ps.setString(2, email);
-            ps.setString(3, name);
-            ps.setString(4, "{}");
-            try (ResultSet rs = ps.executeQuery()) {
+        UUID id = Ids.next();
+        try (Connection c = pool.getConnection(); PreparedStatement ps = prepare(c, Sql.INSERT_USER, id)) {
+            ps.setObject(offset + 1, id);
+            ps.setString(offset + 2, email);
+            ps.setString(offset + 3, name);
+            ps.setString(offset + 4, "{}");
+            try (ResultSet rs = query(ps)) {
                 rs.next();
                 return Rows.user(rs);
             }
@@ -49,9 +104,9 @@ public final class RawJdbcWorkload implements Workload {
 
     @Override
     public Optional<User> userById(UUID id) {
-        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(Sql.USER_BY_ID)) {
-            ps.setObject(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
+        try (Connection c = pool.getConnection(); PreparedStatement ps = prepare(c, Sql.USER_BY_ID, id)) {
+            ps.setObject(offset + 1, id);
+            try (ResultSet rs = query(ps)) {
                 return rs.next() ? Optional.of(Rows.user(rs)) : Optional.empty();
             }
         } catch (SQLException e) {
@@ -65,6 +120,11 @@ public final class RawJdbcWorkload implements Workload {
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
             try {
+                if (acting) {
+                    try (Statement set = c.createStatement()) {
+                        set.execute("SET LOCAL jeex.acting_user_id = '" + authorId + "'");
+                    }
+                }
                 try (PreparedStatement lock = c.prepareStatement(Sql.LOCK_DOCUMENT)) {
                     lock.setString(1, projectId + "/" + documentType);
                     lock.execute();
@@ -99,13 +159,13 @@ public final class RawJdbcWorkload implements Workload {
 
     @Override
     public List<Project> projectPage(UUID ownerId, PageKey after) {
-        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(Sql.PROJECT_PAGE)) {
-            ps.setObject(1, ownerId);
-            ps.setObject(2, Rows.offset(after.updatedAt()));
-            ps.setObject(3, after.id());
-            ps.setInt(4, PAGE_SIZE + 1);
+        try (Connection c = pool.getConnection(); PreparedStatement ps = prepare(c, Sql.PROJECT_PAGE, ownerId)) {
+            ps.setObject(offset + 1, ownerId);
+            ps.setObject(offset + 2, Rows.offset(after.updatedAt()));
+            ps.setObject(offset + 3, after.id());
+            ps.setInt(offset + 4, PAGE_SIZE + 1);
             List<Project> page = new ArrayList<>(PAGE_SIZE + 1);
-            try (ResultSet rs = ps.executeQuery()) {
+            try (ResultSet rs = query(ps)) {
                 while (rs.next()) {
                     page.add(Rows.project(rs));
                 }
@@ -119,14 +179,14 @@ public final class RawJdbcWorkload implements Workload {
     @Override
     public Project changeStatus(UUID projectId, ProjectStatus to) {
         try (Connection c = pool.getConnection()) {
-            try (PreparedStatement ps = c.prepareStatement(Sql.CHANGE_STATUS.get(to))) {
-                ps.setString(1, to.dbValue());
-                ps.setObject(2, projectId);
+            try (PreparedStatement ps = prepare(c, Sql.CHANGE_STATUS.get(to), ANY_USER)) {
+                ps.setString(offset + 1, to.dbValue());
+                ps.setObject(offset + 2, projectId);
                 List<String> from = Guards.from(to);
                 for (int i = 0; i < from.size(); i++) {
-                    ps.setString(3 + i, from.get(i));
+                    ps.setString(offset + 3 + i, from.get(i));
                 }
-                try (ResultSet rs = ps.executeQuery()) {
+                try (ResultSet rs = query(ps)) {
                     if (rs.next()) {
                         return Rows.project(rs);
                     }
@@ -141,13 +201,13 @@ public final class RawJdbcWorkload implements Workload {
     @Override
     public AgentExecution completeExecution(UUID executionId, Json output) {
         try (Connection c = pool.getConnection()) {
-            try (PreparedStatement ps = c.prepareStatement(Sql.COMPLETE_EXECUTION)) {
-                ps.setString(1, ExecutionStatus.COMPLETED.dbValue());
-                ps.setString(2, output == null ? null : output.text());
-                ps.setObject(3, executionId);
-                ps.setString(4, Guards.LIVE.get(0));
-                ps.setString(5, Guards.LIVE.get(1));
-                try (ResultSet rs = ps.executeQuery()) {
+            try (PreparedStatement ps = prepare(c, Sql.COMPLETE_EXECUTION, ANY_USER)) {
+                ps.setString(offset + 1, ExecutionStatus.COMPLETED.dbValue());
+                ps.setString(offset + 2, output == null ? null : output.text());
+                ps.setObject(offset + 3, executionId);
+                ps.setString(offset + 4, Guards.LIVE.get(0));
+                ps.setString(offset + 5, Guards.LIVE.get(1));
+                try (ResultSet rs = query(ps)) {
                     if (rs.next()) {
                         return Rows.execution(rs);
                     }
@@ -178,11 +238,12 @@ public final class RawJdbcWorkload implements Workload {
             columns[8][i] = e.startedAt().truncatedTo(ChronoUnit.MICROS).toString();
             columns[9][i] = e.completedAt() == null ? null : e.completedAt().truncatedTo(ChronoUnit.MICROS).toString();
         }
-        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(Sql.INSERT_EXECUTIONS_UNNEST)) {
+        try (Connection c = pool.getConnection();
+             PreparedStatement ps = prepare(c, Sql.INSERT_EXECUTIONS_UNNEST, ANY_USER)) {
             for (int col = 0; col < columns.length; col++) {
-                ps.setArray(col + 1, c.createArrayOf("text", columns[col]));
+                ps.setArray(offset + col + 1, c.createArrayOf("text", columns[col]));
             }
-            return ps.executeUpdate();
+            return update(ps);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }

@@ -1,0 +1,258 @@
+package io.jeex.db.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jeex.db.JeexDatabase;
+import io.jeex.db.JeexDbConfig;
+import io.jeex.db.repository.Repositories;
+import io.jeex.db.repository.User;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code PoolConfig.pgBouncerPreparedStatements}: the library keeps pgjdbc's server-side prepared
+ * statements behind a PgBouncer of 1.21 or newer (the shipped compose file runs 1.24.1) in
+ * transaction mode, started from the shipped {@code docker/pgbouncer/pgbouncer.ini} and its
+ * {@code max_prepared_statements}, with four times more clients than server connections.
+ */
+class PgBouncerPreparedStatementsTest {
+
+    private static final int SERVER_CONNECTIONS = 2;
+    private static final int CLIENT_THREADS = 4 * SERVER_CONNECTIONS;
+    private static final int ITERATIONS_PER_THREAD = 20;
+
+    private static final String OWNER_PASSWORD = "owner-" + UUID.randomUUID();
+    private static final String USER_PASSWORD = "user-" + UUID.randomUUID();
+    /** The server connections' statements that PgBouncer prepared for its clients (it names them PGBOUNCER_n). */
+    private static final String SERVER_STATEMENTS = "SELECT count(*) FROM pg_prepared_statements WHERE name LIKE 'PGBOUNCER%'";
+
+    private static Path binary;
+    private static ItServer server;
+    private static String userlist;
+
+    @BeforeAll
+    static void startPostgresAndMigrate() {
+        binary = PgBouncer.withPreparedStatements(); // fails (or skips) first, saying how to get one
+        server = ItServer.startLikeCompose(OWNER_PASSWORD, USER_PASSWORD);
+        userlist = server.pgBouncerUserlist();
+        try (PgBouncer bouncer = startPgBouncer(1);
+             JeexDatabase db = JeexDatabase.create(config(bouncer, false).poolSize(0)
+                     .pool(p -> p.withMaxOverflow(1)).build())) {
+            db.migrate();
+        }
+    }
+
+    @AfterAll
+    static void stopPostgres() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private static PgBouncer startPgBouncer(int serverConnections) {
+        return PgBouncer.start(binary, server, userlist, Map.of(
+                "default_pool_size", Integer.toString(serverConnections),
+                "min_pool_size", "0",
+                "reserve_pool_size", "0"), "jeex_user", USER_PASSWORD);
+    }
+
+    private static JeexDbConfig.Builder config(PgBouncer bouncer, boolean preparedStatements) {
+        return JeexDbConfig.builder(bouncer.url())
+                .name("it-pgbouncer-prepared")
+                .user("jeex_user")
+                .password(USER_PASSWORD)
+                .pool(p -> p.withPgBouncerPreparedStatements(preparedStatements).withPgBouncer(true)
+                        .withAcquireTimeout(Duration.ofSeconds(30)).withConnectTimeout(Duration.ofSeconds(5)))
+                .migration(m -> m.withUrl(server.url(ItServer.DATABASE)))
+                .credentials(c -> c.withMigrationUser("jeex_owner").withMigrationPassword(OWNER_PASSWORD));
+    }
+
+    @Test
+    void theWholeWorkloadRunsOnStatementsPreparedOnTheServerConnectionsAndFailsNothing() throws Exception {
+        try (PgBouncer bouncer = startPgBouncer(SERVER_CONNECTIONS)) {
+            int logBefore = server.serverLogUpToNow().length();
+            int calls = runWorkload(bouncer, true);
+
+            assertThat(calls).isGreaterThan(CLIENT_THREADS * ITERATIONS_PER_THREAD * 20);
+            assertThat(server.serverLogUpToNow().substring(logBefore)).as("the server log during the workload")
+                    .doesNotContain("prepared statement");
+            try (Connection c = rawClient(bouncer, "0")) {
+                assertThat(count(c, SERVER_STATEMENTS)).as("statements PgBouncer prepared on the server connection")
+                        .isGreaterThan(5);
+            }
+            assertThat(Integer.parseInt(server.queryString(ItServer.DATABASE,
+                    "SELECT count(*) FROM pg_stat_activity WHERE usename = 'jeex_user'")))
+                    .as("server connections of jeex_user (all through PgBouncer)").isLessThanOrEqualTo(SERVER_CONNECTIONS);
+        }
+    }
+
+    /** The control: without the option the same workload prepares nothing on the server (unnamed statements only). */
+    @Test
+    void withoutTheOptionTheSameWorkloadPreparesNoStatementOnTheServer() throws Exception {
+        try (PgBouncer bouncer = startPgBouncer(SERVER_CONNECTIONS)) {
+            runWorkload(bouncer, false);
+            try (Connection c = rawClient(bouncer, "0")) {
+                assertThat(count(c, SERVER_STATEMENTS)).isZero();
+            }
+        }
+    }
+
+    /** What the option relies on: named statements of two clients on one server connection, which PgBouncer 1.18 breaks. */
+    @Test
+    void namedStatementsOfTwoClientsWorkOnOneServerConnection() throws Exception {
+        try (PgBouncer bouncer = startPgBouncer(1)) {
+            int logBefore = server.serverLogUpToNow().length();
+            try (Connection a = rawClient(bouncer, "1"); Connection b = rawClient(bouncer, "1")) {
+                for (int i = 0; i < 10; i++) {
+                    assertThat(selectNumber(a, i)).isEqualTo(i);
+                    assertThat(selectNumber(b, i)).isEqualTo(i);
+                }
+            }
+            assertThat(server.serverLogUpToNow().substring(logBefore)).doesNotContain("prepared statement");
+        }
+    }
+
+    /**
+     * Row-level security on statements prepared once and run for many users: the plan does not
+     * keep the user it was planned for. Every client acts as its own user on the two shared server
+     * connections and reads its own row and the next client's, many times past the prepare threshold.
+     */
+    @Test
+    void aStatementPreparedForOneUserReturnsOnlyTheRowsOfWhicheverUserRunsIt() throws Exception {
+        try (PgBouncer bouncer = startPgBouncer(SERVER_CONNECTIONS);
+             JeexDatabase db = JeexDatabase.create(config(bouncer, true).poolSize(CLIENT_THREADS)
+                     .pool(p -> p.withMaxOverflow(0)).build())) {
+            List<UUID> users = new ArrayList<>();
+            for (int t = 0; t < CLIENT_THREADS; t++) {
+                users.add(db.actingAsNewUser().users().create("prepared-rls-" + t + "@example.com", "User " + t).id());
+            }
+            AtomicInteger own = new AtomicInteger();
+            AtomicInteger foreign = new AtomicInteger();
+            ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+            ExecutorService pool = Executors.newFixedThreadPool(CLIENT_THREADS);
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < CLIENT_THREADS; t++) {
+                UUID me = users.get(t);
+                UUID other = users.get((t + 1) % CLIENT_THREADS);
+                done.add(pool.submit(() -> {
+                    start.await();
+                    Repositories as = db.actingAs(me);
+                    for (int i = 0; i < 50; i++) {
+                        try {
+                            if (as.users().byId(me).map(User::id).filter(me::equals).isPresent()) {
+                                own.incrementAndGet();
+                            }
+                            if (as.users().byId(other).isPresent()) {
+                                foreign.incrementAndGet();
+                            }
+                        } catch (RuntimeException | AssertionError e) {
+                            failures.add(e);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : done) {
+                f.get(5, TimeUnit.MINUTES);
+            }
+            pool.shutdown();
+            assertThat(failures).as("failures (first: %s)", failures.peek()).isEmpty();
+            assertThat(own).as("own rows read").hasValue(CLIENT_THREADS * 50);
+            assertThat(foreign).as("rows of another user returned").hasValue(0);
+        }
+    }
+
+    @Test
+    void theOptionWithoutPgBouncerIsRefusedWithTheFix() {
+        assertThatThrownBy(() -> JeexDbConfig.builder(server.url(ItServer.DATABASE))
+                .pool(p -> p.withPgBouncerPreparedStatements(true)).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("pgBouncerPreparedStatements is true, but pgBouncer is false")
+                .hasMessageContaining("JEEX_DB_PGBOUNCER");
+    }
+
+    /** @return the repository calls made: CLIENT_THREADS threads, each ITERATIONS_PER_THREAD times {@link Workload#run} */
+    private static int runWorkload(PgBouncer bouncer, boolean preparedStatements) throws Exception {
+        JeexDbConfig config = config(bouncer, preparedStatements).poolSize(CLIENT_THREADS)
+                .pool(p -> p.withMaxOverflow(CLIENT_THREADS)).build();
+        ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+        int calls = 0;
+        try (JeexDatabase db = JeexDatabase.create(config)) {
+            ExecutorService pool = Executors.newFixedThreadPool(CLIENT_THREADS);
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Integer>> results = new ArrayList<>();
+            String run = UUID.randomUUID().toString().substring(0, 8);
+            for (int t = 0; t < CLIENT_THREADS; t++) {
+                int thread = t;
+                results.add(pool.submit(() -> {
+                    start.await();
+                    int n = 0;
+                    for (int i = 0; i < ITERATIONS_PER_THREAD; i++) {
+                        try {
+                            n += Workload.run(db, run + "-" + thread + "-" + i);
+                        } catch (RuntimeException | AssertionError e) {
+                            failures.add(e);
+                        }
+                    }
+                    return n;
+                }));
+            }
+            start.countDown();
+            for (Future<Integer> f : results) {
+                calls += f.get(5, TimeUnit.MINUTES);
+            }
+            pool.shutdown();
+        }
+        assertThat(failures).as("failures of the workload (first: %s)", failures.peek()).isEmpty();
+        return calls;
+    }
+
+    private static Connection rawClient(PgBouncer bouncer, String prepareThreshold) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", "jeex_user");
+        p.setProperty("password", USER_PASSWORD);
+        p.setProperty("prepareThreshold", prepareThreshold);
+        return DriverManager.getConnection(bouncer.url(), p);
+    }
+
+    private static int selectNumber(Connection c, int n) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT ?::int")) {
+            ps.setInt(1, n);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    private static long count(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
