@@ -204,11 +204,11 @@ final class DatabaseRuntime implements AutoCloseable {
         requireNonNull(registry, "registry");
         DatabaseRuntime runtime = new DatabaseRuntime(config, registry, observations);
         LOG.info("{}: started: url={}, user={}, poolSize={}, maximumPoolSize={}, acquireTimeout={}, "
-                        + "statementTimeout={}, replicas={}, pgBouncer={}", config.name(), JdbcUrlMask.mask(config.url()),
+                        + "statementTimeout={}, replicas={}, pgBouncer={}, pgBouncerPreparedStatements={}", config.name(), JdbcUrlMask.mask(config.url()),
                 config.credentials().user().orElse("<from url>"), config.pool().size(), config.pool().maximumSize(),
                 Durations.ms(config.pool().acquireTimeout()), Durations.ms(config.pool().statementTimeout()),
                 config.replica().hasReplicas() ? config.replica().urls().stream().map(JdbcUrlMask::mask).toList()
-                        : "<none>", config.pool().pgBouncer());
+                        : "<none>", config.pool().pgBouncer(), config.pool().pgBouncerPreparedStatements());
         return runtime;
     }
 

@@ -94,9 +94,22 @@ final class BenchDatabase implements AutoCloseable {
      * server-side prepared statements, statement timeouts per transaction or per statement).
      */
     static BenchDatabase directInPgBouncerMode(int poolSize) {
+        return directInPgBouncerMode(poolSize, false);
+    }
+
+    /**
+     * Straight to the server, configured as behind PgBouncer, with or without the library's
+     * {@code pgBouncerPreparedStatements}.
+     *
+     * @param poolSize connections of the library's pool
+     * @param preparedStatements whether {@code pgBouncerPreparedStatements} is on as well: what is
+     *     left of the switch's cost is the statement timeout set per transaction or per statement
+     */
+    static BenchDatabase directInPgBouncerMode(int poolSize, boolean preparedStatements) {
         return new BenchDatabase(poolSize, b -> {
             String direct = b.build().url();
-            return b.pool(p -> p.withPgBouncer(true)).migration(m -> m.withUrl(direct));
+            return b.pool(p -> p.withPgBouncer(true).withPgBouncerPreparedStatements(preparedStatements))
+                    .migration(m -> m.withUrl(direct));
         });
     }
 

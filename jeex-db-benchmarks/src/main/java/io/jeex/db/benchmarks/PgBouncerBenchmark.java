@@ -28,8 +28,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * runs straight to PostgreSQL with that switch on: it separates what the switch costs from what
  * the pooler costs. {@code pgbouncer-prepared} is PgBouncer with the library's
  * {@code pgBouncerPreparedStatements} on as well (needs PgBouncer 1.21+: prepared statements kept
- * per server connection, {@code max_prepared_statements} of the shipped file). Throughput in calls per millisecond, and {@code Mode.SampleTime} for the
- * latency percentiles of one call.
+ * per server connection, {@code max_prepared_statements} of the shipped file), and
+ * {@code direct-bouncer-mode-prepared} its counterpart straight to PostgreSQL. Throughput in calls
+ * per millisecond, and {@code Mode.SampleTime} for the latency percentiles of one call.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode({Mode.Throughput, Mode.SampleTime})
@@ -43,9 +44,21 @@ public class PgBouncerBenchmark {
     static final int SERVER_CONNECTIONS = 2;
     static final int THREADS = 4 * SERVER_CONNECTIONS;
 
-    /** {@code direct}, {@code pgbouncer}, {@code pgbouncer-prepared} or {@code direct-bouncer-mode}. */
-    @Param({"direct", "pgbouncer", "pgbouncer-prepared", "direct-bouncer-mode"})
+    /**
+     * {@code direct}, {@code pgbouncer}, {@code pgbouncer-prepared}, {@code direct-bouncer-mode} or
+     * {@code direct-bouncer-mode-prepared}.
+     */
+    @Param({"direct", "pgbouncer", "pgbouncer-prepared", "direct-bouncer-mode", "direct-bouncer-mode-prepared"})
     public String route;
+
+    /**
+     * PgBouncer's server connections ({@code default_pool_size}); {@value #SERVER_CONNECTIONS} by
+     * default, the requirement's 4 client threads per server connection. {@code -p
+     * serverConnections=8} gives every client thread its own: the hop through the pooler without
+     * the multiplexing.
+     */
+    @Param({"" + SERVER_CONNECTIONS})
+    public int serverConnections;
 
     BenchDatabase bench;
     private Workload workload;
@@ -54,9 +67,11 @@ public class PgBouncerBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         bench = switch (route) {
-            case "pgbouncer" -> BenchDatabase.throughPgBouncer(THREADS, SERVER_CONNECTIONS);
-            case "pgbouncer-prepared" -> BenchDatabase.throughPgBouncerWithPreparedStatements(THREADS, SERVER_CONNECTIONS);
+            case "pgbouncer" -> BenchDatabase.throughPgBouncer(THREADS, serverConnections);
+            case "pgbouncer-prepared" -> BenchDatabase.throughPgBouncerWithPreparedStatements(THREADS,
+                    serverConnections);
             case "direct-bouncer-mode" -> BenchDatabase.directInPgBouncerMode(THREADS);
+            case "direct-bouncer-mode-prepared" -> BenchDatabase.directInPgBouncerMode(THREADS, true);
             default -> new BenchDatabase(THREADS);
         };
         shared = new SharedFixture(bench.db);

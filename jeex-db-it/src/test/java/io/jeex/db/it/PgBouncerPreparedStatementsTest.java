@@ -21,11 +21,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -151,14 +146,9 @@ class PgBouncerPreparedStatementsTest {
             AtomicInteger own = new AtomicInteger();
             AtomicInteger foreign = new AtomicInteger();
             ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
-            ExecutorService pool = Executors.newFixedThreadPool(CLIENT_THREADS);
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<?>> done = new ArrayList<>();
-            for (int t = 0; t < CLIENT_THREADS; t++) {
-                UUID me = users.get(t);
-                UUID other = users.get((t + 1) % CLIENT_THREADS);
-                done.add(pool.submit(() -> {
-                    start.await();
+            ClientThreads.run(CLIENT_THREADS, thread -> {
+                    UUID me = users.get(thread);
+                    UUID other = users.get((thread + 1) % CLIENT_THREADS);
                     Repositories as = db.actingAs(me);
                     for (int i = 0; i < 50; i++) {
                         try {
@@ -173,13 +163,7 @@ class PgBouncerPreparedStatementsTest {
                         }
                     }
                     return null;
-                }));
-            }
-            start.countDown();
-            for (Future<?> f : done) {
-                f.get(5, TimeUnit.MINUTES);
-            }
-            pool.shutdown();
+            });
             assertThat(failures).as("failures (first: %s)", failures.peek()).isEmpty();
             assertThat(own).as("own rows read").hasValue(CLIENT_THREADS * 50);
             assertThat(foreign).as("rows of another user returned").hasValue(0);
@@ -202,30 +186,20 @@ class PgBouncerPreparedStatementsTest {
         ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
         int calls = 0;
         try (JeexDatabase db = JeexDatabase.create(config)) {
-            ExecutorService pool = Executors.newFixedThreadPool(CLIENT_THREADS);
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<Integer>> results = new ArrayList<>();
             String run = UUID.randomUUID().toString().substring(0, 8);
-            for (int t = 0; t < CLIENT_THREADS; t++) {
-                int thread = t;
-                results.add(pool.submit(() -> {
-                    start.await();
-                    int n = 0;
-                    for (int i = 0; i < ITERATIONS_PER_THREAD; i++) {
-                        try {
-                            n += Workload.run(db, run + "-" + thread + "-" + i);
-                        } catch (RuntimeException | AssertionError e) {
-                            failures.add(e);
-                        }
+            for (int n : ClientThreads.run(CLIENT_THREADS, thread -> {
+                int n = 0;
+                for (int i = 0; i < ITERATIONS_PER_THREAD; i++) {
+                    try {
+                        n += Workload.run(db, run + "-" + thread + "-" + i);
+                    } catch (RuntimeException | AssertionError e) {
+                        failures.add(e);
                     }
-                    return n;
-                }));
+                }
+                return n;
+            })) {
+                calls += n;
             }
-            start.countDown();
-            for (Future<Integer> f : results) {
-                calls += f.get(5, TimeUnit.MINUTES);
-            }
-            pool.shutdown();
         }
         assertThat(failures).as("failures of the workload (first: %s)", failures.peek()).isEmpty();
         return calls;

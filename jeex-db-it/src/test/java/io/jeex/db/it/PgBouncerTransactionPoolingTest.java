@@ -27,11 +27,6 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -114,29 +109,19 @@ class PgBouncerTransactionPoolingTest {
             int calls = 0;
             long started = System.nanoTime();
             try (JeexDatabase db = JeexDatabase.create(config)) {
-                ExecutorService pool = Executors.newFixedThreadPool(CLIENT_THREADS);
-                CountDownLatch start = new CountDownLatch(1);
-                List<Future<Integer>> results = new ArrayList<>();
-                for (int t = 0; t < CLIENT_THREADS; t++) {
-                    int thread = t;
-                    results.add(pool.submit(() -> {
-                        start.await();
-                        int n = 0;
-                        for (int i = 0; i < ITERATIONS_PER_THREAD; i++) {
-                            try {
-                                n += Workload.run(db, thread + "-" + i);
-                            } catch (RuntimeException | AssertionError e) {
-                                failures.add(e);
-                            }
+                for (int n : ClientThreads.run(CLIENT_THREADS, thread -> {
+                    int n = 0;
+                    for (int i = 0; i < ITERATIONS_PER_THREAD; i++) {
+                        try {
+                            n += Workload.run(db, thread + "-" + i);
+                        } catch (RuntimeException | AssertionError e) {
+                            failures.add(e);
                         }
-                        return n;
-                    }));
+                    }
+                    return n;
+                })) {
+                    calls += n;
                 }
-                start.countDown();
-                for (Future<Integer> f : results) {
-                    calls += f.get(5, TimeUnit.MINUTES);
-                }
-                pool.shutdown();
                 int libraryConnections = ((HikariDataSource) db.dataSource()).getHikariPoolMXBean().getTotalConnections();
                 assertThat(libraryConnections).as("client connections of the library's pool").isGreaterThan(SERVER_CONNECTIONS);
             }
@@ -186,16 +171,10 @@ class PgBouncerTransactionPoolingTest {
                 java.util.concurrent.atomic.AtomicInteger foreignRows = new java.util.concurrent.atomic.AtomicInteger();
                 java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
                 ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
-                ExecutorService pool = Executors.newFixedThreadPool(CLIENT_THREADS);
-                CountDownLatch start = new CountDownLatch(1);
-                List<Future<?>> done = new ArrayList<>();
-                for (int t = 0; t < CLIENT_THREADS; t++) {
-                    int thread = t;
-                    UUID me = users.get(t);
-                    UUID other = users.get((t + 1) % CLIENT_THREADS);
-                    UUID othersProject = projects.get(other).get(0);
-                    done.add(pool.submit(() -> {
-                        start.await();
+                ClientThreads.run(CLIENT_THREADS, thread -> {
+                        UUID me = users.get(thread);
+                        UUID other = users.get((thread + 1) % CLIENT_THREADS);
+                        UUID othersProject = projects.get(other).get(0);
                         Repositories as = db.actingAs(me);
                         for (int i = 0; i < RLS_ROUNDS; i++) {
                             try {
@@ -239,13 +218,7 @@ class PgBouncerTransactionPoolingTest {
                             }
                         }
                         return null;
-                    }));
-                }
-                start.countDown();
-                for (Future<?> f : done) {
-                    f.get(5, TimeUnit.MINUTES);
-                }
-                pool.shutdown();
+                });
                 LOG.info("row-level security through PgBouncer: {} threads (one user each), {} server connections, "
                         + "{} operations, {} rows of another user returned or changed, {} writes to another user's "
                         + "rows found nothing", CLIENT_THREADS, SERVER_CONNECTIONS, operations.get(), foreignRows.get(),
