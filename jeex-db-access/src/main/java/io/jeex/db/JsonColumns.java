@@ -3,7 +3,12 @@ package io.jeex.db;
 import io.jeex.db.repository.Json;
 import org.jooq.JSONB;
 
-/** {@link Json} values to and from the JSONB columns (each read value is validated again by {@link Json}). */
+/**
+ * {@link Json} values to and from the JSONB columns. A read value is taken as PostgreSQL returned
+ * it ({@link Json#ofStored}): {@code jsonb}'s output keeps the input rules by construction, and a
+ * value stored by a service's own SQL beyond them (nested deeper than the input limit) is read,
+ * not refused.
+ */
 final class JsonColumns {
 
     private JsonColumns() {
@@ -16,11 +21,11 @@ final class JsonColumns {
 
     /** @return a JSONB column's text as read by JDBC, or null */
     static Json fromDb(String text) {
-        return text == null ? null : new Json(text);
+        return text == null ? null : Json.ofStored(text);
     }
 
     /** @return a JSONB column's value as read by jOOQ, or null */
     static Json fromJsonb(JSONB value) {
-        return value == null ? null : new Json(value.data());
+        return value == null ? null : Json.ofStored(value.data());
     }
 }

@@ -14,7 +14,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
-import org.jooq.JSONB;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -123,7 +122,7 @@ public class SingleRowBenchmark {
     private static User map(ResultSet rs) throws SQLException {
         var lastLogin = rs.getObject(6, java.time.OffsetDateTime.class);
         return new User(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
-                Json.of(JSONB.valueOf(rs.getString(4)).data()), rs.getObject(5, java.time.OffsetDateTime.class).toInstant(),
+                Json.ofStored(rs.getString(4)), rs.getObject(5, java.time.OffsetDateTime.class).toInstant(),
                 Optional.ofNullable(lastLogin).map(java.time.OffsetDateTime::toInstant),
                 rs.getObject(7, java.time.OffsetDateTime.class).toInstant());
     }

@@ -120,7 +120,7 @@ public final class JooqWorkload implements Workload {
     }
 
     private static User user(UsersRecord r) {
-        return new User(r.getId(), r.getEmail(), r.getName(), new Json(r.getProfileData().data()), r.getCreatedAt(),
+        return new User(r.getId(), r.getEmail(), r.getName(), Json.ofStored(r.getProfileData().data()), r.getCreatedAt(),
                 Optional.ofNullable(r.getLastLoginAt()), r.getUpdatedAt());
     }
 
@@ -131,13 +131,13 @@ public final class JooqWorkload implements Workload {
 
     private static DocumentVersion version(DocumentVersionsRecord r) {
         return new DocumentVersion(r.getId(), r.getProjectId(), r.getDocumentType(), r.getVersion(), r.getContent(),
-                new Json(r.getMetadata().data()), Optional.ofNullable(r.getCreatedBy()), r.getCreatedAt());
+                Json.ofStored(r.getMetadata().data()), Optional.ofNullable(r.getCreatedBy()), r.getCreatedAt());
     }
 
     private static AgentExecution execution(AgentExecutionsRecord r) {
         return new AgentExecution(r.getId(), r.getProjectId(), r.getAgentType(), r.getCorrelationId(),
-                Optional.ofNullable(r.getInputData()).map(j -> new Json(j.data())),
-                Optional.ofNullable(r.getOutputData()).map(j -> new Json(j.data())),
+                Optional.ofNullable(r.getInputData()).map(j -> Json.ofStored(j.data())),
+                Optional.ofNullable(r.getOutputData()).map(j -> Json.ofStored(j.data())),
                 ExecutionStatus.fromDb(r.getStatus()), Optional.ofNullable(r.getErrorMessage()), r.getStartedAt(),
                 Optional.ofNullable(r.getCompletedAt()));
     }

@@ -28,7 +28,7 @@ final class Rows {
     }
 
     static User user(ResultSet rs) throws SQLException {
-        return new User(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), new Json(rs.getString(4)),
+        return new User(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), Json.ofStored(rs.getString(4)),
                 instant(rs, 5), Optional.ofNullable(instant(rs, 6)), instant(rs, 7));
     }
 
@@ -39,7 +39,7 @@ final class Rows {
 
     static DocumentVersion version(ResultSet rs) throws SQLException {
         return new DocumentVersion(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
-                rs.getInt(4), rs.getString(5), new Json(rs.getString(6)),
+                rs.getInt(4), rs.getString(5), Json.ofStored(rs.getString(6)),
                 Optional.ofNullable(rs.getObject(7, UUID.class)), instant(rs, 8));
     }
 
@@ -69,7 +69,7 @@ final class Rows {
     }
 
     private static Optional<Json> json(String text) {
-        return text == null ? Optional.empty() : Optional.of(new Json(text));
+        return text == null ? Optional.empty() : Optional.of(Json.ofStored(text));
     }
 
     private static Instant instant(ResultSet rs, int column) throws SQLException {
