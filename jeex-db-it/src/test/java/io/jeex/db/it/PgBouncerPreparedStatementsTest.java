@@ -170,6 +170,94 @@ class PgBouncerPreparedStatementsTest {
         }
     }
 
+    /**
+     * The server goes away under the clients: every few hundred milliseconds all of jeex_user's
+     * server connections are terminated while 8 clients create users and read them back on
+     * prepared statements. Every acknowledged user is stored, none twice; what failed failed with
+     * the library's typed errors; and once the terminations stop, PgBouncer prepares the
+     * statements again on its new server connections and the whole workload runs without a
+     * failure.
+     */
+    @Test
+    void serverConnectionsTerminatedMidWorkloadLoseNoAcknowledgedWriteAndTheStatementsArePreparedAgain()
+            throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        try (PgBouncer bouncer = startPgBouncer(SERVER_CONNECTIONS);
+             JeexDatabase db = JeexDatabase.create(config(bouncer, true).poolSize(CLIENT_THREADS)
+                     .pool(p -> p.withMaxOverflow(0)).build())) {
+            java.util.concurrent.atomic.AtomicBoolean killing = new java.util.concurrent.atomic.AtomicBoolean(true);
+            ConcurrentLinkedQueue<String> acknowledged = new ConcurrentLinkedQueue<>();
+            ConcurrentLinkedQueue<Throwable> typed = new ConcurrentLinkedQueue<>();
+            ConcurrentLinkedQueue<Throwable> untyped = new ConcurrentLinkedQueue<>();
+            List<Integer> results = ClientThreads.run(CLIENT_THREADS + 1, thread -> {
+                if (thread == CLIENT_THREADS) { // the fault: terminate the server connections, 8 times
+                    int terminated = 0;
+                    try {
+                        for (int k = 0; k < 8; k++) {
+                            Thread.sleep(250);
+                            terminated += Integer.parseInt(server.queryString(ItServer.DATABASE,
+                                    "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity "
+                                            + "WHERE usename = 'jeex_user' AND backend_type = 'client backend'"));
+                        }
+                    } finally {
+                        killing.set(false);
+                    }
+                    return terminated;
+                }
+                int i = 0;
+                while (killing.get() || i < 10) {
+                    String email = "killed-" + run + "-" + thread + "-" + i++ + "@example.com";
+                    try {
+                        Repositories me = db.actingAsNewUser();
+                        User user = me.users().create(email, "User " + thread);
+                        acknowledged.add(email);
+                        assertThat(me.users().byId(user.id())).as("a created user read back").contains(user);
+                    } catch (io.jeex.db.error.JeexDbException e) {
+                        typed.add(e);
+                    } catch (RuntimeException | AssertionError e) {
+                        untyped.add(e);
+                    }
+                }
+                return i;
+            });
+            int terminated = results.get(CLIENT_THREADS);
+            assertThat(terminated).as("server connections terminated under the workload").isGreaterThan(0);
+            assertThat(untyped).as("failures that are not the library's typed errors (first: %s)", untyped.peek())
+                    .isEmpty();
+            String stored = server.queryString(ItServer.DATABASE, "SELECT coalesce(string_agg(email, ',' ORDER BY email), '') "
+                    + "FROM users WHERE email LIKE 'killed-" + run + "-%'");
+            List<String> storedEmails = stored.isEmpty() ? List.of() : List.of(stored.split(","));
+            assertThat(storedEmails).as("stored users: every acknowledged one, none twice")
+                    .containsAll(acknowledged).doesNotHaveDuplicates();
+            assertThat(acknowledged).as("acknowledged creates").hasSizeGreaterThanOrEqualTo(CLIENT_THREADS * 10 - typed.size());
+
+            // the terminations have stopped: the workload runs on re-prepared statements, failing nothing
+            int logBefore = server.serverLogUpToNow().length();
+            ConcurrentLinkedQueue<Throwable> after = new ConcurrentLinkedQueue<>();
+            ClientThreads.run(CLIENT_THREADS, thread -> {
+                for (int i = 0; i < 5; i++) {
+                    try {
+                        Workload.run(db, run + "-after-" + thread + "-" + i);
+                    } catch (RuntimeException | AssertionError e) {
+                        after.add(e);
+                    }
+                }
+                return null;
+            });
+            assertThat(after).as("failures once the server stays (first: %s)", after.peek()).isEmpty();
+            assertThat(server.serverLogUpToNow().substring(logBefore)).as("the server log after the terminations")
+                    .doesNotContain("prepared statement");
+            try (Connection c = rawClient(bouncer, "0")) {
+                assertThat(count(c, SERVER_STATEMENTS)).as("statements prepared again on a new server connection")
+                        .isGreaterThan(5);
+            }
+            org.slf4j.LoggerFactory.getLogger(PgBouncerPreparedStatementsTest.class).info(
+                    "terminations through PgBouncer: {} server connections terminated, {} creates acknowledged, "
+                            + "{} stored, {} typed failures", terminated, acknowledged.size(), storedEmails.size(),
+                    typed.size());
+        }
+    }
+
     @Test
     void theOptionWithoutPgBouncerIsRefusedWithTheFix() {
         assertThatThrownBy(() -> JeexDbConfig.builder(server.url(ItServer.DATABASE))
