@@ -52,10 +52,15 @@ final class Outcomes {
         int attempts = Math.max(1, call.attempts());
         if (t instanceof CircuitOpen open) {
             CircuitBreaker cb = open.route.breaker();
+            CircuitBreaker.State state = cb.getState();
+            String when = state == CircuitBreaker.State.HALF_OPEN
+                    ? "its " + breaker.permittedCallsInHalfOpenState() + " trial calls are running, and other calls "
+                            + "fail fast until enough of them succeed"
+                    : "calls fail fast for " + Durations.ms(breaker.waitInOpenState())
+                            + " before trial calls are let through";
             return new Final(new DatabaseUnavailableException("the database is unavailable: circuit breaker '"
-                    + cb.getName() + "' is " + cb.getState() + " after repeated connection "
-                    + "failures; calls fail fast for " + Durations.ms(breaker.waitInOpenState())
-                    + " before trial calls are let through [transaction " + options.name()
+                    + cb.getName() + "' is " + state + " after repeated connection failures; " + when
+                    + " [transaction " + options.name()
                     + (attempts > 1 ? ", after " + attempts + " attempts" : "") + "]",
                     new ErrorContext(null, null, null, null, attempts),
                     CallNotPermittedException.createCallNotPermittedException(cb)), null,

@@ -112,6 +112,56 @@ class CircuitBreakerTest {
         }
     }
 
+    /**
+     * Once the wait is over, the breaker lets its trial call through (1 here) and refuses the
+     * others while it runs, saying so rather than naming the wait that has passed; the trial's
+     * success closes it.
+     */
+    @Test
+    void aHalfOpenBreakerRefusesCallsBeyondItsTrialsAndSaysSo(TestDatabase testDb) throws Exception {
+        try (TcpProxy proxy = TcpProxy.forJdbcUrl(testDb.jdbcUrl());
+             JeexDatabase db = JeexDatabase.create(breakerConfig(testDb, proxy.proxiedUrl(testDb.jdbcUrl()))
+                     .breaker(b -> b.withWaitInOpenState(SHORT_WAIT)).build())) {
+            CircuitBreaker breaker = db.runtime().breaker();
+            proxy.down();
+            failUntilOpen(db, breaker);
+            proxy.up();
+            Thread.sleep(SHORT_WAIT.toMillis() + 100);
+
+            java.util.concurrent.CountDownLatch inTrial = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.ExecutorService trialThread = java.util.concurrent.Executors.newSingleThreadExecutor();
+            try {
+                java.util.concurrent.Future<Integer> trial = trialThread.submit(() -> db.transaction(tx -> {
+                    int one = tx.dsl().selectOne().fetchOne(0, int.class);
+                    inTrial.countDown();
+                    release.await();
+                    return one;
+                }));
+                assertThat(inTrial.await(30, java.util.concurrent.TimeUnit.SECONDS)).as("the trial call runs").isTrue();
+                assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
+
+                AtomicInteger ran = new AtomicInteger();
+                assertThatThrownBy(() -> db.transaction(TxOptions.named("beyond_the_trials"), tx -> ran.incrementAndGet()))
+                        .isInstanceOfSatisfying(DatabaseUnavailableException.class, e -> {
+                            assertThat(e).hasCauseInstanceOf(CallNotPermittedException.class);
+                            assertThat(e.getMessage()).isEqualTo("the database is unavailable: circuit breaker 'test' "
+                                    + "is HALF_OPEN after repeated connection failures; its 1 trial calls are "
+                                    + "running, and other calls fail fast until enough of them succeed "
+                                    + "[transaction beyond_the_trials]");
+                        });
+                assertThat(ran).hasValue(0);
+
+                release.countDown();
+                assertThat(trial.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1);
+                assertThat(breaker.getState()).as("the trial succeeded").isEqualTo(CircuitBreaker.State.CLOSED);
+            } finally {
+                release.countDown();
+                trialThread.shutdownNow();
+            }
+        }
+    }
+
     @Test
     void aBurstOfConstraintViolationsNeverOpensTheBreaker(TestDatabase testDb) {
         try (JeexDatabase db = JeexDatabase.create(breakerConfig(testDb, testDb.jdbcUrl()).build())) {

@@ -46,17 +46,41 @@ final class PgBouncer implements AutoCloseable {
             Path.of("/usr/local/bin/pgbouncer"));
     private static final Pattern SETTING = Pattern.compile("^\\s*([a-z_]+)\\s*=.*$");
 
-    private final Process process;
+    private final List<String> command;
     private final Path dir;
     private final int port;
     private final Thread shutdownHook;
+    private volatile Process process;
 
-    private PgBouncer(Process process, Path dir, int port) {
+    private PgBouncer(List<String> command, Process process, Path dir, int port) {
+        this.command = List.copyOf(command);
         this.process = process;
         this.dir = dir;
         this.port = port;
-        this.shutdownHook = new Thread(process::destroyForcibly, "pgbouncer-kill");
+        this.shutdownHook = new Thread(() -> this.process.destroyForcibly(), "pgbouncer-kill");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /**
+     * The pooler crashes ({@code SIGKILL}: every client and server connection drops at once) and
+     * comes back after {@code down} on the same port with the same configuration, as a container
+     * restart would bring it.
+     *
+     * @param down how long no PgBouncer listens
+     * @param user a login to wait for it with
+     * @param password its password
+     * @throws InterruptedException if interrupted while it is down
+     */
+    void crashAndRestart(Duration down, String user, String password) throws InterruptedException {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        Thread.sleep(down.toMillis());
+        try {
+            process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("stdout.log").toFile())).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        awaitReady(user, password, Duration.ofSeconds(30));
     }
 
     /**
@@ -195,7 +219,7 @@ final class PgBouncer implements AutoCloseable {
             command.add(iniFile.toString());
             Process process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(dir.resolve("stdout.log").toFile()).start();
-            PgBouncer bouncer = new PgBouncer(process, dir, port);
+            PgBouncer bouncer = new PgBouncer(command, process, dir, port);
             try {
                 bouncer.awaitReady(user, password, Duration.ofSeconds(30));
             } catch (RuntimeException | Error e) {

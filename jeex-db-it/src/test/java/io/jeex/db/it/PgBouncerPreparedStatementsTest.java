@@ -37,6 +37,7 @@ class PgBouncerPreparedStatementsTest {
     private static final int SERVER_CONNECTIONS = 2;
     private static final int CLIENT_THREADS = 4 * SERVER_CONNECTIONS;
     private static final int ITERATIONS_PER_THREAD = 20;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PgBouncerPreparedStatementsTest.class);
 
     private static final String OWNER_PASSWORD = "owner-" + UUID.randomUUID();
     private static final String USER_PASSWORD = "user-" + UUID.randomUUID();
@@ -181,80 +182,136 @@ class PgBouncerPreparedStatementsTest {
     @Test
     void serverConnectionsTerminatedMidWorkloadLoseNoAcknowledgedWriteAndTheStatementsArePreparedAgain()
             throws Exception {
-        String run = UUID.randomUUID().toString().substring(0, 8);
         try (PgBouncer bouncer = startPgBouncer(SERVER_CONNECTIONS);
              JeexDatabase db = JeexDatabase.create(config(bouncer, true).poolSize(CLIENT_THREADS)
                      .pool(p -> p.withMaxOverflow(0)).build())) {
-            java.util.concurrent.atomic.AtomicBoolean killing = new java.util.concurrent.atomic.AtomicBoolean(true);
-            ConcurrentLinkedQueue<String> acknowledged = new ConcurrentLinkedQueue<>();
-            ConcurrentLinkedQueue<Throwable> typed = new ConcurrentLinkedQueue<>();
-            ConcurrentLinkedQueue<Throwable> untyped = new ConcurrentLinkedQueue<>();
-            List<Integer> results = ClientThreads.run(CLIENT_THREADS + 1, thread -> {
-                if (thread == CLIENT_THREADS) { // the fault: terminate the server connections, 8 times
-                    int terminated = 0;
-                    try {
-                        for (int k = 0; k < 8; k++) {
-                            Thread.sleep(250);
-                            terminated += Integer.parseInt(server.queryString(ItServer.DATABASE,
-                                    "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity "
-                                            + "WHERE usename = 'jeex_user' AND backend_type = 'client backend'"));
-                        }
-                    } finally {
-                        killing.set(false);
-                    }
-                    return terminated;
+            FaultRun run = createUsersUnder(db, () -> {
+                int terminated = 0;
+                for (int k = 0; k < 8; k++) {
+                    Thread.sleep(250);
+                    terminated += Integer.parseInt(server.queryString(ItServer.DATABASE,
+                            "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity "
+                                    + "WHERE usename = 'jeex_user' AND backend_type = 'client backend'"));
                 }
-                int i = 0;
-                while (killing.get() || i < 10) {
-                    String email = "killed-" + run + "-" + thread + "-" + i++ + "@example.com";
-                    try {
-                        Repositories me = db.actingAsNewUser();
-                        User user = me.users().create(email, "User " + thread);
-                        acknowledged.add(email);
-                        assertThat(me.users().byId(user.id())).as("a created user read back").contains(user);
-                    } catch (io.jeex.db.error.JeexDbException e) {
-                        typed.add(e);
-                    } catch (RuntimeException | AssertionError e) {
-                        untyped.add(e);
-                    }
-                }
-                return i;
+                return terminated;
             });
-            int terminated = results.get(CLIENT_THREADS);
-            assertThat(terminated).as("server connections terminated under the workload").isGreaterThan(0);
-            assertThat(untyped).as("failures that are not the library's typed errors (first: %s)", untyped.peek())
-                    .isEmpty();
-            String stored = server.queryString(ItServer.DATABASE, "SELECT coalesce(string_agg(email, ',' ORDER BY email), '') "
-                    + "FROM users WHERE email LIKE 'killed-" + run + "-%'");
-            List<String> storedEmails = stored.isEmpty() ? List.of() : List.of(stored.split(","));
-            assertThat(storedEmails).as("stored users: every acknowledged one, none twice")
-                    .containsAll(acknowledged).doesNotHaveDuplicates();
-            assertThat(acknowledged).as("acknowledged creates").hasSizeGreaterThanOrEqualTo(CLIENT_THREADS * 10 - typed.size());
+            assertThat(run.faults()).as("server connections terminated under the workload").isGreaterThan(0);
+            theWorkloadRunsWithoutAFailureAfterwards(db, bouncer, run.id());
+            LOG.info("terminations through PgBouncer: {} server connections terminated, {} creates acknowledged, "
+                    + "{} stored, {} typed failures", run.faults(), run.acknowledged(), run.stored(), run.typed());
+        }
+    }
 
-            // the terminations have stopped: the workload runs on re-prepared statements, failing nothing
-            int logBefore = server.serverLogUpToNow().length();
-            ConcurrentLinkedQueue<Throwable> after = new ConcurrentLinkedQueue<>();
-            ClientThreads.run(CLIENT_THREADS, thread -> {
-                for (int i = 0; i < 5; i++) {
-                    try {
-                        Workload.run(db, run + "-after-" + thread + "-" + i);
-                    } catch (RuntimeException | AssertionError e) {
-                        after.add(e);
-                    }
-                }
-                return null;
+    /**
+     * The pooler itself goes away: PgBouncer is killed ({@code SIGKILL}) under 8 clients and comes
+     * back a second later on the same port. Every acknowledged user is stored, none twice; what
+     * failed failed with the library's typed errors (the breaker opens while nothing listens);
+     * once the breaker's wait is over the pool has replaced its dead connections and the workload
+     * runs on statements prepared on the new PgBouncer's server connections.
+     */
+    @Test
+    void thePoolerKilledAndRestartedMidWorkloadLosesNoAcknowledgedWrite() throws Exception {
+        Duration breakerWait = Duration.ofSeconds(2);
+        try (PgBouncer bouncer = startPgBouncer(SERVER_CONNECTIONS);
+             JeexDatabase db = JeexDatabase.create(config(bouncer, true).poolSize(CLIENT_THREADS)
+                     .pool(p -> p.withMaxOverflow(0)).breaker(b -> b.withWaitInOpenState(breakerWait)).build())) {
+            FaultRun run = createUsersUnder(db, () -> {
+                Thread.sleep(500);
+                bouncer.crashAndRestart(Duration.ofSeconds(1), "jeex_user", USER_PASSWORD);
+                Thread.sleep(500);
+                return 1;
             });
-            assertThat(after).as("failures once the server stays (first: %s)", after.peek()).isEmpty();
-            assertThat(server.serverLogUpToNow().substring(logBefore)).as("the server log after the terminations")
-                    .doesNotContain("prepared statement");
-            try (Connection c = rawClient(bouncer, "0")) {
-                assertThat(count(c, SERVER_STATEMENTS)).as("statements prepared again on a new server connection")
-                        .isGreaterThan(5);
+            long back = System.nanoTime();
+            org.awaitility.Awaitility.await("calls succeed again").atMost(breakerWait.plusSeconds(10))
+                    .pollInterval(Duration.ofMillis(100))
+                    .ignoreExceptionsInstanceOf(io.jeex.db.error.DatabaseUnavailableException.class)
+                    // through PgBouncer (the system route's connections go straight to the server), as
+                    // many calls in a row as the half-open breaker's trials: then it is closed again
+                    .until(() -> {
+                        for (int i = 0; i < io.jeex.db.BreakerConfig.DEFAULTS.permittedCallsInHalfOpenState(); i++) {
+                            db.actingAsNewUser().users().byId(UUID.randomUUID());
+                        }
+                        return true;
+                    });
+            LOG.info("calls succeeded again {} ms after PgBouncer was back", (System.nanoTime() - back) / 1_000_000);
+            theWorkloadRunsWithoutAFailureAfterwards(db, bouncer, run.id());
+            LOG.info("PgBouncer killed and restarted: {} creates acknowledged, {} stored, {} typed failures",
+                    run.acknowledged(), run.stored(), run.typed());
+        }
+    }
+
+    /** What {@link #createUsersUnder} saw: its run id, the fault's count, creates acknowledged and stored, typed failures. */
+    private record FaultRun(String id, int faults, int acknowledged, int stored, int typed) {
+    }
+
+    /**
+     * Runs the fault on one thread while {@value #CLIENT_THREADS} clients create a user and read it
+     * back, each at least 10 times and until the fault returns; then checks that only the
+     * library's typed errors were thrown and that every acknowledged create is stored, none twice.
+     */
+    private static FaultRun createUsersUnder(JeexDatabase db, java.util.concurrent.Callable<Integer> fault)
+            throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        java.util.concurrent.atomic.AtomicBoolean faulting = new java.util.concurrent.atomic.AtomicBoolean(true);
+        ConcurrentLinkedQueue<String> acknowledged = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<Throwable> typed = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<Throwable> untyped = new ConcurrentLinkedQueue<>();
+        List<Integer> results = ClientThreads.run(CLIENT_THREADS + 1, thread -> {
+            if (thread == CLIENT_THREADS) {
+                try {
+                    return fault.call();
+                } finally {
+                    faulting.set(false);
+                }
             }
-            org.slf4j.LoggerFactory.getLogger(PgBouncerPreparedStatementsTest.class).info(
-                    "terminations through PgBouncer: {} server connections terminated, {} creates acknowledged, "
-                            + "{} stored, {} typed failures", terminated, acknowledged.size(), storedEmails.size(),
-                    typed.size());
+            int i = 0;
+            while (faulting.get() || i < 10) {
+                String email = "fault-" + run + "-" + thread + "-" + i++ + "@example.com";
+                try {
+                    Repositories me = db.actingAsNewUser();
+                    User user = me.users().create(email, "User " + thread);
+                    acknowledged.add(email);
+                    assertThat(me.users().byId(user.id())).as("a created user read back").contains(user);
+                } catch (io.jeex.db.error.JeexDbException e) {
+                    typed.add(e);
+                } catch (RuntimeException | AssertionError e) {
+                    untyped.add(e);
+                }
+            }
+            return i;
+        });
+        assertThat(untyped).as("failures that are not the library's typed errors (first: %s)", untyped.peek())
+                .isEmpty();
+        String stored = server.queryString(ItServer.DATABASE, "SELECT coalesce(string_agg(email, ',' ORDER BY email), '') "
+                + "FROM users WHERE email LIKE 'fault-" + run + "-%'");
+        List<String> storedEmails = stored.isEmpty() ? List.of() : List.of(stored.split(","));
+        assertThat(storedEmails).as("stored users: every acknowledged one, none twice")
+                .containsAll(acknowledged).doesNotHaveDuplicates();
+        assertThat(acknowledged).as("acknowledged creates").hasSizeGreaterThanOrEqualTo(CLIENT_THREADS * 10 - typed.size());
+        return new FaultRun(run, results.get(CLIENT_THREADS), acknowledged.size(), storedEmails.size(), typed.size());
+    }
+
+    /** The fault is over: the whole workload runs on prepared statements, failing nothing. */
+    private static void theWorkloadRunsWithoutAFailureAfterwards(JeexDatabase db, PgBouncer bouncer, String run)
+            throws Exception {
+        int logBefore = server.serverLogUpToNow().length();
+        ConcurrentLinkedQueue<Throwable> after = new ConcurrentLinkedQueue<>();
+        ClientThreads.run(CLIENT_THREADS, thread -> {
+            for (int i = 0; i < 5; i++) {
+                try {
+                    Workload.run(db, run + "-after-" + thread + "-" + i);
+                } catch (RuntimeException | AssertionError e) {
+                    after.add(e);
+                }
+            }
+            return null;
+        });
+        assertThat(after).as("failures once the fault is over (first: %s)", after.peek()).isEmpty();
+        assertThat(server.serverLogUpToNow().substring(logBefore)).as("the server log after the fault")
+                .doesNotContain("prepared statement");
+        try (Connection c = rawClient(bouncer, "0")) {
+            assertThat(count(c, SERVER_STATEMENTS)).as("statements prepared again on a server connection")
+                    .isGreaterThan(5);
         }
     }
 
