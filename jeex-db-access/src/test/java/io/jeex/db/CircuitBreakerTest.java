@@ -42,6 +42,12 @@ class CircuitBreakerTest {
                 .withWaitInOpenState(LONG_WAIT).withPermittedCallsInHalfOpenState(1));
     }
 
+    /** A database through the proxy whose breaker stays open only {@link #SHORT_WAIT}. */
+    private static JeexDatabase withShortWait(TestDatabase testDb, TcpProxy proxy) {
+        return JeexDatabase.create(breakerConfig(testDb, proxy.proxiedUrl(testDb.jdbcUrl()))
+                .breaker(b -> b.withWaitInOpenState(SHORT_WAIT)).build());
+    }
+
     /** Fails transactions through the downed proxy until the breaker opens; each failure is a real connection failure. */
     private static void failUntilOpen(JeexDatabase db, CircuitBreaker breaker) {
         int failures = 0;
@@ -88,8 +94,7 @@ class CircuitBreakerTest {
     @Test
     void anOpenBreakerClosesAgainOnceTheServerIsBack(TestDatabase testDb) throws Exception {
         try (TcpProxy proxy = TcpProxy.forJdbcUrl(testDb.jdbcUrl());
-             JeexDatabase db = JeexDatabase.create(breakerConfig(testDb, proxy.proxiedUrl(testDb.jdbcUrl()))
-                     .breaker(b -> b.withWaitInOpenState(SHORT_WAIT)).build())) {
+             JeexDatabase db = withShortWait(testDb, proxy)) {
             CircuitBreaker breaker = db.runtime().breaker();
             List<String> transitions = new CopyOnWriteArrayList<>();
             breaker.getEventPublisher().onStateTransition(
@@ -120,8 +125,7 @@ class CircuitBreakerTest {
     @Test
     void aHalfOpenBreakerRefusesCallsBeyondItsTrialsAndSaysSo(TestDatabase testDb) throws Exception {
         try (TcpProxy proxy = TcpProxy.forJdbcUrl(testDb.jdbcUrl());
-             JeexDatabase db = JeexDatabase.create(breakerConfig(testDb, proxy.proxiedUrl(testDb.jdbcUrl()))
-                     .breaker(b -> b.withWaitInOpenState(SHORT_WAIT)).build())) {
+             JeexDatabase db = withShortWait(testDb, proxy)) {
             CircuitBreaker breaker = db.runtime().breaker();
             proxy.down();
             failUntilOpen(db, breaker);
