@@ -34,10 +34,7 @@ public final class Json {
      *     rule, never the text or a key of it)
      */
     public Json(String text) {
-        if (text == null) {
-            throw new InvalidInputException(null, "json", "must not be null");
-        }
-        String problem = JsonRules.problem(text);
+        String problem = JsonRules.problem(present(text));
         if (problem != null) {
             throw new InvalidInputException(null, "json", problem);
         }
@@ -46,6 +43,13 @@ public final class Json {
 
     private Json(String text, boolean stored) {
         this.text = text;
+    }
+
+    private static String present(String text) {
+        if (text == null) {
+            throw new InvalidInputException(null, "json", "must not be null");
+        }
+        return text;
     }
 
     /**
@@ -74,10 +78,7 @@ public final class Json {
      *     (the value is not an object)
      */
     public static Json ofStored(String jsonbText) {
-        if (jsonbText == null) {
-            throw new InvalidInputException(null, "json", "must not be null");
-        }
-        if (jsonbText.isEmpty() || jsonbText.charAt(0) != '{') {
+        if (present(jsonbText).isEmpty() || jsonbText.charAt(0) != '{') {
             throw new InvalidInputException(null, "json", JsonRules.NOT_AN_OBJECT);
         }
         return new Json(jsonbText, true);

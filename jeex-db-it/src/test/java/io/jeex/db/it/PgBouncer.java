@@ -305,12 +305,22 @@ final class PgBouncer implements AutoCloseable {
         }
     }
 
-    private void awaitReady(String user, String password, Duration timeout) {
+    /**
+     * A plain pgjdbc connection through this PgBouncer, outside any pool.
+     *
+     * @param prepareThreshold pgjdbc's {@code prepareThreshold}: "0" for unnamed statements only
+     * @throws SQLException if it cannot connect
+     */
+    Connection connect(String user, String password, String prepareThreshold) throws SQLException {
         Properties p = new Properties();
         p.setProperty("user", user);
         p.setProperty("password", password);
-        p.setProperty("prepareThreshold", "0");
+        p.setProperty("prepareThreshold", prepareThreshold);
         p.setProperty("connectTimeout", "2");
+        return DriverManager.getConnection(url(), p);
+    }
+
+    private void awaitReady(String user, String password, Duration timeout) {
         try {
             Awaitility.await("pgbouncer accepts connections").atMost(timeout).pollInterval(Duration.ofMillis(100))
                     .ignoreExceptionsInstanceOf(SQLException.class)
@@ -319,7 +329,7 @@ final class PgBouncer implements AutoCloseable {
                             throw new IllegalStateException("pgbouncer exited with " + process.exitValue() + ":\n"
                                     + output() + "\nwith the configuration:\n" + ini());
                         }
-                        try (Connection c = DriverManager.getConnection(url(), p)) {
+                        try (Connection c = connect(user, password, "0")) {
                             c.createStatement().execute("SELECT 1");
                             return true;
                         }

@@ -9,7 +9,6 @@ import io.jeex.db.repository.Repositories;
 import io.jeex.db.repository.User;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -18,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -351,11 +349,7 @@ class PgBouncerPreparedStatementsTest {
     }
 
     private static Connection rawClient(PgBouncer bouncer, String prepareThreshold) throws SQLException {
-        Properties p = new Properties();
-        p.setProperty("user", "jeex_user");
-        p.setProperty("password", USER_PASSWORD);
-        p.setProperty("prepareThreshold", prepareThreshold);
-        return DriverManager.getConnection(bouncer.url(), p);
+        return bouncer.connect("jeex_user", USER_PASSWORD, prepareThreshold);
     }
 
     private static int selectNumber(Connection c, int n) throws SQLException {

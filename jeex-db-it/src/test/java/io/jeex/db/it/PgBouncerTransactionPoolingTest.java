@@ -15,7 +15,6 @@ import io.jeex.db.repository.User;
 import io.jeex.db.tx.IsolationLevel;
 import io.jeex.db.tx.TxOptions;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -24,7 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.AfterAll;
@@ -397,11 +395,7 @@ class PgBouncerTransactionPoolingTest {
     }
 
     private static Connection rawClient(PgBouncer bouncer, String prepareThreshold) throws SQLException {
-        Properties p = new Properties();
-        p.setProperty("user", "jeex_user");
-        p.setProperty("password", USER_PASSWORD);
-        p.setProperty("prepareThreshold", prepareThreshold);
-        return DriverManager.getConnection(bouncer.url(), p);
+        return bouncer.connect("jeex_user", USER_PASSWORD, prepareThreshold);
     }
 
     private static List<String> row(Connection c, String sql) throws SQLException {
