@@ -36,7 +36,14 @@ final class ClonePool {
     private record Ready(String template, String name) {
     }
 
-    private final BlockingQueue<Ready> ready = new LinkedBlockingQueue<>(PrefetchDepth.MAX);
+    /**
+     * The most clones ever ready at once. The prefetcher keeps at most {@link PrefetchDepth#MAX};
+     * recycled clones come back on top of those, as many as were handed out, because dropping one
+     * instead would request a checkpoint. Beyond this, they are dropped after all.
+     */
+    static final int READY_MAX = 4 * PrefetchDepth.MAX;
+
+    private final BlockingQueue<Ready> ready = new LinkedBlockingQueue<>(READY_MAX);
     /**
      * The template of the latest {@link #take(String)}: the template changes when the month does
      * (TemplateBuilder), and the prefetcher follows it.
@@ -158,7 +165,8 @@ final class ClonePool {
         try {
             while (!closing) {
                 synchronized (taken) {
-                    while (!closing && ready.size() >= depth.current()) {
+                    // resets under way are clones on their way back: not made twice
+                    while (!closing && ready.size() + resetting.get() >= depth.current()) {
                         taken.wait();
                     }
                 }
@@ -170,7 +178,7 @@ final class ClonePool {
                 String name = createClone(from);
                 depth.recordProvision(System.nanoTime() - started);
                 if (!ready.offer(new Ready(from, name))) {
-                    admin.drop(name); // not reached: only this thread adds, and at most MAX
+                    admin.drop(name); // recycled clones filled the queue meanwhile
                 }
             }
         } catch (InterruptedException e) {
@@ -203,6 +211,9 @@ final class ClonePool {
                     } finally {
                         if (reset) {
                             resetting.decrementAndGet();
+                            synchronized (taken) {
+                                taken.notifyAll(); // a reset that became a drop: the prefetcher makes up for it
+                            }
                         }
                         pending.decrementAndGet();
                     }
@@ -220,7 +231,7 @@ final class ClonePool {
     }
 
     private void recycleOrDrop(String name, String template) {
-        if (recycler != null && template != null && !closing && ready.size() < PrefetchDepth.MAX) {
+        if (recycler != null && template != null && !closing && ready.size() < READY_MAX) {
             String newName = "jeex_test_" + Admin.randomSuffix(6);
             try {
                 if (!recycler.knows(template)) {

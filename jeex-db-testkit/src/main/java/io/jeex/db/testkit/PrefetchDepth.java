@@ -18,7 +18,10 @@ final class PrefetchDepth {
     /** The smallest depth. */
     static final int MIN = 1;
 
-    /** The largest depth, and the most clones ever ready at once. */
+    /**
+     * The largest depth: the most clones the prefetcher keeps ready (recycled clones come back on
+     * top of those, up to {@code ClonePool.READY_MAX}).
+     */
     static final int MAX = 16;
 
     /** Weight of a new measurement in the moving averages. */

@@ -6,10 +6,18 @@ import io.jeex.db.testkit.JeexPostgres;
 import io.jeex.db.testkit.TestDatabase;
 import io.jeex.db.testkit.TestkitSettings;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.jooq.DSLContext;
 import org.junit.jupiter.api.Test;
@@ -54,6 +62,57 @@ class RecycleFromOutsideTest {
                         .until(() -> checkpointsRequested(dsl) - checkpointsBefore < 10);
             }
         } finally {
+            own.shutdown();
+        }
+    }
+
+    /**
+     * A suite run with JUnit's parallel execution, twelve tests at a time: while they run, the
+     * prefetcher fills up, and their databases come back all at once. They must be recycled even
+     * then: dropping them because enough clones are ready would cost a checkpoint each.
+     */
+    @Test
+    void twelveTestsAtATimeCloseWithoutACheckpointEach() throws Exception {
+        JeexPostgres own = JeexPostgres.start(TestkitSettings.of(Map.of(TestkitSettings.PROVIDER, "embedded",
+                TestkitSettings.RECYCLE, "true"), Map.of()));
+        int parallel = 12;
+        int rounds = 3;
+        ExecutorService workers = Executors.newFixedThreadPool(parallel);
+        try {
+            long checkpointsBefore;
+            try (TestDatabase first = own.newDatabase()) {
+                checkpointsBefore = checkpointsRequested(first.dsl());
+            }
+            Set<String> names = ConcurrentHashMap.newKeySet();
+            CyclicBarrier allOpen = new CyclicBarrier(parallel);
+            List<Future<?>> tests = new ArrayList<>();
+            for (int worker = 0; worker < parallel; worker++) {
+                tests.add(workers.submit(() -> {
+                    for (int round = 0; round < rounds; round++) {
+                        try (TestDatabase db = own.newDatabase()) {
+                            assertThat(names.add(db.name())).as("a name is never handed out twice").isTrue();
+                            assertThat(db.dsl().fetchValue("select count(*) from users")).as("starts empty")
+                                    .isEqualTo(0L);
+                            writeAUserAndAProject(db.dsl());
+                            allOpen.await(60, TimeUnit.SECONDS);
+                            Thread.sleep(1_000); // the test's own work: the prefetcher fills up meanwhile
+                        }
+                        allOpen.await(60, TimeUnit.SECONDS);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> test : tests) {
+                test.get(120, TimeUnit.SECONDS);
+            }
+            try (TestDatabase observer = own.newDatabase()) {
+                DSLContext dsl = observer.dsl();
+                Awaitility.await("fewer than 10 checkpoints requested by 36 databases closed 12 at a time, for 3 s")
+                        .during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                        .until(() -> checkpointsRequested(dsl) - checkpointsBefore < 10);
+            }
+        } finally {
+            workers.shutdownNow();
             own.shutdown();
         }
     }
