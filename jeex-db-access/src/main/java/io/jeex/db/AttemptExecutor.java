@@ -84,7 +84,7 @@ final class AttemptExecutor {
                 ? queryTimeoutSeconds(pool.statementTimeout()) : 0;
         TransactionImpl tx = new TransactionImpl(connection, options, number, route.jooq(), autoCommit,
                 route.observer(), queryTimeout, call);
-        lifecycle.started(tx);
+        int slot = lifecycle.started(tx);
         Phase phase = Phase.BEGIN;
         try {
             if (route.system() && !systemRoleChecked) {
@@ -129,7 +129,7 @@ final class AttemptExecutor {
             }
             throw f;
         } finally {
-            lifecycle.ended(tx);
+            lifecycle.ended(tx, slot);
             closeQuietly(connection);
         }
     }

@@ -10,18 +10,22 @@ import java.util.Set;
  */
 final class CallState {
 
-    private final Set<String> lockWaits = new LinkedHashSet<>();
+    /** Made on the first lock to wait for: most calls have none. */
+    private Set<String> lockWaits;
     private int attempts;
     private int restarts;
 
     /** Remembers a lock to wait for before the next attempt. */
     void waitForLock(String key) {
+        if (lockWaits == null) {
+            lockWaits = new LinkedHashSet<>();
+        }
         lockWaits.add(key);
     }
 
-    /** @return the locks to wait for before the next attempt begins */
+    /** @return the locks to wait for before the next attempt begins (empty, unmodifiable, when none) */
     Set<String> lockWaits() {
-        return lockWaits;
+        return lockWaits == null ? Set.of() : lockWaits;
     }
 
     /** @return the number of the attempt that starts now */

@@ -3,9 +3,12 @@ package io.jeex.db;
 import io.jeex.db.error.DatabaseClosedException;
 import io.jeex.db.error.ErrorContext;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -20,7 +23,10 @@ import org.slf4j.LoggerFactory;
  * reads the closing flag; {@code close()} sets the flag, then reads the count (both volatile, so
  * one of the two sees the other: a call that started is awaited, a call that sees the flag backs
  * out). The lock is {@code close()}'s only, with the last call to leave while closing signalling
- * it.
+ * it. The attempts in flight, which closing cancels, sit in a fixed array of slots, claimed with
+ * one compare-and-set from a slot chosen by the thread and freed with one write: no allocation
+ * and no shared counter per attempt (a concurrent set cost 3 % of a primary-key lookup's client
+ * CPU). Attempts beyond the slots, more than {@value #SLOTS} at once, go to a concurrent set.
  */
 final class Lifecycle {
 
@@ -29,7 +35,13 @@ final class Lifecycle {
     private final String name;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition idle = lock.newCondition();
-    private final Set<TransactionImpl> running = ConcurrentHashMap.newKeySet();
+    /** Slots for attempts in flight: more than any one pool's connections, by default. */
+    static final int SLOTS = 64;
+    /** The slot {@link #started} returns for an attempt that found every slot taken. */
+    static final int OVERFLOW = -1;
+
+    private final AtomicReferenceArray<TransactionImpl> running = new AtomicReferenceArray<>(SLOTS);
+    private final Set<TransactionImpl> overflow = ConcurrentHashMap.newKeySet();
     private volatile boolean closing;
     private volatile boolean cancelled;
     /** The calls entered and not yet left, including a refused one backing out. */
@@ -85,15 +97,60 @@ final class Lifecycle {
         }
     }
 
-    void started(TransactionImpl tx) {
-        running.add(tx);
+    /**
+     * Registers an attempt in flight, so that closing can cancel it; cancels it at once if closing
+     * already did.
+     *
+     * @param tx the attempt's transaction
+     * @return its slot, to give back to {@link #ended}
+     */
+    int started(TransactionImpl tx) {
+        int slot = claim(tx);
+        // the claim (a compare-and-set) comes before this read, and close() sets the flag before
+        // it reads the slots: one of the two sees the other
         if (cancelled) {
             tx.cancel();
         }
+        return slot;
     }
 
-    void ended(TransactionImpl tx) {
-        running.remove(tx);
+    /**
+     * Unregisters an attempt.
+     *
+     * @param tx the attempt's transaction
+     * @param slot what {@link #started} returned for it
+     */
+    void ended(TransactionImpl tx, int slot) {
+        if (slot == OVERFLOW) {
+            overflow.remove(tx);
+        } else {
+            running.set(slot, null);
+        }
+    }
+
+    private int claim(TransactionImpl tx) {
+        int h = System.identityHashCode(Thread.currentThread());
+        int first = (h ^ (h >>> 16)) & (SLOTS - 1);
+        for (int i = 0; i < SLOTS; i++) {
+            int slot = (first + i) & (SLOTS - 1);
+            if (running.get(slot) == null && running.compareAndSet(slot, null, tx)) {
+                return slot;
+            }
+        }
+        overflow.add(tx);
+        return OVERFLOW;
+    }
+
+    /** @return the attempts in flight now */
+    private List<TransactionImpl> inFlight() {
+        List<TransactionImpl> all = new ArrayList<>(overflow);
+        for (int slot = 0; slot < SLOTS; slot++) {
+            TransactionImpl tx = running.get(slot);
+            if (tx != null) {
+                all.add(tx);
+            }
+        }
+        return all;
     }
 
     /** Refuses new calls from now on; running calls go on. */
@@ -121,7 +178,7 @@ final class Lifecycle {
             if (!await(drain)) {
                 int left = calls.get();
                 cancelled = true;
-                for (TransactionImpl tx : running) {
+                for (TransactionImpl tx : inFlight()) {
                     tx.cancel();
                 }
                 LOG.warn("{}: closing: {} call(s) still running after the drain timeout of {} ms; their statements "

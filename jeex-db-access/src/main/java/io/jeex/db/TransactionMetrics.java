@@ -54,6 +54,8 @@ final class TransactionMetrics {
     private final MeterRegistry registry;
     private final String pool;
     private final ConcurrentMap<String, Timer> timers = new ConcurrentHashMap<>();
+    /** The committed calls' timers, by transaction name alone: the common case builds no key. */
+    private final ConcurrentMap<String, Timer> committed = new ConcurrentHashMap<>();
     private final Map<Category, Counter> retries = new EnumMap<>(Category.class);
 
     /**
@@ -72,16 +74,24 @@ final class TransactionMetrics {
     }
 
     void committed(String name, int attempts, long nanos) {
-        record(name, COMMITTED, NONE, attempts, nanos);
+        Timer timer = committed.get(name);
+        if (timer == null) {
+            timer = committed.computeIfAbsent(name, n -> timer(n, COMMITTED, NONE));
+        }
+        timer.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     void record(String name, String outcome, String category, int attempts, long nanos) {
         // Looked up once per tag tuple: registering on every call costs more than the timing.
         String key = name + '\u0000' + outcome + '\u0000' + category;
-        timers.computeIfAbsent(key, k -> Timer.builder(TRANSACTION_TIMER)
+        timers.computeIfAbsent(key, k -> timer(name, outcome, category)).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private Timer timer(String name, String outcome, String category) {
+        return Timer.builder(TRANSACTION_TIMER)
                 .description("Outermost transaction calls, from the first attempt to the last, retries included")
                 .tag("pool", pool).tag("name", name).tag("outcome", outcome).tag("category", category)
-                .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+                .register(registry);
     }
 
     /** Counts one retry made for a failure of this category. */

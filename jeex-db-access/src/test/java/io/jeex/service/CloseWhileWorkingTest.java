@@ -10,9 +10,15 @@ import io.jeex.db.testkit.TestDatabase;
 import io.jeex.db.testkit.junit.JeexDbTest;
 import io.jeex.db.tx.TxOptions;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
@@ -65,6 +71,46 @@ class CloseWhileWorkingTest {
         // a backend leaves pg_stat_activity a moment after its client closed the socket
         Awaitility.await("nothing of this instance left on the server").atMost(Duration.ofSeconds(5))
                 .pollInterval(Duration.ofMillis(20)).until(() -> backends(testDb, app) == 0);
+    }
+
+    /** A big pool: more transactions in flight than the library keeps in its fast slots (64). */
+    @Test
+    void closeCancelsEightyTransactionsInFlightOnABigPool(TestDatabase testDb) throws Exception {
+        String app = "close80-" + UUID.randomUUID().toString().substring(0, 8);
+        int callers = 80;
+        Duration drain = Duration.ofMillis(300);
+        JeexDatabase db = JeexDatabase.create(ServiceConfigs.defaults(testDb)
+                .pool(p -> p.withApplicationName(app).withSize(callers).withMaxOverflow(0)).drainTimeout(drain).build());
+        ExecutorService threads = Executors.newFixedThreadPool(callers);
+        try {
+            CountDownLatch sleeping = new CountDownLatch(callers);
+            List<Future<Object>> calls = new ArrayList<>();
+            for (int i = 0; i < callers; i++) {
+                calls.add(threads.submit(() -> db.transaction(TxOptions.named("report").withIdempotent(true), tx -> {
+                    sleeping.countDown();
+                    return tx.dsl().fetch("select pg_sleep(60)");
+                })));
+            }
+            assertThat(sleeping.await(30, TimeUnit.SECONDS)).as("all 80 inside their transactions").isTrue();
+            Awaitility.await("all 80 sleeps reached the server").atMost(Duration.ofSeconds(20))
+                    .until(() -> testDb.dsl().fetchCount(testDb.dsl().selectFrom("pg_stat_activity")
+                            .where("application_name = ? and query like '%pg_sleep%'", app)) == callers);
+
+            long closeStart = System.nanoTime();
+            db.close();
+            Duration closing = Duration.ofNanos(System.nanoTime() - closeStart);
+
+            for (Future<Object> call : calls) {
+                Throwable thrown = catchThrowable(() -> call.get(30, TimeUnit.SECONDS));
+                assertThat(thrown).isInstanceOf(ExecutionException.class);
+                assertThat(thrown.getCause()).isInstanceOf(JeexDbException.class).hasMessageContaining("closed");
+            }
+            assertThat(closing).as("the drain timeout, then the cancels").isLessThan(drain.plusSeconds(5));
+            Awaitility.await("nothing of this instance left on the server").atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(20)).until(() -> backends(testDb, app) == 0);
+        } finally {
+            threads.shutdownNow();
+        }
     }
 
     @Test
