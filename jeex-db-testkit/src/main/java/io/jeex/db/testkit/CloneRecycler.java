@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  *   <li>no row of the database's own catalogs may have been written since it was made (relations,
  *       columns, defaults, constraints, indexes, triggers, policies, functions, types, rules,
  *       grants, comments, extensions, large objects...: the cumulative statistics count every
- *       catalog row inserted, updated or deleted), its database-level settings and grants must
- *       equal the fresh clone's, and the tables that hold rows in the template (the migration
+ *       catalog row inserted, updated or deleted), its database-level settings, grants, owner,
+ *       comment and template flag must equal the fresh clone's, and the tables that hold rows in the template (the migration
  *       history) must hold exactly the same rows;</li>
  *   <li>then, in one transaction with {@code session_replication_role = replica} (no triggers,
  *       no foreign-key checks), every other table is emptied with {@code DELETE} and every
@@ -54,7 +54,7 @@ final class CloneRecycler {
      * planner statistics they write ({@code pg_statistic}, {@code pg_statistic_ext_data}) are left
      * out. The statistics of the test's sessions are flushed when they exit, before the rename
      * that waits for them. The database-level state lives in shared catalogs: settings, grants,
-     * connection limit. One catalog scan, about a millisecond; the earlier fingerprint (row count
+     * connection limit, owner, template flag, tablespace, comment and security labels. One catalog scan, about a millisecond; the earlier fingerprint (row count
      * and newest writer of 46 catalogs) took 7-20 ms per reset.
      */
     private static final String FINGERPRINT = """
@@ -66,6 +66,11 @@ final class CloneRecycler {
                 || ' | ' || (select coalesce(d.datacl::text, '') || ' ' || d.datconnlimit || ' ' || coalesce((
                       select string_agg(s.setrole || '=' || s.setconfig::text, ',' order by s.setrole)
                         from pg_db_role_setting s where s.setdatabase = d.oid), '')
+                      || ' owner ' || d.datdba::regrole::text || ' template ' || d.datistemplate
+                      || ' tablespace ' || d.dattablespace
+                      || ' comment ' || coalesce(quote_literal(shobj_description(d.oid, 'pg_database')), '-')
+                      || ' labels ' || coalesce((select string_agg(l.provider || '=' || l.label, ',' order by l.provider)
+                        from pg_shseclabel l where l.objoid = d.oid and l.classoid = 'pg_database'::regclass), '-')
                       from pg_database d where d.datname = current_database())
             """;
 
@@ -79,8 +84,13 @@ final class CloneRecycler {
              order by 1
             """;
 
+    /**
+     * The sequences of the schema. Their positions are read from each sequence itself:
+     * {@code pg_sequences.last_value} is null both for a sequence never called and for one a
+     * migration set back with {@code setval(..., false)}, and the two differ.
+     */
     private static final String SEQUENCES = """
-            select quote_ident(schemaname) || '.' || quote_ident(sequencename), last_value, start_value
+            select quote_ident(schemaname) || '.' || quote_ident(sequencename)
               from pg_sequences
              where schemaname not in ('pg_catalog', 'information_schema')
              order by 1
@@ -98,15 +108,17 @@ final class CloneRecycler {
             }
             for (SequenceState seq : sequences) {
                 sql.append("SELECT setval(").append(literal(seq.name())).append("::regclass, ")
-                        .append(seq.lastValue() == null ? seq.startValue() : seq.lastValue()).append(", ")
-                        .append(seq.lastValue() != null).append(");");
+                        .append(seq.lastValue()).append(", ").append(seq.isCalled()).append(");");
             }
             return sql.append("COMMIT;").toString();
         }
     }
 
-    /** A sequence's position in the template: {@code lastValue} null when never called. */
-    record SequenceState(String name, Long lastValue, long startValue) {
+    /**
+     * A sequence's position in the template, as the sequence holds it: its next value is
+     * {@code lastValue} when {@code isCalled} is false, the one after it when true.
+     */
+    record SequenceState(String name, long lastValue, boolean isCalled) {
     }
 
     /** The facade's logger, as everywhere in the testkit. */
@@ -237,12 +249,11 @@ final class CloneRecycler {
             (hasRows(c, table) ? seeded : empty).add(table);
         }
         List<SequenceState> sequences = new ArrayList<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(SEQUENCES)) {
-            while (rs.next()) {
-                String name = rs.getString(1);
-                long last = rs.getLong(2);
-                Long lastValue = rs.wasNull() ? null : last;
-                sequences.add(new SequenceState(name, lastValue, rs.getLong(3)));
+        for (String name : strings(c, SEQUENCES)) {
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT last_value, is_called FROM " + name)) {
+                rs.next();
+                sequences.add(new SequenceState(name, rs.getLong(1), rs.getBoolean(2)));
             }
         }
         return new Reference(state(c, seeded), List.copyOf(empty), List.copyOf(seeded), List.copyOf(sequences));

@@ -61,6 +61,8 @@ class RecycleTest {
             used = db.name();
             firstTicket = writeRows(db.dsl());
             assertThat(writeTicket(db.dsl())).isEqualTo(firstTicket + 1);
+            assertThat(db.dsl().fetchValue("select nextval('ticket_numbers')")).as("as migrated").isEqualTo(50L);
+            assertThat(db.dsl().fetchValue("select nextval('invoice_numbers')")).as("as migrated").isEqualTo(701L);
         }
         assertThat(settled()).as("recycled").isEqualTo(before + 1);
         assertThat(databaseExists(used)).as("the used name is gone").isFalse();
@@ -77,6 +79,10 @@ class RecycleTest {
                         .isEqualTo("bug,task");
                 assertThat(dsl.fetchValue("select count(*) from jeex_schema_history where success")).isNotEqualTo(0L);
                 assertThat(writeRows(dsl)).as("the identity sequence starts again").isEqualTo(firstTicket);
+                assertThat(dsl.fetchValue("select nextval('ticket_numbers')"))
+                        .as("a sequence the migration set back (setval(.., 50, false))").isEqualTo(50L);
+                assertThat(dsl.fetchValue("select nextval('invoice_numbers')"))
+                        .as("a sequence the migration moved on (setval(.., 700))").isEqualTo(701L);
                 // the foreign keys and policies still hold after the reset (triggers were off only for it)
                 assertThatThrownBy(() -> dsl.execute("insert into tickets (project_id, kind) values (?, 'bug')",
                         UUID.randomUUID())).hasMessageContaining("tickets_project_id_fkey");
@@ -155,7 +161,10 @@ class RecycleTest {
         "create temporary table scratch (x int)",
         "select lo_create(0)",
         "begin; alter table tickets add column extra int; rollback",
-        "alter database current set work_mem = '8MB'"})
+        "alter database current set work_mem = '8MB'",
+        "comment on database current is 'changed'",
+        "alter database current owner to jeex_test_app",
+        "alter database current is_template true"})
     void everyKindOfSchemaChangeIsSeenAndTheDatabaseDropped(String change) throws Exception {
         long before = settled();
         String used;
