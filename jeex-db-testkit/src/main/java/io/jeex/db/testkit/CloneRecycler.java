@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
  *       columns, defaults, constraints, indexes, triggers, policies, functions, types, rules,
  *       grants, comments, extensions, large objects...: the cumulative statistics count every
  *       catalog row inserted, updated or deleted), its database-level settings, grants, owner,
- *       comment and template flag must equal the fresh clone's, and the tables that hold rows in the template (the migration
- *       history) must hold exactly the same rows;</li>
+ *       comment and template flag must equal the fresh clone's, and the tables that hold rows in
+ *       the template (the migration history, rows a migration seeds) must hold exactly the same
+ *       rows;</li>
  *   <li>then, in one transaction with {@code session_replication_role = replica} (no triggers,
  *       no foreign-key checks), every other table is emptied with {@code DELETE} and every
  *       sequence is set back to the template's position.</li>
@@ -54,8 +55,9 @@ final class CloneRecycler {
      * planner statistics they write ({@code pg_statistic}, {@code pg_statistic_ext_data}) are left
      * out. The statistics of the test's sessions are flushed when they exit, before the rename
      * that waits for them. The database-level state lives in shared catalogs: settings, grants,
-     * connection limit, owner, template flag, tablespace, comment and security labels. One catalog scan, about a millisecond; the earlier fingerprint (row count
-     * and newest writer of 46 catalogs) took 7-20 ms per reset.
+     * connection limit, owner, template flag, tablespace, comment and security labels. One catalog
+     * scan, about a millisecond; the earlier fingerprint (row count and newest writer of 46
+     * catalogs) took 7-20 ms per reset.
      */
     private static final String FINGERPRINT = """
             select 'track_counts ' || current_setting('track_counts') || ', catalog writes ' || (select coalesce(sum(pg_stat_get_tuples_inserted(c.oid)

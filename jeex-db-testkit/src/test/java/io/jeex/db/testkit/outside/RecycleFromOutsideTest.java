@@ -31,8 +31,7 @@ class RecycleFromOutsideTest {
 
     @Test
     void thirtyShortTestsEachGetAFreshDatabaseAndCloseWithoutACheckpointEach() {
-        JeexPostgres own = JeexPostgres.start(TestkitSettings.of(Map.of(TestkitSettings.PROVIDER, "embedded",
-                TestkitSettings.RECYCLE, "true"), Map.of()));
+        JeexPostgres own = startRecycling();
         try {
             long checkpointsBefore;
             try (TestDatabase first = own.newDatabase()) {
@@ -55,11 +54,8 @@ class RecycleFromOutsideTest {
                 }
             }
             try (TestDatabase observer = last) {
-                DSLContext dsl = observer.dsl();
                 // drops in the background would request about 30 while this holds (each drop one)
-                Awaitility.await("fewer than 10 checkpoints requested by 30 closed databases, for 3 s")
-                        .during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
-                        .until(() -> checkpointsRequested(dsl) - checkpointsBefore < 10);
+                assertFewerThanTenCheckpointsSince(observer, checkpointsBefore, "30 closed databases");
             }
         } finally {
             own.shutdown();
@@ -73,8 +69,7 @@ class RecycleFromOutsideTest {
      */
     @Test
     void twelveTestsAtATimeCloseWithoutACheckpointEach() throws Exception {
-        JeexPostgres own = JeexPostgres.start(TestkitSettings.of(Map.of(TestkitSettings.PROVIDER, "embedded",
-                TestkitSettings.RECYCLE, "true"), Map.of()));
+        JeexPostgres own = startRecycling();
         int parallel = 12;
         int rounds = 3;
         ExecutorService workers = Executors.newFixedThreadPool(parallel);
@@ -106,15 +101,25 @@ class RecycleFromOutsideTest {
                 test.get(120, TimeUnit.SECONDS);
             }
             try (TestDatabase observer = own.newDatabase()) {
-                DSLContext dsl = observer.dsl();
-                Awaitility.await("fewer than 10 checkpoints requested by 36 databases closed 12 at a time, for 3 s")
-                        .during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
-                        .until(() -> checkpointsRequested(dsl) - checkpointsBefore < 10);
+                assertFewerThanTenCheckpointsSince(observer, checkpointsBefore, "36 databases closed 12 at a time");
             }
         } finally {
             workers.shutdownNow();
             own.shutdown();
         }
+    }
+
+    private static JeexPostgres startRecycling() {
+        return JeexPostgres.start(TestkitSettings.of(Map.of(TestkitSettings.PROVIDER, "embedded",
+                TestkitSettings.RECYCLE, "true"), Map.of()));
+    }
+
+    /** Holds for 3 s: drops still running in the background would push the count past 10. */
+    private static void assertFewerThanTenCheckpointsSince(TestDatabase observer, long before, String closed) {
+        DSLContext dsl = observer.dsl();
+        Awaitility.await("fewer than 10 checkpoints requested by " + closed + ", for 3 s")
+                .during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                .until(() -> checkpointsRequested(dsl) - before < 10);
     }
 
     private static void writeAUserAndAProject(DSLContext dsl) {
