@@ -167,7 +167,7 @@ final class DatabaseRuntime implements AutoCloseable {
     /** A route: its connections, breaker, transaction meters and statement meters, all tagged with its name. */
     private Route route(String name, String url, ConnectionSource acquirer, CircuitBreaker breaker,
                                           boolean isReplica, boolean isSystem) {
-        Observations observed = new Observations(observations, name, url);
+        Observations observed = new Observations(observations, name, url, config.pool().includeErrorDetail());
         QueryMetricsListener queries = new QueryMetricsListener(registry, name, config.health().slowQueryThreshold(), observed);
         // executeLogging off: jOOQ's logging listener would run on every statement, to log at DEBUG.
         Configuration jooq = new DefaultConfiguration().set(SQLDialect.POSTGRES)

@@ -174,6 +174,24 @@ final class ErrorTranslator {
                 + "(for example ON CONFLICT), or undo it with a savepoint", context, txName, null), context, cause);
     }
 
+    /**
+     * A failure as it may be shown outside the caller's error (on a trace's span): unchanged,
+     * except a data error (SQLSTATE class 22, whose server text quotes the rejected value) without
+     * {@code includeErrorDetail}, which is replaced by the same stand-in the caller's error holds as
+     * its cause: the SQLSTATE, the original's class and stack trace, no server text.
+     *
+     * @param failure what was thrown
+     * @param includeDetail whether rejected values may be shown
+     * @return the failure, or its stand-in
+     */
+    static Throwable shown(Throwable failure, boolean includeDetail) {
+        if (includeDetail || failure instanceof JeexDbException) {
+            return failure;
+        }
+        String state = SqlStates.sqlState(failure);
+        return state != null && state.startsWith("22") ? withheld(failure, state) : failure;
+    }
+
     /** A stand-in for a data error's cause chain: the SQLSTATE and where it was thrown, not the value. */
     private static SQLException withheld(Throwable failure, String state) {
         SQLException original = SqlStates.find(failure, SQLException.class);

@@ -23,8 +23,11 @@ import org.postgresql.Driver;
  *       {@code db.query.summary}, {@code server.address}, {@code server.port}, {@code error.type}
  *       (the SQLSTATE, or the exception's class), and the masked query text as
  *       {@code db.query.text} (string, number and dollar-quoted literals as {@code ?}; bind values
- *       never appear).</li>
+ *       never appear, nor what comments say).</li>
  * </ul>
+ * A failure is recorded on its observation as the caller's error shows it: the server's text of a
+ * data error (SQLSTATE class 22), which quotes the rejected value, is withheld unless
+ * {@code includeErrorDetail} is set ({@link ErrorTranslator#shown(Throwable, boolean)}).
  */
 final class Observations {
 
@@ -41,15 +44,18 @@ final class Observations {
     private final String pool;
     private final KeyValue address;
     private final KeyValue port;
+    private final boolean includeDetail;
 
     /**
      * @param registry the service's registry, or null for none
      * @param pool the route's pool name
      * @param url the route's JDBC URL, for the server address and port
+     * @param includeDetail whether recorded failures may hold rejected values ({@code includeErrorDetail})
      */
-    public Observations(ObservationRegistry registry, String pool, String url) {
+    public Observations(ObservationRegistry registry, String pool, String url, boolean includeDetail) {
         this.registry = registry == null || registry.isNoop() ? null : registry;
         this.pool = pool;
+        this.includeDetail = includeDetail;
         Properties parsed = Driver.parseURL(url, new Properties());
         String host = parsed == null ? "localhost" : parsed.getProperty("PGHOST", "localhost").split(",")[0];
         String p = parsed == null ? "5432" : parsed.getProperty("PGPORT", "5432").split(",")[0];
@@ -78,7 +84,7 @@ final class Observations {
                 .lowCardinalityKeyValue("jeex.db.transaction.name", name)
                 .lowCardinalityKeyValue("jeex.db.pool", pool)
                 .start();
-        return new Running(o, o.openScope());
+        return new Running(o, o.openScope(), includeDetail);
     }
 
     /**
@@ -96,7 +102,7 @@ final class Observations {
                 .lowCardinalityKeyValue(SYSTEM)
                 .lowCardinalityKeyValue("jeex.db.attempt", Integer.toString(number))
                 .start();
-        return new Running(o, o.openScope());
+        return new Running(o, o.openScope(), includeDetail);
     }
 
     /**
@@ -134,14 +140,14 @@ final class Observations {
      * @param o the observation, or null when off
      * @param failure why the statement failed, or null
      */
-    public static void endStatement(Observation o, Throwable failure) {
+    public void endStatement(Observation o, Throwable failure) {
         if (o == null) {
             return;
         }
         if (failure != null) {
             String state = io.jeex.db.SqlStates.sqlState(failure);
             o.lowCardinalityKeyValue("error.type", state != null ? state : failure.getClass().getName());
-            o.error(failure);
+            o.error(ErrorTranslator.shown(failure, includeDetail));
         }
         o.stop();
     }
@@ -150,10 +156,12 @@ final class Observations {
     public static final class Running {
         private final Observation observation;
         private final Observation.Scope scope;
+        private final boolean includeDetail;
 
-        Running(Observation observation, Observation.Scope scope) {
+        Running(Observation observation, Observation.Scope scope, boolean includeDetail) {
             this.observation = observation;
             this.scope = scope;
+            this.includeDetail = includeDetail;
         }
 
         /**
@@ -175,7 +183,7 @@ final class Observations {
                 observation.lowCardinalityKeyValue("error.type", category);
             }
             if (failure != null) {
-                observation.error(failure);
+                observation.error(ErrorTranslator.shown(failure, includeDetail));
             }
             observation.stop();
         }

@@ -116,7 +116,9 @@ final class QueryMetricsListener implements ExecuteListener, StatementObserver {
 
     @Override
     public void end(Object token, String sql, int shape, long nanos, Throwable failure) {
-        Observations.endStatement((io.micrometer.observation.Observation) token, failure);
+        if (observations != null) {
+            observations.endStatement((io.micrometer.observation.Observation) token, failure);
+        }
         record(sql, shape, nanos, failure == null ? NO_ERROR : errorType(failure));
     }
 
@@ -126,8 +128,10 @@ final class QueryMetricsListener implements ExecuteListener, StatementObserver {
             return;
         }
         start.recorded = true;
-        Observations.endStatement(start.observation, errorType == NO_ERROR ? null
-                : ctx.sqlException() != null ? ctx.sqlException() : ctx.exception());
+        if (observations != null) {
+            observations.endStatement(start.observation, errorType == NO_ERROR ? null
+                    : ctx.sqlException() != null ? ctx.sqlException() : ctx.exception());
+        }
         record(ctx.sql(), start.shape, System.nanoTime() - start.nanos, errorType);
     }
 

@@ -14,8 +14,10 @@ final class SqlLiterals {
      * The SQL with literals replaced by {@code ?}, for the slow-query log: bind values are
      * {@code ?} already, and literals written into the text are masked too: quoted strings
      * ({@code 'x'}, {@code E'x'}), dollar-quoted bodies ({@code $$x$$}, {@code $tag$x$tag$}) and
-     * numbers ({@code 42}, {@code 0.3}, {@code 1e6}, {@code 0x1F}). Identifiers (also those with
-     * digits, such as {@code t1}), quoted identifiers and {@code $1} placeholders stay.
+     * numbers ({@code 42}, {@code 0.3}, {@code 1e6}, {@code 0x1F}); and what comments say, which
+     * often holds request ids or personal data: {@code -- x} becomes {@code --?}, {@code /* x *}{@code /}
+     * (nested ones too) {@code /*?*}{@code /}. Identifiers (also those with digits, such as
+     * {@code t1}), quoted identifiers and {@code $1} placeholders stay.
      *
      * @param sql the statement's SQL
      * @return the shape to log
@@ -32,6 +34,13 @@ final class SqlLiterals {
             if (c == '\'') {
                 i = SqlShape.skipQuoted(sql, i, c);
                 out.append('?');
+            } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
+                int end = sql.indexOf('\n', i);
+                i = end < 0 ? n : end;
+                out.append("--?");
+            } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
+                i = blockCommentEnd(sql, i);
+                out.append("/*?*/");
             } else if (c == '"') {
                 int end = SqlShape.skipQuoted(sql, i, c);
                 out.append(sql, i, end);
@@ -70,6 +79,28 @@ final class SqlLiterals {
             }
         }
         return out.toString();
+    }
+
+    /** The index after a block comment starting at {@code i}; PostgreSQL's block comments nest. */
+    private static int blockCommentEnd(String sql, int i) {
+        int n = sql.length();
+        int depth = 0;
+        int j = i;
+        while (j < n) {
+            if (sql.startsWith("/*", j)) {
+                depth++;
+                j += 2;
+            } else if (sql.startsWith("*/", j)) {
+                depth--;
+                j += 2;
+                if (depth == 0) {
+                    return j;
+                }
+            } else {
+                j++;
+            }
+        }
+        return n;
     }
 
     /** The index after an escape string constant ({@code E'a\\'b'}) whose opening quote is at {@code i}. */

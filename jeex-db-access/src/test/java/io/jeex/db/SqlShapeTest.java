@@ -120,4 +120,16 @@ class SqlShapeTest {
                 .isEqualTo("select E?, e? from projects where \"col$1\" = ?");
         assertThat(SqlLiterals.masked("update t set v = v + 1 where id = $12")).isEqualTo("update t set v = v + ? where id = $12");
     }
+
+    @Test
+    void theLoggedShapeLeavesOutWhatCommentsSay() {
+        assertThat(SqlLiterals.masked("select ? /* request ada@example.com */ from users -- by grace@example.com\nwhere 1 = 1"))
+                .isEqualTo("select ? /*?*/ from users --?\nwhere ? = ?");
+        assertThat(SqlLiterals.masked("select 1 /* outer /* nested secret */ still secret */, 2 -- tail secret"))
+                .isEqualTo("select ? /*?*/, ? --?");
+        assertThat(SqlLiterals.masked("select '-- not a comment', \"/* nor this */\" from t"))
+                .isEqualTo("select ?, \"/* nor this */\" from t");
+        assertThat(SqlLiterals.masked("select 5-3, a/b from t /* unterminated secret"))
+                .isEqualTo("select ?-?, a/b from t /*?*/");
+    }
 }

@@ -143,4 +143,42 @@ class ObservationsTest {
         }
         assertThat(exporter.getFinishedSpanItems()).isEmpty();
     }
+
+    /**
+     * A data error's server text quotes the value it rejected ({@code invalid input syntax for type
+     * integer: "..."}): the caller's exception leaves it out, and so must every span, the statement's
+     * and the attempt's included, whether the value was bound or written into the SQL.
+     */
+    @Test
+    void aValueTheDatabaseRejectedReachesNoSpan(TestDatabase testDb) {
+        try (JeexDatabase db = JeexDatabase.create(ServiceConfigs.defaults(testDb).build(), new SimpleMeterRegistry(),
+                observations)) {
+            Throwable bound = org.assertj.core.api.Assertions.catchThrowable(() -> db.transaction(
+                    TxOptions.named("bad_bound_value"), tx -> tx.dsl().fetch("select ?::int", "alan-secret-42")));
+            Throwable written = org.assertj.core.api.Assertions.catchThrowable(() -> db.transaction(
+                    TxOptions.named("bad_written_value"), tx -> tx.dsl().fetch("select 'alan-secret-43'::int")));
+            assertThat(bound).isInstanceOf(io.jeex.db.error.JeexDbException.class);
+            assertThat(written).isInstanceOf(io.jeex.db.error.JeexDbException.class);
+        }
+
+        SpanData statement = named("SELECT other");
+        assertThat(attr(statement, "error.type")).isEqualTo("22P02");
+        assertThat(statement.getStatus().getStatusCode()).isEqualTo(io.opentelemetry.api.trace.StatusCode.ERROR);
+        assertThat(statement.getEvents()).as("the exception is still recorded").isNotEmpty();
+        String everything = exporter.getFinishedSpanItems().stream()
+                .map(s -> s.getName() + " " + s.getAttributes() + " " + s.getStatus() + " " + s.getEvents())
+                .collect(Collectors.joining("\n"));
+        assertThat(everything).contains("22P02").doesNotContain("alan-secret");
+    }
+
+    @Test
+    void aCommentInTheSqlReachesNoSpan(TestDatabase testDb) {
+        try (JeexDatabase db = JeexDatabase.create(ServiceConfigs.defaults(testDb).build(), new SimpleMeterRegistry(),
+                observations)) {
+            db.transaction(TxOptions.named("commented"), tx -> tx.dsl().fetch(
+                    "select count(*) /* for ada@example.com */ from users -- request 7f3a\n"));
+        }
+        assertThat(attr(named("SELECT users"), "db.query.text"))
+                .isEqualTo("select count(*) /*?*/ from users --?\n");
+    }
 }
