@@ -317,8 +317,16 @@ public final class JeexDbConfig {
         public Builder name(String name) {
             requireNonNull(name, "name");
             if (!NAME.matcher(name).matches()) {
-                throw new IllegalArgumentException("name must be 1 to 48 letters, digits, '_', '.' or '-', but was '"
-                        + name + "'");
+                int at = 0;
+                while (at < name.length() && NAME.matcher(name.substring(at, at + 1)).matches()) {
+                    at++;
+                }
+                // the rule and where the name breaks it, not the name
+                throw new IllegalArgumentException("name must be 1 to 48 letters, digits, '_', '.' or '-', but "
+                        + (name.isEmpty() ? "the given name is empty"
+                        : at < name.length() ? "character " + (at + 1) + " of the given name is not one of them"
+                        + " (the name is not shown)"
+                        : "the given name has " + name.length() + " characters (the name is not shown)"));
             }
             this.name = name;
             return this;

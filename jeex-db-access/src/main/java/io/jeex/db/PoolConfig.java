@@ -95,8 +95,8 @@ public record PoolConfig(int size, int maxOverflow, Duration acquireTimeout, Dur
         atLeast("statementTimeout", statementTimeout, Duration.ZERO);
         requireNonNull(applicationName, "applicationName");
         if (applicationName.isEmpty() || applicationName.length() > 63) {
-            throw new IllegalArgumentException("applicationName must be 1 to 63 characters, but was '"
-                    + applicationName + "'");
+            throw new IllegalArgumentException("applicationName must be 1 to 63 characters, but the given one "
+                    + (applicationName.isEmpty() ? "is empty" : "has " + applicationName.length() + " (it is not shown)"));
         }
     }
 

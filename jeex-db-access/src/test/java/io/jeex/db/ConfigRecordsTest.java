@@ -58,7 +58,12 @@ class ConfigRecordsTest {
         assertThatThrownBy(() -> PoolConfig.DEFAULTS.withKeepaliveTime(Duration.ofSeconds(5)))
                 .hasMessage("keepaliveTime must be 0 ms (off) or at least 30000 ms, but was 5000 ms");
         assertThatThrownBy(() -> PoolConfig.DEFAULTS.withApplicationName(""))
-                .hasMessage("applicationName must be 1 to 63 characters, but was ''");
+                .hasMessage("applicationName must be 1 to 63 characters, but the given one is empty");
+        assertThatThrownBy(() -> PoolConfig.DEFAULTS.withApplicationName("ada-lovelace-".repeat(5)))
+                .hasMessage("applicationName must be 1 to 63 characters, but the given one has 65 (it is not shown)");
+        assertThatThrownBy(() -> io.jeex.db.JeexDbConfig.builder("jdbc:postgresql://localhost/x").name("ada@example"))
+                .hasMessage("name must be 1 to 48 letters, digits, '_', '.' or '-', but character 4 of the given "
+                        + "name is not one of them (the name is not shown)");
         assertThatThrownBy(() -> RetryConfig.DEFAULTS.withMaxAttempts(0))
                 .hasMessage("retryMaxAttempts must be at least 1, but was 0");
         assertThatThrownBy(() -> RetryConfig.DEFAULTS.withBackoffMultiplier(Double.NaN))

@@ -68,9 +68,13 @@ public record TxOptions(String name, IsolationLevel isolation, Duration timeout,
     public TxOptions {
         requireNonNull(name, "name");
         requireNonNull(isolation, "isolation");
-        if (!wellFormed(name)) {
-            throw new IllegalArgumentException("name must be 1 to 64 letters, digits, '_', '.' or '-', but was '"
-                    + name + "'");
+        int breach = breach(name);
+        if (breach != OK) {
+            // the rule and where the name breaks it, not the name: a service may build it from a request
+            throw new IllegalArgumentException("name must be 1 to 64 letters, digits, '_', '.' or '-', but "
+                    + (breach == EMPTY ? "the given name is empty"
+                    : breach == TOO_LONG ? "the given name has " + name.length() + " characters (the name is not shown)"
+                    : "character " + breach + " of the given name is not one of them (the name is not shown)"));
         }
         if (timeout != null && timeout.isNegative()) {
             throw new IllegalArgumentException("timeout must be zero (no timeout) or positive, but was " + timeout);
@@ -86,20 +90,28 @@ public record TxOptions(String name, IsolationLevel isolation, Duration timeout,
      * call of a repository builds its options (its acting user), and a matcher cost a few percent
      * of a primary-key lookup's client CPU.
      */
-    private static boolean wellFormed(String name) {
+    private static final int OK = 0;
+    private static final int EMPTY = -1;
+    private static final int TOO_LONG = -2;
+
+    /** @return {@link #OK}, {@link #EMPTY}, {@link #TOO_LONG}, or the position (from 1) of the first character outside the rule */
+    private static int breach(String name) {
         int n = name.length();
-        if (n < 1 || n > 64) {
-            return false;
+        if (n < 1) {
+            return EMPTY;
+        }
+        if (n > 64) {
+            return TOO_LONG;
         }
         for (int i = 0; i < n; i++) {
             char c = name.charAt(i);
             boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
                     || c == '_' || c == '.' || c == '-';
             if (!ok) {
-                return false;
+                return i + 1;
             }
         }
-        return true;
+        return OK;
     }
 
     /**

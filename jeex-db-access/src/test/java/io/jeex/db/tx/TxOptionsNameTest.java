@@ -24,6 +24,15 @@ class TxOptionsNameTest {
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageStartingWith("name must be 1 to 64 letters, digits, '_', '.' or '-'");
         }
+        // the rule and where the name breaks it, never the name: a service may build it from a request
+        assertThatThrownBy(() -> TxOptions.named("user-ada@example.com"))
+                .hasMessage("name must be 1 to 64 letters, digits, '_', '.' or '-', but character 9 of the "
+                        + "given name is not one of them (the name is not shown)");
+        assertThatThrownBy(() -> TxOptions.named("ada.lovelace".repeat(6)))
+                .hasMessage("name must be 1 to 64 letters, digits, '_', '.' or '-', but the given name has 72 "
+                        + "characters (the name is not shown)");
+        assertThatThrownBy(() -> TxOptions.named("")).hasMessage("name must be 1 to 64 letters, digits, '_', '.' "
+                + "or '-', but the given name is empty");
         // the characters just outside each accepted range
         for (char c : new char[] {'/', ':', '@', '[', '`', '{', ',', '+'}) {
             assertThatThrownBy(() -> TxOptions.named("a" + c)).isInstanceOf(IllegalArgumentException.class);
