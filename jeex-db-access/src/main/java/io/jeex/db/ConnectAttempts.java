@@ -26,6 +26,12 @@ import javax.sql.DataSource;
  * that succeeds hands its connection to the caller that made it, so the first call after the
  * server is back does not wait for HikariCP's own retry, which backs off up to 5 s.
  *
+ * <p>Closing: HikariCP's {@code close()} waits up to {@link #getLoginTimeout()} for its threads
+ * that are still opening a connection, which against a server that accepts and never answers is
+ * the whole login timeout. Once the pool is closing, this data source opens nothing more, and the
+ * pool's attempts under way are aborted: the driver runs each login in a thread of its own and
+ * gives up on an interrupt, closing the connection should it still arrive.
+ *
  * <p>Holds the password in the driver properties; never prints them.
  */
 final class ConnectAttempts implements DataSource {
@@ -43,6 +49,9 @@ final class ConnectAttempts implements DataSource {
     private volatile Failure lastFailure;
     private volatile long lastSuccessNanos = System.nanoTime();
     private final AtomicReference<CompletableFuture<Boolean>> probe = new AtomicReference<>();
+    /** The pool's own threads inside the driver's connect (not callers' probes). */
+    private final java.util.Set<Thread> opening = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile java.util.function.BooleanSupplier closing = () -> false;
 
     /**
      * @param url the JDBC URL
@@ -56,9 +65,33 @@ final class ConnectAttempts implements DataSource {
         this.probeWaitMillis = probeWaitMillis;
     }
 
-    /** Opens a physical connection and records how it went. */
+    /**
+     * @param closing whether the pool has begun to close (HikariCP's {@code isClosed()})
+     */
+    void closesWith(java.util.function.BooleanSupplier closing) {
+        this.closing = closing;
+    }
+
+    /**
+     * Opens a physical connection for the pool and records how it went.
+     *
+     * @throws SQLException 08003 once the pool is closing; the driver's failure otherwise
+     */
     @Override
     public Connection getConnection() throws SQLException {
+        if (closing.getAsBoolean()) {
+            throw new SQLException("the pool is closing: no new connection", "08003");
+        }
+        Thread me = Thread.currentThread();
+        opening.add(me);
+        try {
+            return connect();
+        } finally {
+            opening.remove(me);
+        }
+    }
+
+    private Connection connect() throws SQLException {
         try {
             Connection c = driver.connect(url, properties);
             if (c == null) {
@@ -112,7 +145,7 @@ final class ConnectAttempts implements DataSource {
             }
         }
         try {
-            Connection c = getConnection();
+            Connection c = connect();
             mine.complete(Boolean.TRUE);
             return c;
         } catch (SQLException e) {
@@ -153,9 +186,19 @@ final class ConnectAttempts implements DataSource {
         // see the driver properties
     }
 
-    /** @return the driver's login timeout in seconds (HikariCP waits twice that for its connection threads at close) */
+    /**
+     * HikariCP asks this only in its {@code close()}, once it refuses new work, to know how long to
+     * wait for its threads still opening a connection: then those attempts are aborted (an
+     * interrupt, which the driver's login thread obeys), and the wait is short.
+     *
+     * @return the driver's login timeout in seconds; 1 while the pool closes
+     */
     @Override
     public int getLoginTimeout() {
+        if (closing.getAsBoolean()) {
+            opening.forEach(Thread::interrupt);
+            return 1;
+        }
         return (int) Math.max(1, (probeWaitMillis - 1000) / 1000);
     }
 

@@ -49,7 +49,9 @@ final class PoolFactory {
         h.setInitializationFailTimeout(-1);
         h.setAutoCommit(true);
         h.setMetricsTrackerFactory(metrics);
-        return new Acquirer(new HikariDataSource(h), attempts, metrics, config.acquireTimeout().toMillis());
+        HikariDataSource pool = new HikariDataSource(h);
+        attempts.closesWith(pool::isClosed);
+        return new Acquirer(pool, attempts, metrics, config.acquireTimeout().toMillis());
     }
 
     /**

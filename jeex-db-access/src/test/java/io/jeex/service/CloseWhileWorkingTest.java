@@ -161,4 +161,46 @@ class CloseWhileWorkingTest {
         assertThat(catchThrowable(db::dataSource)).isInstanceOf(JeexDbException.class);
         assertThat(db.health().live()).isFalse();
     }
+
+    /**
+     * A server that accepts connections and never answers (hung, or its host swapping): the pool's
+     * own connection attempt waits for the login timeout (10 s by default). A service shutting down
+     * then, with nothing running, must not wait for it: close() aborts the attempt.
+     */
+    @Test
+    void closeWithNothingRunningDoesNotWaitForAConnectionAttemptToASilentServer() throws Exception {
+        List<java.net.Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Thread acceptor = new Thread(() -> {
+                while (!silent.isClosed()) {
+                    try {
+                        held.add(silent.accept());
+                    } catch (java.io.IOException e) {
+                        return;
+                    }
+                }
+            }, "silent-server");
+            acceptor.setDaemon(true);
+            acceptor.start();
+            JeexDatabase db = JeexDatabase.create(io.jeex.db.JeexDbConfig.builder("jdbc:postgresql://127.0.0.1:"
+                    + silent.getLocalPort() + "/service").user("service").password("pw")
+                    .pool(p -> p.withSize(2)).health(h -> h.withMonitorInterval(Duration.ZERO)).build());
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !held.isEmpty());
+
+            long start = System.nanoTime();
+            db.close();
+            long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+            assertThat(tookMs).as("close() with nothing running, against the 10 s login timeout").isLessThan(3_000);
+            assertThat(catchThrowable(() -> db.transaction(tx -> 1)))
+                    .isInstanceOf(io.jeex.db.error.DatabaseClosedException.class);
+            Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(Thread.getAllStackTraces()
+                    .keySet()).as("no thread of the pool is left connecting")
+                    .noneMatch(t -> t.getName().startsWith("jeex-db ") || t.getName().startsWith("jeex-db:")));
+        } finally {
+            for (java.net.Socket s : held) {
+                s.close();
+            }
+        }
+    }
 }
