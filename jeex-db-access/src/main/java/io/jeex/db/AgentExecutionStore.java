@@ -235,10 +235,12 @@ final class AgentExecutionStore implements AgentExecutionRepository {
     @Override
     public long purgeFinished(Duration retention, int batchSize) {
         scope.requireSystem("agentExecutions.purgeFinished");
+        engine.requireNoTransaction("agentExecutions.purgeFinished", "commits batch by batch and counts each committed "
+                + "batch");
         if (retention == null || retention.toMillis() < 1 || retention.compareTo(MAX_RETENTION) > 0) {
             throw new InvalidInputException(TABLE, "retention", "must be at least 1 ms and at most 3650 days");
         }
-        int size = Check.limit(TABLE, batchSize);
+        int size = Check.limit(TABLE, "batchSize", batchSize);
         Field<java.time.Instant> cutoff = DSL.field("now() - make_interval(secs => {0})", SQLDataType.INSTANT,
                 DSL.val(retention.truncatedTo(ChronoUnit.MICROS).toNanos() / 1e9));
         long total = 0;

@@ -114,8 +114,9 @@ final class AttemptExecutor {
                 phase = Phase.COMMIT;
                 connection.commit();
             }
-            if (replicaReads != null && !route.replica() && !route.system() && !options.readOnly()
-                    && replicaReads.tracksWrites()) {
+            // a system-mode write (an operator's rename or erasure) is this instance's write too:
+            // its connection reaches the same primary, so its position counts for read-your-writes
+            if (replicaReads != null && !route.replica() && !options.readOnly() && replicaReads.tracksWrites()) {
                 if (!tx.autoCommit()) {
                     connection.setAutoCommit(true);
                 }

@@ -157,8 +157,18 @@ final class Check {
     }
 
     static int limit(String table, int value) {
+        return limit(table, "limit", value);
+    }
+
+    /**
+     * @param table the table, for the message
+     * @param parameter the parameter's name as its javadoc gives it ({@code limit}, {@code batchSize})
+     * @param value the value
+     * @return the value, 1 to {@link #MAX_PAGE}
+     */
+    static int limit(String table, String parameter, int value) {
         if (value < 1 || value > MAX_PAGE) {
-            throw new InvalidInputException(table, "limit", "must be between 1 and " + MAX_PAGE);
+            throw new InvalidInputException(table, parameter, "must be between 1 and " + MAX_PAGE);
         }
         return value;
     }

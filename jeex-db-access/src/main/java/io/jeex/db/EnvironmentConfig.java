@@ -141,9 +141,20 @@ final class EnvironmentConfig {
     /**
      * Replica URLs separated by commas. A multi-host URL has commas of its own
      * ({@code //r1:5432,r2:5432/db}): only a comma followed by {@code jdbc:} separates two URLs.
+     * An empty entry (two commas in a row, a comma at the start or the end) is refused: read as
+     * part of the URL before it, it would name another database.
      */
     static java.util.List<String> replicaUrls(String v) {
-        return Arrays.stream(v.split(",(?=\\s*jdbc:)")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        if (v.isBlank()) {
+            return java.util.List.of();
+        }
+        // a comma before jdbc:, before another comma or at the end ends an entry
+        java.util.List<String> urls = Arrays.stream(v.split(",(?=\\s*(?:jdbc:|,|$))", -1)).map(String::trim).toList();
+        if (urls.stream().anyMatch(String::isEmpty)) {
+            throw new IllegalArgumentException("the list has an empty entry (two commas in a row, or a comma at its "
+                    + "start or end): separate the URLs with one comma each");
+        }
+        return urls;
     }
 
     private static int parseInt(String v) {

@@ -132,7 +132,9 @@ final class ExportStore implements ExportRepository {
     @Override
     public long purgeExpired(int batchSize, Consumer<? super List<String>> removed) {
         scope.requireSystem("exports.purgeExpired");
-        int size = Check.limit(TABLE, batchSize);
+        engine.requireNoTransaction("exports.purgeExpired", "commits batch by batch and hands over the file paths of "
+                + "each committed batch (a rollback around it would bring back rows whose files were deleted)");
+        int size = Check.limit(TABLE, "batchSize", batchSize);
         Check.notNull(TABLE, "removed", removed, "must not be null: pass a consumer of the removed file paths");
         long deleted = 0;
         while (true) {

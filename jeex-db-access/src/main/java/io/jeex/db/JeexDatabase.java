@@ -485,15 +485,19 @@ public final class JeexDatabase implements AutoCloseable {
      * left to do. Runs in system mode (the migration role owns the table); its locks (a brief
      * ACCESS EXCLUSIVE on agent_executions and the DEFAULT partition to attach or detach) wait at
      * most the {@link MigrationConfig#lockTimeout()}. Run it daily, or at least monthly, off
-     * peak; the operator command is {@code jeex-db partitions}.
+     * peak; the operator command is {@code jeex-db partitions}. Call it outside any transaction:
+     * inside one it is refused, since its result and log line must say what committed.
      *
      * @return what was created, moved, dropped and kept
      * @throws io.jeex.db.error.DatabaseTimeoutException if a lock was not granted within the lock
      *     timeout (nothing changed; run it again)
      * @throws io.jeex.db.error.JeexDbException a subclass per other failure category
      * @throws io.jeex.db.error.DatabaseClosedException if this handle is closed
+     * @throws io.jeex.db.error.WrongScopeException if called inside a transaction
      */
     public PartitionMaintenance maintainPartitions() {
+        runtime.runner().requireNoTransaction("maintainPartitions", "runs a system transaction of its own under an "
+                + "advisory lock and reports what it committed");
         PartitionMaintenance done = new PartitionMaintainer(runtime.runner(), runtime.config().partitions(),
                 runtime.config().migration().lockTimeout()).run();
         LOG.info("{}: partitions of agent_executions maintained: created {}, {} rows moved from the default "

@@ -69,10 +69,10 @@ public record ReplicaConfig(List<String> urls, ReadConsistency readConsistency, 
      */
     public ReplicaConfig {
         requireNonNull(urls, "replicaUrls");
-        urls = List.copyOf(urls);
         for (int i = 0; i < urls.size(); i++) {
-            ConfigChecks.url("replicaUrls[" + i + "]", urls.get(i));
+            ConfigChecks.url("replicaUrls[" + i + "]", urls.get(i)); // a null URL is named by its index
         }
+        urls = List.copyOf(urls);
         if (new HashSet<>(urls).size() != urls.size()) {
             throw new IllegalArgumentException("replicaUrls must not list the same URL twice, but was "
                     + masked(urls) + ": remove the repeated one");

@@ -105,7 +105,7 @@ final class TransactionRunner implements Transactions {
                 .build();
     }
 
-    /** @return whether the current thread runs inside a transaction of this runner */
+    @Override
     public boolean inTransaction() {
         return current.get() != null;
     }

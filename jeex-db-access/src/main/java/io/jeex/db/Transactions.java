@@ -1,5 +1,6 @@
 package io.jeex.db;
 
+import io.jeex.db.error.WrongScopeException;
 import io.jeex.db.tx.Transaction;
 import io.jeex.db.tx.TransactionWork;
 import io.jeex.db.tx.TxOptions;
@@ -22,6 +23,25 @@ interface Transactions {
      * @return the work's result after commit
      */
     <T> T run(TxOptions options, RetryPolicy.Mode mode, TransactionWork<T> work);
+
+    /** @return whether the current thread runs inside a transaction of this engine */
+    boolean inTransaction();
+
+    /**
+     * Refuses, inside a running transaction, an operation that commits on its own: joined to
+     * the caller's transaction it would commit nothing itself, and what it reports as done (its
+     * meters, its log line, what it hands to the caller) could still roll back.
+     *
+     * @param operation the operation, for example {@code exports.purgeExpired}
+     * @param what what the operation does that a transaction around it would break
+     * @throws WrongScopeException if the current thread runs inside a transaction of this engine
+     */
+    default void requireNoTransaction(String operation, String what) {
+        if (inTransaction()) {
+            throw new WrongScopeException(operation + " " + what + ", so it cannot run inside a transaction: call it "
+                    + "outside any transaction (from a scheduler, for example)");
+        }
+    }
 
     /**
      * Lets the library's own write (a repository method) ask for its whole call to run again,

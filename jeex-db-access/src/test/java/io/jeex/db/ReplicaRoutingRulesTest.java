@@ -106,6 +106,29 @@ class ReplicaRoutingRulesTest {
     }
 
     @Test
+    void anEmptyEntryInTheReplicaListIsRefusedNotReadAsAnOddUrl() {
+        for (String list : List.of("jdbc:postgresql://r1/jeex,,jdbc:postgresql://r2/jeex",
+                "jdbc:postgresql://r1/jeex,jdbc:postgresql://r2/jeex,", ",jdbc:postgresql://r1/jeex",
+                "jdbc:postgresql://r1/jeex, ,jdbc:postgresql://r2/jeex")) {
+            assertThatThrownBy(() -> JeexDbConfig.fromEnvironment(Map.of("JEEX_DB_URL", "jdbc:postgresql://db/jeex",
+                    "JEEX_DB_REPLICA_URLS", list)))
+                    .as(list).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("JEEX_DB_REPLICA_URLS: ")
+                    .hasMessageContaining("empty entry").hasMessageContaining("one comma")
+                    .hasMessageNotContaining("r1");
+        }
+        // a space after a comma, and a multi-host URL's own commas, stay as they were
+        assertThat(EnvironmentConfig.replicaUrls(" jdbc:postgresql://r1/jeex ,  jdbc:postgresql://r2:1,r3:2/jeex "))
+                .containsExactly("jdbc:postgresql://r1/jeex", "jdbc:postgresql://r2:1,r3:2/jeex");
+    }
+
+    @Test
+    void aNullReplicaUrlIsNamedByItsIndex() {
+        assertThatThrownBy(() -> ReplicaConfig.DEFAULTS.withUrls(java.util.Arrays.asList("jdbc:postgresql://r1/jeex",
+                null))).isInstanceOf(NullPointerException.class).hasMessage("replicaUrls[1]");
+    }
+
+    @Test
     void replicaSettingsAreValidatedWithMaskedUrls() {
         assertThatThrownBy(() -> ReplicaConfig.DEFAULTS.withMaxLag(Duration.ZERO))
                 .hasMessage("replicaMaxLag must be at least 1 ms, but was 0 ms");

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A service with a read replica that lags (replay paused): what it just wrote, it reads back;
- * the reads that the replica serves are tagged as the replica's.
+ * so does an operator's write in system mode on the same instance; the reads that the replica
+ * serves are tagged as the replica's.
  */
 class ReplicaReadYourWritesTest {
 
@@ -50,6 +51,25 @@ class ReplicaReadYourWritesTest {
                         assertThat(mine.documents().latest(p.id(), "about")).get().isEqualTo(v);
                         int users = db.readOnly(tx -> tx.dsl().fetchCount(io.jeex.db.codegen.Tables.USERS));
                         assertThat(users).as("a caller's own read-only work").isEqualTo(2);
+                    } finally {
+                        s.execute("select pg_wal_replay_resume()");
+                    }
+                }
+
+                // an operator's writes in system mode on this same instance are its own writes too:
+                // the only writes while the replica's replay is paused again
+                Repositories carols = db.actingAsNewUser();
+                User carol = carols.users().create("carol@example.com", "Carol");
+                awaitReplica(db, carol);
+                try (Connection c = DriverManager.getConnection(replica.url(), "postgres", "");
+                     Statement s = c.createStatement()) {
+                    s.execute("select pg_wal_replay_pause()");
+                    try {
+                        db.system().projects().rename(p.id(), "Renamed by an operator");
+                        assertThat(mine.projects().byId(p.id())).get().extracting(Project::name)
+                                .as("the owner's read right after a system-mode rename").isEqualTo("Renamed by an operator");
+                        assertThat(db.system().users().delete(carol.id())).isTrue();
+                        assertThat(carols.users().byId(carol.id())).as("an erased user, read right after").isEmpty();
                     } finally {
                         s.execute("select pg_wal_replay_resume()");
                     }

@@ -1,8 +1,12 @@
 package io.jeex.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.jeex.db.JeexDatabase;
+import io.jeex.db.error.InvalidInputException;
+import io.jeex.db.error.WrongScopeException;
 import io.jeex.db.repository.AgentExecutionRepository;
 import io.jeex.db.repository.DocumentVersion;
 import io.jeex.db.repository.ExecutionStatus;
@@ -14,6 +18,7 @@ import io.jeex.db.repository.Repositories;
 import io.jeex.db.repository.User;
 import io.jeex.db.testkit.TestDatabase;
 import io.jeex.db.testkit.junit.JeexDbTest;
+import io.jeex.db.tx.TxOptions;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -109,6 +114,69 @@ class RetentionAndErasureTest {
         assertThat(removed).containsExactlyInAnyOrderElementsOf(files);
         assertThat(purged("exports")).isEqualTo(5.0);
         assertThat(count("exports")).isZero();
+    }
+
+    @Test
+    void aPurgeOrAPartitionMaintenanceInsideATransactionIsRefusedAndChangesNothing() {
+        Repositories asAda = db.actingAsNewUser();
+        User ada = asAda.users().create("ada@example.com", "Ada");
+        Project p = asAda.projects().create(ada.id(), "Engine", "en");
+        Export e = asAda.exports().create(p.id(), Json.EMPTY);
+        asAda.exports().markCompleted(e.id(), "exports/e.zip", Json.EMPTY);
+        testDb.dsl().execute("update exports set expires_at = created_at + interval '1 microsecond'");
+        Instant old = Instant.now().minus(AgentExecutionRepository.DEFAULT_RETENTION).minus(Duration.ofDays(1));
+        asAda.agentExecutions().insertBatch(List.of(
+                NewAgentExecution.completed(p.id(), "writer", UUID.randomUUID(), null, null, old, old.plusSeconds(5))));
+        List<String> handed = new ArrayList<>();
+        RuntimeException schedulerAborts = new IllegalStateException("the scheduler aborts");
+        // a system-mode transaction of the service that fails after the call: had the purge joined
+        // it, the consumer would have deleted files whose rows come back, and the meters and log
+        // would report batches that never committed
+        for (TxOptions outer : List.of(TxOptions.named("outer").asSystem(), TxOptions.named("outer"))) {
+            Throwable exports = catchThrowable(() -> db.transaction(outer, tx -> {
+                db.system().exports().purgeExpired(10, handed::addAll);
+                throw schedulerAborts;
+            }));
+            assertThat(exports).as("exports.purgeExpired inside %s", outer).isInstanceOf(WrongScopeException.class)
+                    .hasMessageContaining("outside any transaction");
+            Throwable listed = catchThrowable(() -> db.transaction(outer, tx -> db.system().exports().purgeExpired(10)));
+            assertThat(listed).isInstanceOf(WrongScopeException.class);
+            Throwable executions = catchThrowable(() -> db.transaction(outer, tx -> {
+                db.system().agentExecutions().purgeFinished(10);
+                throw schedulerAborts;
+            }));
+            assertThat(executions).as("agentExecutions.purgeFinished inside %s", outer)
+                    .isInstanceOf(WrongScopeException.class).hasMessageContaining("outside any transaction");
+            Throwable partitions = catchThrowable(() -> db.transaction(outer, tx -> {
+                db.maintainPartitions();
+                throw schedulerAborts;
+            }));
+            assertThat(partitions).as("maintainPartitions inside %s", outer).isInstanceOf(WrongScopeException.class)
+                    .hasMessageContaining("outside any transaction");
+        }
+        assertThat(handed).isEmpty();
+        assertThat(count("exports")).isOne();
+        assertThat(count("agent_executions")).isOne();
+        assertThat(purged("exports")).isZero();
+        assertThat(purged("agent_executions")).isZero();
+
+        // outside any transaction both purges work as before
+        assertThat(db.system().exports().purgeExpired(10)).containsExactly("exports/e.zip");
+        assertThat(db.system().agentExecutions().purgeFinished(10)).isOne();
+        assertThat(purged("exports")).isEqualTo(1.0);
+        assertThat(purged("agent_executions")).isEqualTo(1.0);
+    }
+
+    @Test
+    void aBatchSizeOutOfRangeIsRefusedNamingTheParameter() {
+        for (int bad : new int[] {0, -1, 1001}) {
+            assertThatThrownBy(() -> db.system().agentExecutions().purgeFinished(bad))
+                    .isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining("batchSize").hasMessageContaining("between 1 and 1000");
+            assertThatThrownBy(() -> db.system().exports().purgeExpired(bad, paths -> { }))
+                    .isInstanceOf(InvalidInputException.class)
+                    .hasMessageContaining("batchSize").hasMessageContaining("between 1 and 1000");
+        }
     }
 
     @Test

@@ -123,7 +123,8 @@ public interface AgentExecutionRepository {
      * @param batchSize rows per transaction, 1 to 1000
      * @return how many executions were deleted
      * @throws InvalidInputException if the batch size is out of range
-     * @throws io.jeex.db.error.WrongScopeException if called on the repositories of a user
+     * @throws io.jeex.db.error.WrongScopeException if called on the repositories of a user, or inside
+     *     a transaction
      */
     long purgeFinished(int batchSize);
 
@@ -136,7 +137,8 @@ public interface AgentExecutionRepository {
      * stopped. After each committed batch, {@code jeex.db.purge.rows} (tags {@code pool},
      * {@code table=agent_executions}) counts its rows and one INFO line says how many. System-scoped:
      * it crosses users, so it runs in system mode, on {@code db.system()} only; call it outside any
-     * transaction (inside one, nothing would commit before it does). A batch whose connection was
+     * transaction (inside one it is refused: its batches would commit nothing of their own, and
+     * their counts could still roll back). A batch whose connection was
      * lost runs again: its rows are deleted then, but if the lost one had committed, its count is
      * missing from the result.
      *
@@ -145,7 +147,8 @@ public interface AgentExecutionRepository {
      * @param batchSize rows per transaction, 1 to 1000
      * @return how many executions were deleted
      * @throws InvalidInputException if the retention or the batch size is out of range
-     * @throws io.jeex.db.error.WrongScopeException if called on the repositories of a user
+     * @throws io.jeex.db.error.WrongScopeException if called on the repositories of a user, or inside
+     *     a transaction
      */
     long purgeFinished(Duration retention, int batchSize);
 }

@@ -124,7 +124,8 @@ public interface ExportRepository {
      * @param batchSize rows per transaction, 1 to 1000
      * @return paths of the removed files, batch after batch (within a batch, in no particular order)
      * @throws InvalidInputException if the batch size is out of range
-     * @throws io.jeex.db.error.WrongScopeException if called on the repositories of a user
+     * @throws io.jeex.db.error.WrongScopeException if called on the repositories of a user, or inside
+     *     a transaction
      */
     List<String> purgeExpired(int batchSize);
 
@@ -143,9 +144,9 @@ public interface ExportRepository {
      * caller unchanged; the batch whose paths it was given stays deleted, later batches are not
      * started.
      *
-     * <p>Call it outside any transaction: inside one ({@link io.jeex.db.JeexDatabase#transaction}) the
-     * batches join it, nothing commits until it does, and {@code removed} would receive paths of
-     * deletions that may still roll back.
+     * <p>Call it outside any transaction: inside one ({@link io.jeex.db.JeexDatabase#transaction}, of
+     * the pool or in system mode) it is refused, because its batches would join that transaction
+     * and {@code removed} would receive paths of deletions that may still roll back.
      *
      * <p>System-scoped: it runs in system mode, on {@code db.system()} only. After each committed
      * batch, {@code jeex.db.purge.rows} (tags {@code pool}, {@code table=exports}) counts its rows
@@ -156,7 +157,8 @@ public interface ExportRepository {
      * @param removed receives the file paths of each committed batch, never an empty list
      * @return how many exports were deleted
      * @throws InvalidInputException if the batch size is out of range or {@code removed} is null
-     * @throws io.jeex.db.error.WrongScopeException if called on the repositories of a user
+     * @throws io.jeex.db.error.WrongScopeException if called on the repositories of a user, or inside
+     *     a transaction
      */
     long purgeExpired(int batchSize, Consumer<? super List<String>> removed);
 }
