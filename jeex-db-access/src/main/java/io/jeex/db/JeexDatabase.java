@@ -210,24 +210,39 @@ public final class JeexDatabase implements AutoCloseable {
      */
     public MigrationResult migrate() {
         ensureOpen();
-        MigrationResult jeex = migrations.run("migrating the JEEX schema", flyway -> {
-            migrations.checkApplied(flyway);
-            RestorePoint point = migrations.restorePointBefore(flyway);
-            MigrationResult result = applied(migrations.retryingOnLockTimeout("migrating the JEEX schema",
-                    flyway::migrate), flyway, "schema");
-            return new MigrationResult(result.migrationsApplied(), result.previousVersion(),
-                    result.currentVersion(), point, null);
-        });
-        return migrations.runService("migrating the migrations of " + runtime.config().serviceMigrations()
-                .map(ServiceMigrations::name).orElse(""), flyway -> {
-                    migrations.checkServiceApplied(flyway);
-                    String name = runtime.config().serviceMigrations().get().name();
-                    RestorePoint point = jeex.restorePoint() == null ? migrations.restorePointBefore(flyway) : null;
-                    MigrationResult result = applied(migrations.retryingOnLockTimeout("migrating the migrations of "
-                            + name, flyway::migrate), flyway, name);
-                    return new MigrationResult(result.migrationsApplied(), result.previousVersion(),
-                            result.currentVersion(), point, null);
-                }).map(jeex::withService).orElse(jeex);
+        // a migration that fails after the restore point names it (Flyway's failure becomes a
+        // MigrationException only in Migrations.run, around the work)
+        RestorePoint[] before = new RestorePoint[1];
+        MigrationResult jeex;
+        try {
+            jeex = migrations.run("migrating the JEEX schema", flyway -> {
+                migrations.checkApplied(flyway);
+                RestorePoint point = migrations.restorePointBefore(flyway);
+                before[0] = point;
+                MigrationResult result = applied(migrations.retryingOnLockTimeout("migrating the JEEX schema",
+                        flyway::migrate), flyway, "schema");
+                return new MigrationResult(result.migrationsApplied(), result.previousVersion(),
+                        result.currentVersion(), point, null);
+            });
+        } catch (RuntimeException e) {
+            throw Migrations.naming(before[0], e);
+        }
+        MigrationResult schema = jeex;
+        try {
+            return migrations.runService("migrating the migrations of " + runtime.config().serviceMigrations()
+                    .map(ServiceMigrations::name).orElse(""), flyway -> {
+                        migrations.checkServiceApplied(flyway);
+                        String name = runtime.config().serviceMigrations().get().name();
+                        RestorePoint point = schema.restorePoint() == null ? migrations.restorePointBefore(flyway) : null;
+                        before[0] = point != null ? point : schema.restorePoint();
+                        MigrationResult result = applied(migrations.retryingOnLockTimeout("migrating the migrations of "
+                                + name, flyway::migrate), flyway, name);
+                        return new MigrationResult(result.migrationsApplied(), result.previousVersion(),
+                                result.currentVersion(), point, null);
+                    }).map(schema::withService).orElse(schema);
+        } catch (RuntimeException e) {
+            throw Migrations.naming(before[0], e);
+        }
     }
 
     private MigrationResult applied(MigrateResult result, Flyway flyway, String what) {

@@ -78,6 +78,22 @@ final class Migrations {
     }
 
     /**
+     * @param point the restore point made before the failed change, or null
+     * @param e the failure
+     * @return a {@link MigrationException} whose message ends with the restore point; anything
+     *     else (or without a point) as it is
+     */
+    static RuntimeException naming(RestorePoint point, RuntimeException e) {
+        if (point == null || !(e instanceof MigrationException m)) {
+            return e;
+        }
+        MigrationException named = new MigrationException(m.getMessage() + "; the restore point before it is "
+                + point.name() + " at LSN " + point.lsn(), m.context(), m.getCause());
+        named.setStackTrace(m.getStackTrace());
+        return named;
+    }
+
+    /**
      * Creates the restore point before migrating, when something is pending and
      * {@link io.jeex.db.MigrationConfig#restorePoint()} is not off; logs its name and LSN.
      *

@@ -118,7 +118,7 @@ final class Rollbacks {
             try {
                 migrations.retryingOnLockTimeout("rolling back " + m.getScript(), () -> step(m, sql));
             } catch (StepFailed e) {
-                throw failed(m, done, e.sql());
+                throw Migrations.naming(point, failed(m, done, e.sql()));
             }
             done.add(m.getScript());
             LOG.info("{}: rolled back {}", name, m.getScript());

@@ -75,7 +75,11 @@ final class BackupSet {
         return new BackupSet(dir, p);
     }
 
-    /** @return the backups under a root, oldest first */
+    /**
+     * @return the complete backups under a root, oldest first: folders with their properties,
+     *     manifest and base archive (an unfinished {@code <id>.partial}, or a folder that lost its
+     *     base archive, is none)
+     */
     static List<BackupSet> list(Path root) {
         List<BackupSet> sets = new ArrayList<>();
         if (!Files.isDirectory(root)) {
@@ -83,7 +87,7 @@ final class BackupSet {
         }
         try (Stream<Path> dirs = Files.list(root)) {
             for (Path d : (Iterable<Path>) dirs.sorted()::iterator) {
-                if (Files.isRegularFile(d.resolve(PROPERTIES))) {
+                if (complete(d)) {
                     sets.add(open(d));
                 }
             }
@@ -91,6 +95,12 @@ final class BackupSet {
             throw new UncheckedIOException(e);
         }
         return sets;
+    }
+
+    private static boolean complete(Path d) {
+        return !d.getFileName().toString().endsWith(".partial") && Files.isRegularFile(d.resolve(PROPERTIES))
+                && Files.isRegularFile(d.resolve(MANIFEST))
+                && (Files.isRegularFile(d.resolve(BASE)) || Files.isRegularFile(d.resolve(BASE + AGE_SUFFIX)));
     }
 
     Path dir() {

@@ -98,14 +98,58 @@ final class BaseBackup {
                     + r.walArchive() + " is not a folder");
         }
         Files.createDirectories(r.root());
-        Instant now = Instant.now();
-        String id = ID.format(now);
-        Path dir = r.root().resolve(id);
-        if (Files.exists(dir)) {
-            throw new IllegalStateException("a backup " + id + " exists already in " + r.root() + ": try again in a second");
+        Claim claim = claim(r.root(), ID.format(Instant.now()));
+        String id = claim.id();
+        Path dir = claim.dir();
+        Path partial = claim.partial();
+        UndoOnSignal undo = UndoOnSignal.register("backup", "removed the unfinished " + partial,
+                () -> Restore.deleteTree(partial));
+        try {
+            take(c, r, server, pgdata, id, dir, partial);
+        } finally {
+            undo.close();
         }
-        Path partial = r.root().resolve(id + ".partial");
-        Files.createDirectories(partial.resolve(BackupSet.WAL));
+        BackupSet set = BackupSet.open(dir);
+        String verified = verify(set, r.keyFile());
+        return new Result(set, Integer.parseInt(set.get("data.files")), Long.parseLong(set.get("data.bytes")),
+                Integer.parseInt(set.get("wal.files")), Duration.ofNanos(System.nanoTime() - started), verified);
+    }
+
+    /** The folder a backup writes into ({@code <id>.partial}) and the one it becomes ({@code <id>}). */
+    private record Claim(String id, Path dir, Path partial) {
+    }
+
+    /**
+     * Claims the folders of a new backup: {@code <id>.partial} created atomically, so that two runs
+     * started in the same second (two schedulers, a retried job) never share one; the second gets
+     * {@code <id>-2}, which sorts after {@code <id>} and before the next second's id.
+     */
+    private static Claim claim(Path root, String second) throws IOException {
+        for (int n = 1; n <= 100; n++) {
+            String id = n == 1 ? second : second + "-" + n;
+            Path dir = root.resolve(id);
+            Path partial = root.resolve(id + ".partial");
+            if (Files.exists(dir)) {
+                continue;
+            }
+            try {
+                Files.createDirectory(partial);
+            } catch (java.nio.file.FileAlreadyExistsException taken) {
+                continue;
+            }
+            if (Files.exists(dir)) { // another run finished this id between the look and the claim
+                Files.delete(partial);
+                continue;
+            }
+            Files.createDirectory(partial.resolve(BackupSet.WAL));
+            return new Claim(id, dir, partial);
+        }
+        throw new IllegalStateException("100 backups were started in " + root + " within the second " + second
+                + ": start fewer at once");
+    }
+
+    private static void take(Connection c, Request r, Server server, Path pgdata, String id, Path dir, Path partial)
+            throws SQLException, IOException {
         boolean encrypted = r.keyFile() != null;
         Map<String, String> props = new LinkedHashMap<>();
         Map<String, String> contents = new TreeMap<>();
@@ -161,10 +205,6 @@ final class BaseBackup {
             Restore.deleteTree(partial);
             throw e;
         }
-        BackupSet set = BackupSet.open(dir);
-        String verified = verify(set, r.keyFile());
-        return new Result(set, contents.size(), bytes[0], Integer.parseInt(props.get("wal.files")),
-                Duration.ofNanos(System.nanoTime() - started), verified);
     }
 
     /** What the server is, checked before the backup starts. */
@@ -229,7 +269,34 @@ final class BaseBackup {
                         + "at JEEX_DB_MIGRATION_URL (its system identifier is " + fromFile + ", the server's "
                         + systemIdentifier + ")");
             }
+            runningOn(c, pgdata);
             return new Server(pgdata, version, systemIdentifier, segmentSize);
+        }
+
+        /**
+         * A stopped copy of the data directory (a restore, a standby's folder) has the server's
+         * system identifier too: the folder must be the one the server runs on, whose
+         * postmaster.pid names the port the server listens on.
+         */
+        private static void runningOn(Connection c, Path pgdata) throws SQLException, IOException {
+            Path pid = pgdata.resolve("postmaster.pid");
+            if (!Files.isRegularFile(pid)) {
+                throw new IllegalArgumentException("--pgdata " + pgdata + " is not the data directory the server at "
+                        + "JEEX_DB_MIGRATION_URL runs on: it holds no postmaster.pid (a stopped copy or a standby's "
+                        + "folder has the same system identifier): give the running server's data directory");
+            }
+            List<String> lines = Files.readAllLines(pid);
+            String port;
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select current_setting('port')")) {
+                rs.next();
+                port = rs.getString(1);
+            }
+            if (lines.size() < 4 || !lines.get(3).strip().equals(port)) {
+                throw new IllegalArgumentException("--pgdata " + pgdata + " is not the data directory the server at "
+                        + "JEEX_DB_MIGRATION_URL runs on: its postmaster.pid is of a server on port "
+                        + (lines.size() < 4 ? "<none>" : lines.get(3).strip()) + ", this one listens on port " + port
+                        + ": give the running server's data directory");
+            }
         }
     }
 

@@ -93,6 +93,9 @@ public final class JeexDbCli implements Callable<Integer> {
                     : "jeex-db " + command.getCommandName() + ": " + e.getMessage());
             CommandLine.UnmatchedArgumentException.printSuggestions(e, command.getErr());
             command.getErr().println("Try '" + command.getCommandSpec().qualifiedName() + " --help'.");
+            if (List.of(a).contains("--json")) { // a probe that asked for JSON gets it on bad usage too
+                out.println(JsonOut.error(command.getCommandName(), "UsageError", null, EXIT_USAGE, e.getMessage()));
+            }
             return EXIT_USAGE;
         });
         return cl.execute(args.toArray(String[]::new));

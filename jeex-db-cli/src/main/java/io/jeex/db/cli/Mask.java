@@ -88,19 +88,29 @@ final class Mask {
             throw new IllegalStateException("database " + target + " exists already: choose another --target, "
                     + "or drop it first");
         }
-        source.transaction(TxOptions.named("mask.create_database").asSystem().withSingleStatement(true),
-                tx -> tx.dsl().execute("CREATE DATABASE " + quote(target)));
+        UndoOnSignal undo = UndoOnSignal.register("mask", "dropped the unfinished copy " + target,
+                () -> drop(target));
         try {
-            return fill(target);
-        } catch (RuntimeException | Error e) {
+            source.transaction(TxOptions.named("mask.create_database").asSystem().withSingleStatement(true),
+                    tx -> tx.dsl().execute("CREATE DATABASE " + quote(target)));
             try {
-                source.transaction(TxOptions.named("mask.drop_database").asSystem().withSingleStatement(true),
-                        tx -> tx.dsl().execute("DROP DATABASE IF EXISTS " + quote(target) + " WITH (FORCE)"));
-            } catch (RuntimeException dropFailed) {
-                e.addSuppressed(dropFailed);
+                return fill(target);
+            } catch (RuntimeException | Error e) {
+                try {
+                    drop(target);
+                } catch (RuntimeException dropFailed) {
+                    e.addSuppressed(dropFailed);
+                }
+                throw e;
             }
-            throw e;
+        } finally {
+            undo.close();
         }
+    }
+
+    private void drop(String target) {
+        source.transaction(TxOptions.named("mask.drop_database").asSystem().withSingleStatement(true),
+                tx -> tx.dsl().execute("DROP DATABASE IF EXISTS " + quote(target) + " WITH (FORCE)"));
     }
 
     private Result fill(String target) {

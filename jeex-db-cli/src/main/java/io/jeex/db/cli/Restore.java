@@ -112,12 +112,15 @@ final class Restore {
         Files.createDirectories(r.pgdata());
         Files.setPosixFilePermissions(r.pgdata(), PosixFilePermissions.fromString("rwx------"));
         int files;
+        UndoOnSignal undo = UndoOnSignal.register("restore", "emptied " + r.pgdata(), () -> clear(r.pgdata()));
         try {
             files = unpack(set, r.pgdata(), r.keyFile());
             copyWal(set, r.pgdata().resolve("pg_wal"), r.keyFile());
         } catch (IOException | RuntimeException e) {
             clear(r.pgdata());
             throw e;
+        } finally {
+            undo.close();
         }
         Map<String, String> recovery = new java.util.LinkedHashMap<>();
         if (r.walArchive() != null) {

@@ -138,6 +138,16 @@ final class CliProcess {
             this.args = args;
         }
 
+        /** Sends the process SIGTERM, as a service manager stopping it or {@code kill} does. */
+        void terminate() {
+            process.destroy();
+        }
+
+        /** @return whether the process still runs */
+        boolean alive() {
+            return process.isAlive();
+        }
+
         /** @return what it wrote to stderr so far */
         String errSoFar() {
             try {

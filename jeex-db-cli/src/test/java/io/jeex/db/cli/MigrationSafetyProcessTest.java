@@ -100,7 +100,9 @@ class MigrationSafetyProcessTest {
 
             assertThat(run.status()).as("%s", run).isOne();
             assertThat(run.err()).contains("migration V900__a_newer_release.sql failed at line 5 (ALTER TABLE users ADD "
-                    + "CONSTRAINT users_nickname_check CHECK (nickname <> 'x')): SQLSTATE 23514").hasLineCount(1);
+                    + "CONSTRAINT users_nickname_check CHECK (nickname <> 'x')): SQLSTATE 23514").hasLineCount(1)
+                    .as("the failure names the restore point made before it")
+                    .containsPattern("; the restore point before it is jeex-migrate-\\S+ at LSN [0-9A-F]+/[0-9A-F]+\n$");
             try (Connection c = db.dataSource().getConnection()) {
                 assertThat(catalog.differencesTo(Catalog.read(c))).as("the schema").isEmpty();
             }

@@ -196,6 +196,20 @@ class OperatorCommandsTest {
                 + "'many'\n");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"health --json --bogus", "backup --json", "rollback --json --to", "migrate --json extra",
+        "restore --json --from /nowhere"})
+    void withJsonBadUsageIsOneJsonDocumentOnStdoutToo(String line) {
+        Run run = run(Map.of(), line.split(" "));
+        assertThat(run.status()).as(run.err()).isEqualTo(JeexDbCli.EXIT_USAGE);
+        JsonNode doc = run.json();
+        assertThat(doc.get("command").asText()).isEqualTo(line.substring(0, line.indexOf(' ')));
+        assertThat(doc.get("ok").asBoolean()).isFalse();
+        assertThat(doc.get("error").get("type").asText()).isEqualTo("UsageError");
+        assertThat(doc.get("error").get("exitCode").asInt()).isEqualTo(JeexDbCli.EXIT_USAGE);
+        assertThat(run.err()).as("the line and the hint stay on stderr").contains("--help");
+    }
+
     @Test
     void embeddedWithoutASubcommandIsBadUsage() {
         Run run = run(Map.of(), "embedded");

@@ -12,8 +12,13 @@ import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -146,6 +151,67 @@ class RecoveryCommandsTest {
         assertThat(run.json().get("error").get("message").asText()).startsWith("the database could not be reached or "
                 + "refused the login (SQLSTATE 08001").contains("check JEEX_DB_MIGRATION_URL");
         assertThat(run.out() + run.err()).doesNotContain("s3cr3t-pw");
+    }
+
+    @Test
+    void backupsStartedAtOnceEachGetAFolderOfTheirOwnAndKeepCountsOnlyCompleteBackupsOfTheRunningServer() throws Exception {
+        Path archive = Files.createDirectories(root.resolve("archive"));
+        try (DrillServer server = DrillServer.primary(root.resolve("primary"), "cp %p " + archive + "/%f")) {
+            Path backups = root.resolve("backups");
+            // a stopped copy of the data directory (a restore, a standby's folder) has the same
+            // system identifier: it is refused, not backed up with the running server's backup_label
+            Path copy = Files.createDirectories(root.resolve("copy/global"));
+            Files.copy(server.dataDirectory().resolve("global/pg_control"), copy.resolve("pg_control"));
+            Run stoppedCopy = run(server.env(), "backup", "--to", backups.toString(), "--wal-archive",
+                    archive.toString(), "--pgdata", copy.getParent().toString());
+            assertThat(stoppedCopy.status()).as(stoppedCopy.err()).isEqualTo(JeexDbCli.EXIT_USAGE);
+            assertThat(stoppedCopy.err()).contains("is not the data directory the server at JEEX_DB_MIGRATION_URL runs "
+                    + "on: it holds no postmaster.pid");
+            List<String> pid = new ArrayList<>(Files.readAllLines(server.dataDirectory().resolve("postmaster.pid")));
+            pid.set(3, "1");
+            Files.write(copy.getParent().resolve("postmaster.pid"), pid);
+            Run otherPort = run(server.env(), "backup", "--to", backups.toString(), "--wal-archive",
+                    archive.toString(), "--pgdata", copy.getParent().toString());
+            assertThat(otherPort.status()).as(otherPort.err()).isEqualTo(JeexDbCli.EXIT_USAGE);
+            assertThat(otherPort.err()).contains("its postmaster.pid is of a server on port 1, this one listens on port");
+            assertThat(backups).as("nothing written for a refused backup").doesNotExist();
+
+            List<String> backup = List.of("backup", "--to", backups.toString(), "--wal-archive", archive.toString(),
+                    "--pgdata", server.dataDirectory().toString(), "--json");
+            // three runs in the same second: two cron hosts and a retried job
+            ExecutorService threads = Executors.newFixedThreadPool(3);
+            List<Future<Run>> started = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                started.add(threads.submit(() -> run(server.env(), backup.toArray(String[]::new))));
+            }
+            Set<String> dirs = new HashSet<>();
+            for (Future<Run> f : started) {
+                Run r = f.get(120, TimeUnit.SECONDS);
+                assertThat(r.status()).as(r.err()).isZero();
+                dirs.add(r.json().get("dir").asText());
+            }
+            threads.shutdown();
+            assertThat(dirs).as("a folder each").hasSize(3);
+            assertThat(BackupSet.list(backups)).hasSize(3)
+                    .allMatch(b -> Files.isRegularFile(b.dir().resolve(BackupSet.BASE)));
+            try (Stream<Path> left = Files.list(backups)) {
+                assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".partial"));
+            }
+
+            // a folder that lost its base archive (a disk error, a hand-made copy) is no backup:
+            // --keep neither counts it nor keeps it instead of a complete one
+            Path husk = Files.createDirectories(backups.resolve("29991231T235959Z"));
+            Files.copy(BackupSet.list(backups).get(0).dir().resolve(BackupSet.PROPERTIES),
+                    husk.resolve(BackupSet.PROPERTIES));
+            assertThat(BackupSet.list(backups)).hasSize(3);
+            List<String> keep = new ArrayList<>(backup);
+            keep.addAll(List.of("--keep", "2"));
+            Run kept = run(server.env(), keep.toArray(String[]::new));
+            assertThat(kept.status()).as(kept.err()).isZero();
+            assertThat(kept.json().get("removedBackups").asInt()).as("4 complete backups, 2 kept").isEqualTo(2);
+            assertThat(BackupSet.list(backups)).hasSize(2).extracting(b -> b.dir().toString())
+                    .contains(kept.json().get("dir").asText());
+        }
     }
 
     @Test
