@@ -509,6 +509,7 @@ public final class JeexDatabase implements AutoCloseable {
      * @throws io.jeex.db.error.JeexDbException a subclass per other failure category
      * @throws io.jeex.db.error.DatabaseClosedException if this handle is closed
      * @throws io.jeex.db.error.WrongScopeException if called inside a transaction
+     * @throws io.jeex.db.error.MigrationException if the schema is older than migration 5 (migrate first)
      */
     public PartitionMaintenance maintainPartitions() {
         runtime.runner().requireNoTransaction("maintainPartitions", "runs a system transaction of its own under an "

@@ -353,7 +353,8 @@ final class Migrations {
 
     /** What to do after the last lock timeout: the holder, and the settings. */
     String lockAdvice() {
-        return ". PostgreSQL rolled it back, " + lockRetry.attempts() + " times, each after waiting the migration lock "
+        return ". PostgreSQL rolled it back, " + lockRetry.attempts() + (lockRetry.attempts() == 1 ? " time" : " times")
+                + ", each after waiting the migration lock "
                 + "timeout (" + io.jeex.db.Durations.ms(config.migration().lockTimeout()) + "): a long transaction "
                 + "holds a lock the migration needs; find it (pg_locks, pg_stat_activity), let it end or end it, and "
                 + "migrate again, or raise JEEX_DB_MIGRATION_LOCK_TIMEOUT or JEEX_DB_MIGRATION_LOCK_RETRIES";

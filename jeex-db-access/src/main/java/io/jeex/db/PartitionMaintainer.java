@@ -2,6 +2,7 @@ package io.jeex.db;
 
 import static java.util.Objects.requireNonNull;
 
+import io.jeex.db.error.MigrationException;
 import io.jeex.db.tx.TxOptions;
 import java.time.Duration;
 import java.time.YearMonth;
@@ -58,6 +59,10 @@ final class PartitionMaintainer {
     }
 
     private PartitionMaintenance maintain(DSLContext dsl, YearMonth now) {
+        if (dsl.fetchValue("select to_regclass('agent_executions_default')") == null) {
+            throw new MigrationException("agent_executions is not partitioned in this database (migration 5, "
+                    + "partitioned agent executions, is not applied): migrate first", Migrations.context(null), null);
+        }
         dsl.fetch("select set_config('lock_timeout', ?, true)", lockTimeout.toMillis() + "ms");
         dsl.fetch("select pg_advisory_xact_lock(hashtextextended(?, 0))", LOCK_KEY);
 

@@ -7,6 +7,7 @@ import io.jeex.db.JeexDatabase;
 import io.jeex.db.JeexDbConfig;
 import io.jeex.db.PartitionConfig;
 import io.jeex.db.PartitionMaintenance;
+import io.jeex.db.error.MigrationException;
 import io.jeex.db.error.PermissionDeniedException;
 import io.jeex.db.repository.ExecutionStatus;
 import io.jeex.db.repository.Json;
@@ -228,6 +229,17 @@ class PartitionMaintenanceTest {
                 + "'agent_executions_owner'", partition)).as(partition).isEqualTo(1L);
         assertThat(admin.fetchValue("select count(*) from pg_class c, aclexplode(c.relacl) a where c.oid = ?::regclass "
                 + "and a.grantee <> c.relowner", partition)).as(partition).isEqualTo(0L);
+    }
+
+    @Test
+    void onADatabaseNotMigratedYetMaintenanceSaysMigrateFirst() {
+        try (TestDatabase empty = io.jeex.db.testkit.JeexPostgres.shared().newEmptyDatabase();
+             JeexDatabase db = JeexDatabase.create(ServiceConfigs.defaults(empty.jdbcUrl(), empty.user(),
+                     empty.password()).build())) {
+            assertThatThrownBy(db::maintainPartitions).isInstanceOf(MigrationException.class)
+                    .hasMessageContaining("agent_executions is not partitioned in this database")
+                    .hasMessageContaining("migrate first").hasMessageNotContaining("SQLSTATE 42P01");
+        }
     }
 
     @Test

@@ -74,11 +74,18 @@ final class BackupCommands {
                 }
                 database(target);
                 BaseBackup.Result r;
+                boolean connected = false;
                 try (Connection c = db.migrationDataSource().getConnection()) {
+                    connected = true;
                     r = BaseBackup.take(c, new BaseBackup.Request(pgdata, walArchive, to, keyFile, label));
                 } catch (SQLException e) {
                     String state = String.valueOf(e.getSQLState());
                     String cause = "(SQLSTATE " + state + ", " + e.getMessage().lines().findFirst().orElse("") + ")";
+                    if (connected && state.startsWith("08")) {
+                        throw new IllegalStateException("the connection to the server was lost during the backup "
+                                + cause + ", so nothing was kept (the unfinished folder was removed): check that the "
+                                + "server is up and run the backup again", e);
+                    }
                     if (state.startsWith("08") || state.startsWith("28")) {
                         throw new IllegalStateException("the database could not be reached or refused the login "
                                 + cause + ": check JEEX_DB_MIGRATION_URL (or JEEX_DB_URL), JEEX_DB_MIGRATION_USER and "
@@ -88,7 +95,9 @@ final class BackupCommands {
                             + "superuser or a role granted EXECUTE on pg_backup_start and pg_backup_stop "
                             + "(JEEX_DB_MIGRATION_USER)", e);
                 } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+                    throw new IllegalStateException("the backup could not be written or read (" + e + "): check that "
+                            + "--to is a folder (or may be made one) and --wal-archive a folder this user may read, "
+                            + "and the free space", e);
                 }
                 int[] removed = {0, 0};
                 if (keep != null) {

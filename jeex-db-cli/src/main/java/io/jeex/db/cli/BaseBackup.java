@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -98,14 +99,20 @@ final class BaseBackup {
                     + r.walArchive() + " is not a folder");
         }
         Files.createDirectories(r.root());
-        Claim claim = claim(r.root(), ID.format(Instant.now()));
-        String id = claim.id();
-        Path dir = claim.dir();
-        Path partial = claim.partial();
-        UndoOnSignal undo = UndoOnSignal.register("backup", "removed the unfinished " + partial,
-                () -> Restore.deleteTree(partial));
+        AtomicReference<Path> claimed = new AtomicReference<>();
+        UndoOnSignal undo = UndoOnSignal.register("backup", () -> {
+            Path partial = claimed.get();
+            if (partial == null || !Files.exists(partial)) {
+                return null;
+            }
+            Restore.deleteTree(partial);
+            return "removed the unfinished " + partial;
+        });
+        Path dir;
         try {
-            take(c, r, server, pgdata, id, dir, partial);
+            Claim claim = claim(r.root(), ID.format(Instant.now()), claimed);
+            dir = claim.dir();
+            take(c, r, server, pgdata, claim.id(), dir, claim.partial());
         } finally {
             undo.close();
         }
@@ -124,7 +131,7 @@ final class BaseBackup {
      * started in the same second (two schedulers, a retried job) never share one; the second gets
      * {@code <id>-2}, which sorts after {@code <id>} and before the next second's id.
      */
-    private static Claim claim(Path root, String second) throws IOException {
+    private static Claim claim(Path root, String second, AtomicReference<Path> claimed) throws IOException {
         for (int n = 1; n <= 100; n++) {
             String id = n == 1 ? second : second + "-" + n;
             Path dir = root.resolve(id);
@@ -134,10 +141,12 @@ final class BaseBackup {
             }
             try {
                 Files.createDirectory(partial);
+                claimed.set(partial);
             } catch (java.nio.file.FileAlreadyExistsException taken) {
                 continue;
             }
             if (Files.exists(dir)) { // another run finished this id between the look and the claim
+                claimed.set(null);
                 Files.delete(partial);
                 continue;
             }

@@ -241,7 +241,7 @@ final class Commands {
                         out().println("drift: none (the catalog is what the migrations make at version "
                                 + drift.version() + ")");
                     } else {
-                        out().println("drift: " + differences.size() + " differences from what the migrations make at "
+                        out().println("drift: " + count(differences.size()) + " from what the migrations make at "
                                 + "version " + drift.version() + ":");
                         differences.forEach(d -> out().println("  " + d));
                     }
@@ -255,8 +255,12 @@ final class Commands {
         }
     }
 
+    private static String count(int differences) {
+        return differences + (differences == 1 ? " difference" : " differences");
+    }
+
     static String driftMessage(List<Catalog.Difference> differences) {
-        return "the database differs from what the migrations make: " + differences.size() + " differences (listed on "
+        return "the database differs from what the migrations make: " + count(differences.size()) + " (listed on "
                 + "stdout); put each change into a migration, or undo it";
     }
 

@@ -88,8 +88,10 @@ final class Mask {
             throw new IllegalStateException("database " + target + " exists already: choose another --target, "
                     + "or drop it first");
         }
-        UndoOnSignal undo = UndoOnSignal.register("mask", "dropped the unfinished copy " + target,
-                () -> drop(target));
+        UndoOnSignal undo = UndoOnSignal.register("mask", () -> {
+            drop(target);
+            return "dropped the unfinished copy " + target;
+        });
         try {
             source.transaction(TxOptions.named("mask.create_database").asSystem().withSingleStatement(true),
                     tx -> tx.dsl().execute("CREATE DATABASE " + quote(target)));

@@ -112,7 +112,10 @@ final class Restore {
         Files.createDirectories(r.pgdata());
         Files.setPosixFilePermissions(r.pgdata(), PosixFilePermissions.fromString("rwx------"));
         int files;
-        UndoOnSignal undo = UndoOnSignal.register("restore", "emptied " + r.pgdata(), () -> clear(r.pgdata()));
+        UndoOnSignal undo = UndoOnSignal.register("restore", () -> {
+            clear(r.pgdata());
+            return "emptied " + r.pgdata();
+        });
         try {
             files = unpack(set, r.pgdata(), r.keyFile());
             copyWal(set, r.pgdata().resolve("pg_wal"), r.keyFile());

@@ -13,7 +13,8 @@ final class UndoOnSignal implements AutoCloseable {
     /** What undoes the half-made result; it may run while the command's thread still writes. */
     @FunctionalInterface
     interface Undo {
-        void run() throws Exception;
+        /** @return what it undid, for the line on stderr, or null when there was nothing yet */
+        String run() throws Exception;
     }
 
     private static final int TRIES = 20;
@@ -22,7 +23,7 @@ final class UndoOnSignal implements AutoCloseable {
     private final AtomicBoolean done = new AtomicBoolean();
     private final Thread hook;
 
-    private UndoOnSignal(String command, String what, Undo undo) {
+    private UndoOnSignal(String command, Undo undo) {
         hook = new Thread(() -> {
             if (done.get()) {
                 return;
@@ -32,8 +33,9 @@ final class UndoOnSignal implements AutoCloseable {
             Exception last = null;
             for (int i = 0; i < TRIES; i++) {
                 try {
-                    undo.run();
-                    System.err.println("jeex-db " + command + ": stopped by a signal before it ended: " + what);
+                    String undone = undo.run();
+                    System.err.println("jeex-db " + command + ": stopped by a signal before it ended"
+                            + (undone == null ? "" : ": " + undone));
                     return;
                 } catch (Exception e) {
                     last = e;
@@ -45,19 +47,22 @@ final class UndoOnSignal implements AutoCloseable {
                     }
                 }
             }
-            System.err.println("jeex-db " + command + ": stopped by a signal before it ended, and could not undo it ("
-                    + what + "): " + last);
+            System.err.println("jeex-db " + command + ": stopped by a signal before it ended, and could not undo what "
+                    + "it had begun: " + last);
         }, "jeex-db-undo-" + command);
     }
 
     /**
+     * Registers the hook; call it before the command makes anything (once the JVM shuts down, no
+     * hook can be added: the command then stops before it begins).
+     *
      * @param command the command, for the line the hook prints
-     * @param what what the undo does, for that line ("removed the unfinished backup folder ...")
      * @param undo undoes the half-made result; called again (up to 20 times, 50 ms apart) while it throws
      * @return the registered hook, to close when the command's result is complete
+     * @throws IllegalStateException if the JVM is shutting down already
      */
-    static UndoOnSignal register(String command, String what, Undo undo) {
-        UndoOnSignal u = new UndoOnSignal(command, what, undo);
+    static UndoOnSignal register(String command, Undo undo) {
+        UndoOnSignal u = new UndoOnSignal(command, undo);
         Runtime.getRuntime().addShutdownHook(u.hook);
         return u;
     }

@@ -34,9 +34,9 @@ class InterruptedCommandsProcessTest {
         Path archive = Files.createDirectories(root.resolve("archive"));
         try (DrillServer primary = DrillServer.primary(root.resolve("primary"), "cp %p " + archive + "/%f")) {
             try (Connection c = primary.connect(); Statement s = c.createStatement()) {
-                // data enough that the copy takes a while: about 60 MB
+                // data enough that the copy takes a while: about 25 MB more
                 s.execute("create table filler as select i, repeat(md5(i::text), 30) as t "
-                        + "from generate_series(1, 60000) i");
+                        + "from generate_series(1, 25000) i");
             }
             Path backups = root.resolve("backups");
             String[] backup = {"backup", "--to", backups.toString(), "--wal-archive", archive.toString(), "--pgdata",

@@ -175,6 +175,12 @@ class RecoveryCommandsTest {
             assertThat(otherPort.status()).as(otherPort.err()).isEqualTo(JeexDbCli.EXIT_USAGE);
             assertThat(otherPort.err()).contains("its postmaster.pid is of a server on port 1, this one listens on port");
             assertThat(backups).as("nothing written for a refused backup").doesNotExist();
+            Path aFile = Files.writeString(root.resolve("a-file"), "not a folder");
+            Run underAFile = run(server.env(), "backup", "--to", aFile.resolve("backups").toString(), "--wal-archive",
+                    archive.toString(), "--pgdata", server.dataDirectory().toString());
+            assertThat(underAFile.status()).isOne();
+            assertThat(underAFile.err()).startsWith("jeex-db backup: the backup could not be written or read (")
+                    .contains("check that --to is a folder").hasLineCount(1);
 
             List<String> backup = List.of("backup", "--to", backups.toString(), "--wal-archive", archive.toString(),
                     "--pgdata", server.dataDirectory().toString(), "--json");

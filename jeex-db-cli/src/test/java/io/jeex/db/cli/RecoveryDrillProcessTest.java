@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.jeex.db.JeexDatabase;
 import io.jeex.db.JeexDbConfig;
 import io.jeex.db.cli.CliProcess.Run;
-import io.jeex.db.schema.Catalog;
 import io.jeex.db.schema.JeexSchema;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,7 +33,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * Recovery drills as an operator runs them, with {@code java -jar jeex-db.jar backup} and
@@ -46,9 +44,7 @@ import org.postgresql.ds.PGSimpleDataSource;
  *       target is there, none that started after it (a commit in flight at the target may go either
  *       way, as in PostgreSQL); restored from a plain and from an encrypted backup (age), the WAL
  *       archive encrypted by archive_command;</li>
- *   <li>restore point: a backup of a database at V1 with data, {@code migrate} (which creates the
- *       restore point and prints it), more writes; restored to the restore point: the catalog and
- *       the data are exactly those before the migration.</li>
+ *   <li>restore point: {@link RestorePointDrillProcessTest}.</li>
  * </ul>
  * Each prints the restore time for its data size.
  */
@@ -71,7 +67,7 @@ class RecoveryDrillProcessTest {
         return resource;
     }
 
-    private static Map<String, String> env(DrillServer server) {
+    static Map<String, String> env(DrillServer server) {
         return new HashMap<>(server.env());
     }
 
@@ -209,61 +205,7 @@ class RecoveryDrillProcessTest {
         }
     }
 
-    @Test
-    void restoreToTheRestorePointOfAMigrationGivesTheSchemaAndDataOfBefore() throws Exception {
-        Path archive = Files.createDirectories(root.resolve("archive"));
-        DrillServer primary = closing(DrillServer.primary(root.resolve("primary"), "test ! -f " + archive
-                + "/%f && cp %p " + archive + "/%f"));
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setURL(primary.jdbcUrl());
-        ds.setUser("postgres");
-        // a database that an older jeex-db migrated to V1, with data
-        JeexSchema.flywayConfiguration(ds).target("1").load().migrate();
-        try (Connection c = primary.connect(); Statement s = c.createStatement()) {
-            s.execute("insert into users (email, name) select 'u' || i || '@example.com', 'User' from "
-                    + "generate_series(1, 300) i");
-            s.execute("insert into projects (name, created_by) select 'Project', id from users");
-        }
-        Run backup = CliProcess.run(env(primary), "backup", "--to", root.resolve("backups").toString(),
-                "--wal-archive", archive.toString(), "--pgdata", primary.dataDirectory().toString(), "--json");
-        assertThat(backup.status()).as("%s", backup).isZero();
-        try (Connection c = primary.connect(); Statement s = c.createStatement()) {
-            s.execute("insert into users (email, name) values ('after-backup@example.com', 'Late')");
-        }
-        Catalog before;
-        List<String> dataBefore;
-        try (Connection c = primary.connect()) {
-            before = Catalog.read(c);
-            dataBefore = data(c);
-        }
-
-        Run migrate = CliProcess.run(env(primary), "migrate");
-        assertThat(migrate.status()).as("%s", migrate).isZero();
-        String line = migrate.out().lines().filter(l -> l.startsWith("restore point: ")).findFirst().orElseThrow();
-        String name = line.substring("restore point: ".length(), line.indexOf(" at LSN "));
-        assertThat(name).startsWith("jeex-migrate-1-to-" + JeexSchema.latestVersion() + "-");
-        try (Connection c = primary.connect(); Statement s = c.createStatement()) {
-            s.execute("insert into users (email, name) values ('after-migration@example.com', 'Later')");
-            s.execute("update projects set name = 'Renamed'");
-        }
-        primary.archiveCurrentWal();
-
-        Path restored = root.resolve("restored");
-        Run restore = CliProcess.run(Map.of(), "restore", "--from", backup.json().get("dir").asText(), "--pgdata",
-                restored.toString(), "--wal-archive", archive.toString(), "--target-name", name);
-        assertThat(restore.status()).as("%s", restore).isZero();
-        long started = System.nanoTime();
-        DrillServer copy = closing(DrillServer.restored(restored));
-        try (Connection c = copy.connect()) {
-            awaitPromoted(c);
-            System.out.printf(Locale.ROOT, "restore-point drill: restore command %.1f s, recovery to %s %.1f s%n",
-                    restore.took().toMillis() / 1000.0, name, (System.nanoTime() - started) / 1e9);
-            assertThat(before.differencesTo(Catalog.read(c))).as("the catalog before the migration").isEmpty();
-            assertThat(data(c)).as("the data before the migration").isEqualTo(dataBefore);
-        }
-    }
-
-    private static List<String> data(Connection c) throws SQLException {
+    static List<String> data(Connection c) throws SQLException {
         List<String> rows = new ArrayList<>();
         for (String query : List.of("select email || '|' || name from users order by email",
                 "select p.name || '|' || u.email from projects p join users u on u.id = p.created_by order by 1",
@@ -284,7 +226,7 @@ class RecoveryDrillProcessTest {
     }
 
     /** Waits until recovery reached the target and the server was promoted (read-write). */
-    private static void awaitPromoted(Connection c) {
+    static void awaitPromoted(Connection c) {
         Awaitility.await("promoted (recovery reached the target)")
                 .atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50))
                 .until(() -> {
