@@ -31,7 +31,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,24 +47,7 @@ import org.junit.jupiter.api.Test;
  * </ul>
  * Each prints the restore time for its data size.
  */
-class RecoveryDrillProcessTest {
-
-    private final Path root = Path.of(System.getProperty("java.io.tmpdir"), "jeex-drill-" + System.nanoTime());
-    private final List<AutoCloseable> open = new ArrayList<>();
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        Collections.reverse(open);
-        for (AutoCloseable c : open) {
-            c.close();
-        }
-        Restore.deleteTree(root);
-    }
-
-    private <T extends AutoCloseable> T closing(T resource) {
-        open.add(resource);
-        return resource;
-    }
+class RecoveryDrillProcessTest extends DrillFolderProcessTest {
 
     static Map<String, String> env(DrillServer server) {
         return new HashMap<>(server.env());

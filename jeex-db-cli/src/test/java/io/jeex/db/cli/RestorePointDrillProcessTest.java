@@ -12,12 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -28,24 +25,7 @@ import org.postgresql.ds.PGSimpleDataSource;
  * data are exactly those before the migration. (Its own class, so that it runs beside
  * {@link RecoveryDrillProcessTest}'s point-in-time drill in another test JVM.)
  */
-class RestorePointDrillProcessTest {
-
-    private final Path root = Path.of(System.getProperty("java.io.tmpdir"), "jeex-drill-rp-" + System.nanoTime());
-    private final List<AutoCloseable> open = new ArrayList<>();
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        Collections.reverse(open);
-        for (AutoCloseable c : open) {
-            c.close();
-        }
-        Restore.deleteTree(root);
-    }
-
-    private <T extends AutoCloseable> T closing(T resource) {
-        open.add(resource);
-        return resource;
-    }
+class RestorePointDrillProcessTest extends DrillFolderProcessTest {
 
     @Test
     void restoreToTheRestorePointOfAMigrationGivesTheSchemaAndDataOfBefore() throws Exception {
