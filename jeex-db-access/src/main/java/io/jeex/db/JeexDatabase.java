@@ -231,6 +231,7 @@ public final class JeexDatabase implements AutoCloseable {
         try {
             return migrations.runService("migrating the migrations of " + runtime.config().serviceMigrations()
                     .map(ServiceMigrations::name).orElse(""), flyway -> {
+                        before[0] = null; // a service migration that does not validate changed nothing
                         migrations.checkServiceApplied(flyway);
                         String name = runtime.config().serviceMigrations().get().name();
                         RestorePoint point = schema.restorePoint() == null ? migrations.restorePointBefore(flyway) : null;

@@ -80,16 +80,21 @@ final class Migrations {
     /**
      * @param point the restore point made before the failed change, or null
      * @param e the failure
-     * @return a {@link MigrationException} whose message ends with the restore point; anything
-     *     else (or without a point) as it is
+     * @return a {@link MigrationException} whose message ends with the restore point (its
+     *     suppressed exceptions kept); a subclass, anything else, or without a point: as it is
      */
     static RuntimeException naming(RestorePoint point, RuntimeException e) {
-        if (point == null || !(e instanceof MigrationException m)) {
+        // only a failed change: a subclass (UnsupportedServerException...) keeps its type and words
+        if (point == null || e.getClass() != MigrationException.class) {
             return e;
         }
+        MigrationException m = (MigrationException) e;
         MigrationException named = new MigrationException(m.getMessage() + "; the restore point before it is "
                 + point.name() + " at LSN " + point.lsn(), m.context(), m.getCause());
         named.setStackTrace(m.getStackTrace());
+        for (Throwable suppressed : m.getSuppressed()) {
+            named.addSuppressed(suppressed);
+        }
         return named;
     }
 

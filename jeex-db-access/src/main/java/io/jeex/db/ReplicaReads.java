@@ -30,6 +30,9 @@ final class ReplicaReads {
     private final ReadConsistency consistency;
     private final long waitNanos;
     private final AtomicLong written = new AtomicLong();
+    /** When a position could not be read after a commit ({@link System#nanoTime()}), or {@link #KNOWN}. */
+    private final AtomicLong unknownSince = new AtomicLong(KNOWN);
+    private static final long KNOWN = Long.MIN_VALUE;
     private final AtomicLongArray replayed;
 
     /**
@@ -64,16 +67,25 @@ final class ReplicaReads {
      * @param primary the connection, auto-committed or between transactions
      */
     void committed(Connection primary) {
+        long asked = System.nanoTime();
         try (Statement s = primary.createStatement();
              ResultSet rs = s.executeQuery("select pg_current_wal_insert_lsn()::text")) {
             if (rs.next()) {
                 long lsn = LogSequenceNumber.valueOf(rs.getString(1)).asLong();
                 written.accumulateAndGet(lsn, Math::max);
+                // a position read after a failed one covers the commit that one missed
+                unknownSince.getAndUpdate(since -> since != KNOWN && since - asked < 0 ? KNOWN : since);
             }
         } catch (SQLException | RuntimeException e) {
-            // Not known: later reads go to the primary until a position is read again.
-            written.set(Long.MAX_VALUE);
+            // Not known: later reads go to the primary until a position is read again after a commit.
+            long now = System.nanoTime();
+            unknownSince.set(now == KNOWN ? now + 1 : now);
         }
+    }
+
+    /** @return the position a replica must have replayed: every commit's, or all when one is unknown */
+    private long target() {
+        return unknownSince.get() != KNOWN ? Long.MAX_VALUE : written.get();
     }
 
     /**
@@ -81,7 +93,7 @@ final class ReplicaReads {
      * @return whether a read may go to the replica without checking it
      */
     boolean knownCaughtUp(int replica) {
-        return consistency == ReadConsistency.REPLICA || replayed.get(replica) >= written.get();
+        return consistency == ReadConsistency.REPLICA || replayed.get(replica) >= target();
     }
 
     /**
@@ -93,7 +105,7 @@ final class ReplicaReads {
      * @return whether it did; false sends the read to the primary
      */
     boolean caughtUp(int index, Connection replica) {
-        long target = written.get();
+        long target = target();
         long deadline = System.nanoTime() + waitNanos;
         long poll = FIRST_POLL_MILLIS;
         try (Statement s = replica.createStatement()) {

@@ -40,6 +40,8 @@ final class BackupSet {
     static final String CONTENTS = "contents.sha256";
     static final String MANIFEST = "manifest.sha256";
     static final String AGE_SUFFIX = ".age";
+    /** A backup stopped by a signal, renamed from {@code <id>.partial} before it is deleted. */
+    static final String ABORTED_SUFFIX = ".aborted";
     /** The format of this directory; a newer tool refuses what it does not know. */
     static final String FORMAT = "jeex-db-backup-1";
 
@@ -98,7 +100,8 @@ final class BackupSet {
     }
 
     private static boolean complete(Path d) {
-        return !d.getFileName().toString().endsWith(".partial") && Files.isRegularFile(d.resolve(PROPERTIES))
+        String name = d.getFileName().toString();
+        return !name.endsWith(".partial") && !name.endsWith(ABORTED_SUFFIX) && Files.isRegularFile(d.resolve(PROPERTIES))
                 && Files.isRegularFile(d.resolve(MANIFEST))
                 && (Files.isRegularFile(d.resolve(BASE)) || Files.isRegularFile(d.resolve(BASE + AGE_SUFFIX)));
     }

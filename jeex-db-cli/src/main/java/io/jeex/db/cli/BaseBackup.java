@@ -100,12 +100,20 @@ final class BaseBackup {
         }
         Files.createDirectories(r.root());
         AtomicReference<Path> claimed = new AtomicReference<>();
-        UndoOnSignal undo = UndoOnSignal.register("backup", () -> {
+        UndoOnSignal undo = UndoOnSignal.register("backup", 20, () -> {
             Path partial = claimed.get();
-            if (partial == null || !Files.exists(partial)) {
+            if (partial == null) {
                 return null;
             }
-            Restore.deleteTree(partial);
+            // renamed first, atomically: of this and the backup's own move to <id>, exactly one happens
+            Path aborted = partial.resolveSibling(partial.getFileName().toString()
+                    .replace(".partial", BackupSet.ABORTED_SUFFIX));
+            try {
+                Files.move(partial, aborted, StandardCopyOption.ATOMIC_MOVE);
+            } catch (java.nio.file.NoSuchFileException finishedOrRemoved) {
+                return null;
+            }
+            Restore.deleteTree(aborted);
             return "removed the unfinished " + partial;
         });
         Path dir;
@@ -113,6 +121,7 @@ final class BaseBackup {
             Claim claim = claim(r.root(), ID.format(Instant.now()), claimed);
             dir = claim.dir();
             take(c, r, server, pgdata, claim.id(), dir, claim.partial());
+            undo.completed();
         } finally {
             undo.close();
         }
@@ -122,18 +131,22 @@ final class BaseBackup {
                 Integer.parseInt(set.get("wal.files")), Duration.ofNanos(System.nanoTime() - started), verified);
     }
 
+    /** In an unfinished backup's folder: the WAL segment it started in, for a --keep meanwhile. */
+    static final String IN_FLIGHT_START = "start.wal";
+
     /** The folder a backup writes into ({@code <id>.partial}) and the one it becomes ({@code <id>}). */
-    private record Claim(String id, Path dir, Path partial) {
+    record Claim(String id, Path dir, Path partial) {
     }
 
     /**
      * Claims the folders of a new backup: {@code <id>.partial} created atomically, so that two runs
      * started in the same second (two schedulers, a retried job) never share one; the second gets
-     * {@code <id>-2}, which sorts after {@code <id>} and before the next second's id.
+     * {@code <id>-02}, which sorts after {@code <id>} and before the next second's id (up to
+     * {@code -99}).
      */
-    private static Claim claim(Path root, String second, AtomicReference<Path> claimed) throws IOException {
-        for (int n = 1; n <= 100; n++) {
-            String id = n == 1 ? second : second + "-" + n;
+    static Claim claim(Path root, String second, AtomicReference<Path> claimed) throws IOException {
+        for (int n = 1; n <= 99; n++) {
+            String id = n == 1 ? second : "%s-%02d".formatted(second, n);
             Path dir = root.resolve(id);
             Path partial = root.resolve(id + ".partial");
             if (Files.exists(dir)) {
@@ -153,7 +166,7 @@ final class BaseBackup {
             Files.createDirectory(partial.resolve(BackupSet.WAL));
             return new Claim(id, dir, partial);
         }
-        throw new IllegalStateException("100 backups were started in " + root + " within the second " + second
+        throw new IllegalStateException("99 backups were started in " + root + " within the second " + second
                 + ": start fewer at once");
     }
 
@@ -175,6 +188,8 @@ final class BaseBackup {
                         startTime = rs.getTimestamp(2).toInstant();
                     }
                 }
+                // for a --keep of another backup meanwhile: the WAL from here on is this one's
+                Files.writeString(partial.resolve(IN_FLIGHT_START), walFileName(c, startLsn));
                 String[] stop;
                 try {
                     Path base = partial.resolve(encrypted ? BackupSet.BASE + BackupSet.AGE_SUFFIX : BackupSet.BASE);
@@ -209,6 +224,7 @@ final class BaseBackup {
             BackupSet.writeProperties(partial, props);
             BackupSet.writeSums(partial.resolve(BackupSet.CONTENTS), contents);
             BackupSet.writeManifest(partial);
+            UndoOnSignal.checkpoint();
             Files.move(partial, dir, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | RuntimeException | SQLException e) {
             Restore.deleteTree(partial);
@@ -361,6 +377,7 @@ final class BaseBackup {
             return;
         }
         for (Path p : children) {
+            UndoOnSignal.checkpoint();
             String name = root.relativize(p).toString().replace('\\', '/');
             String file = p.getFileName().toString();
             BasicFileAttributes a;
@@ -436,6 +453,7 @@ final class BaseBackup {
                     .forEach(names::add);
         }
         for (String name : names) {
+            UndoOnSignal.checkpoint();
             Path plain = archive.resolve(name);
             Path sealed = archive.resolve(name + BackupSet.AGE_SUFFIX);
             if (Files.isRegularFile(sealed)) {
@@ -519,13 +537,32 @@ final class BaseBackup {
         List<BackupSet> sets = BackupSet.list(root);
         int removed = 0;
         for (int i = 0; i < sets.size() - keep; i++) {
-            Restore.deleteTree(sets.get(i).dir());
-            removed++;
+            if (Files.exists(sets.get(i).dir())) { // another --keep at the same time may have removed it
+                Restore.deleteTree(sets.get(i).dir());
+                removed++;
+            }
         }
         List<BackupSet> kept = sets.subList(Math.max(0, sets.size() - keep), sets.size());
         int wal = 0;
         if (!kept.isEmpty()) {
-            String oldest = kept.get(0).get("start.wal");
+            // the first segment that a kept backup, or one still being taken, needs
+            List<String> starts = new ArrayList<>();
+            kept.forEach(b -> starts.add(b.get("start.wal")));
+            try (Stream<Path> dirs = Files.list(root)) {
+                for (Path d : (Iterable<Path>) dirs::iterator) {
+                    Path start = d.resolve(IN_FLIGHT_START);
+                    if (d.getFileName().toString().endsWith(".partial") && Files.isRegularFile(start)) {
+                        try {
+                            starts.add(Files.readString(start).strip());
+                        } catch (java.nio.file.NoSuchFileException finished) {
+                            // that backup has just ended (moved or removed)
+                        }
+                    }
+                }
+            }
+            String oldest = starts.stream().filter(WalFiles::isSegment)
+                    .min(java.util.Comparator.comparing((String f) -> f.substring(8, 24)))
+                    .orElse(kept.get(0).get("start.wal"));
             try (Stream<Path> files = Files.list(walArchive)) {
                 for (Path p : (Iterable<Path>) files::iterator) {
                     if (WalFiles.isBefore(p.getFileName().toString(), oldest)) {

@@ -82,21 +82,27 @@ final class Mask {
      */
     Result into(String target) {
         source.validateMigrations(); // the copy is migrated by this tool's scripts: the source must match them
-        boolean exists = source.transaction(TxOptions.named("mask.check_target").asSystem().withSingleStatement(true),
-                tx -> tx.dsl().fetchExists(tx.dsl().selectOne().from("pg_database").where("datname = ?", target)));
-        if (exists) {
+        if (exists(target)) {
             throw new IllegalStateException("database " + target + " exists already: choose another --target, "
                     + "or drop it first");
         }
-        UndoOnSignal undo = UndoOnSignal.register("mask", () -> {
+        java.util.concurrent.atomic.AtomicBoolean created = new java.util.concurrent.atomic.AtomicBoolean();
+        // one try: the drop needs the server, and a stopping tool must not wait long for it
+        UndoOnSignal undo = UndoOnSignal.register("mask", 1, () -> {
+            if (!created.get() || !exists(target)) {
+                return null;
+            }
             drop(target);
             return "dropped the unfinished copy " + target;
         });
         try {
             source.transaction(TxOptions.named("mask.create_database").asSystem().withSingleStatement(true),
                     tx -> tx.dsl().execute("CREATE DATABASE " + quote(target)));
+            created.set(true);
             try {
-                return fill(target);
+                Result result = fill(target);
+                undo.completed();
+                return result;
             } catch (RuntimeException | Error e) {
                 try {
                     drop(target);
@@ -108,6 +114,11 @@ final class Mask {
         } finally {
             undo.close();
         }
+    }
+
+    private boolean exists(String target) {
+        return source.transaction(TxOptions.named("mask.check_target").asSystem().withSingleStatement(true),
+                tx -> tx.dsl().fetchExists(tx.dsl().selectOne().from("pg_database").where("datname = ?", target)));
     }
 
     private void drop(String target) {
@@ -140,6 +151,7 @@ final class Mask {
                     List<Copied> copied = new ArrayList<>();
                     List<String> skipped = new ArrayList<>();
                     for (Map.Entry<String, List<Column>> t : tables.entrySet()) {
+                        UndoOnSignal.checkpoint();
                         if (present.contains(t.getKey())) {
                             copied.add(copyTable(from, to, t.getKey(), t.getValue()));
                         } else {

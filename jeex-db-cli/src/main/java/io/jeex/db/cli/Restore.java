@@ -112,19 +112,33 @@ final class Restore {
         Files.createDirectories(r.pgdata());
         Files.setPosixFilePermissions(r.pgdata(), PosixFilePermissions.fromString("rwx------"));
         int files;
-        UndoOnSignal undo = UndoOnSignal.register("restore", () -> {
+        UndoOnSignal undo = UndoOnSignal.register("restore", 20, () -> {
+            try (Stream<Path> left = Files.list(r.pgdata())) {
+                if (left.findAny().isEmpty()) {
+                    return null;
+                }
+            }
             clear(r.pgdata());
             return "emptied " + r.pgdata();
         });
         try {
             files = unpack(set, r.pgdata(), r.keyFile());
             copyWal(set, r.pgdata().resolve("pg_wal"), r.keyFile());
+            UndoOnSignal.checkpoint();
+            Map<String, String> recovery = recover(r, set, toPoint);
+            undo.completed();
+            return new Result(set, files, Duration.ofNanos(System.nanoTime() - started), recovery);
         } catch (IOException | RuntimeException e) {
+            // half a data directory, or one without its recovery settings, must not be started
             clear(r.pgdata());
             throw e;
         } finally {
             undo.close();
         }
+    }
+
+    /** Writes the recovery settings and recovery.signal (with a WAL archive); returns the settings. */
+    private static Map<String, String> recover(Request r, BackupSet set, boolean toPoint) throws IOException {
         Map<String, String> recovery = new java.util.LinkedHashMap<>();
         if (r.walArchive() != null) {
             Path archive = r.walArchive().toAbsolutePath();
@@ -149,7 +163,7 @@ final class Restore {
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             Files.writeString(r.pgdata().resolve("recovery.signal"), "");
         }
-        return new Result(set, files, Duration.ofNanos(System.nanoTime() - started), recovery);
+        return recovery;
     }
 
     private static void safe(String option, Path path) {
@@ -166,6 +180,7 @@ final class Restore {
         try (InputStream in = age == null ? Files.newInputStream(set.base()) : age.out();
              TarArchiveInputStream tar = new TarArchiveInputStream(new java.io.BufferedInputStream(in, 1 << 16))) {
             for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
+                UndoOnSignal.checkpoint();
                 Path target = pgdata.resolve(e.getName()).normalize();
                 if (!target.startsWith(pgdata)) {
                     throw new IllegalStateException("the backup holds a path outside the data directory: " + e.getName());
@@ -206,6 +221,7 @@ final class Restore {
         Files.createDirectories(pgWal);
         try (Stream<Path> files = Files.list(set.dir().resolve(BackupSet.WAL))) {
             for (Path p : (Iterable<Path>) files.sorted()::iterator) {
+                UndoOnSignal.checkpoint();
                 String name = p.getFileName().toString();
                 if (name.endsWith(BackupSet.AGE_SUFFIX)) {
                     Age.Run age = Age.decrypt(keyFile, p);
@@ -236,7 +252,13 @@ final class Restore {
         }
         try (Stream<Path> all = Files.walk(p)) {
             for (Path f : (Iterable<Path>) all.sorted(Comparator.reverseOrder())::iterator) {
-                Files.delete(f);
+                Files.deleteIfExists(f); // another remover (a second --keep, a shutdown hook) may be first
+            }
+        } catch (java.nio.file.NoSuchFileException gone) {
+            // the folder went while it was listed: someone else removed it
+        } catch (UncheckedIOException e) {
+            if (!(e.getCause() instanceof java.nio.file.NoSuchFileException)) {
+                throw e;
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -221,6 +221,24 @@ class RecoveryCommandsTest {
     }
 
     @Test
+    void backupsClaimedInOneSecondGetIdsThatSortInTheOrderOfTheirClaims() throws IOException {
+        Path backups = Files.createDirectories(root.resolve("claims"));
+        java.util.concurrent.atomic.AtomicReference<Path> claimed = new java.util.concurrent.atomic.AtomicReference<>();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            BaseBackup.Claim claim = BaseBackup.claim(backups, "20260102T030405Z", claimed);
+            assertThat(claimed.get()).isEqualTo(claim.partial()).isDirectory();
+            ids.add(claim.id());
+        }
+        assertThat(ids).startsWith("20260102T030405Z", "20260102T030405Z-02").endsWith("20260102T030405Z-12")
+                .doesNotHaveDuplicates().isSorted();
+        assertThat(ids.get(11)).isLessThan("20260102T030406Z");
+        // an id whose backup is complete already is not claimed again
+        Files.createDirectories(backups.resolve("20260102T030407Z"));
+        assertThat(BaseBackup.claim(backups, "20260102T030407Z", claimed).id()).isEqualTo("20260102T030407Z-02");
+    }
+
+    @Test
     void restoreChecksTheBackupTheKeyAndTheTargetBeforeWritingAnything() throws Exception {
         Path archive = Files.createDirectories(root.resolve("archive"));
         Path key = root.resolve("key.txt");
