@@ -2,6 +2,7 @@ package io.jeex.db.cli;
 
 import io.jeex.db.JeexDatabase;
 import io.jeex.db.error.JeexDbException;
+import io.jeex.db.schema.JdbcUrlMask;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -89,12 +90,16 @@ public final class JeexDbCli implements Callable<Integer> {
         cl.setErr(new PrintWriter(err, true));
         cl.setParameterExceptionHandler((e, a) -> {
             CommandLine command = e.getCommandLine();
-            command.getErr().println(command.getCommandName().equals("jeex-db") ? "jeex-db: " + e.getMessage()
-                    : "jeex-db " + command.getCommandName() + ": " + e.getMessage());
+            // picocli quotes the arguments it could not place: a URL among them shows masked
+            String message = JdbcUrlMask.mask(e.getMessage());
+            command.getErr().println(command.getCommandName().equals("jeex-db") ? "jeex-db: " + message
+                    : "jeex-db " + command.getCommandName() + ": " + message);
             CommandLine.UnmatchedArgumentException.printSuggestions(e, command.getErr());
             command.getErr().println("Try '" + command.getCommandSpec().qualifiedName() + " --help'.");
-            if (List.of(a).contains("--json")) { // a probe that asked for JSON gets it on bad usage too
-                out.println(JsonOut.error(command.getCommandName(), "UsageError", null, EXIT_USAGE, e.getMessage()));
+            List<String> options = List.of(a).contains("--") ? List.of(a).subList(0, List.of(a).indexOf("--"))
+                    : List.of(a);
+            if (options.contains("--json")) { // a probe that asked for JSON gets it on bad usage too
+                out.println(JsonOut.error(command.getCommandName(), "UsageError", null, EXIT_USAGE, message));
             }
             return EXIT_USAGE;
         });

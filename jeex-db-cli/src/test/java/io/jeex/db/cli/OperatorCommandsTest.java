@@ -211,6 +211,14 @@ class OperatorCommandsTest {
     }
 
     @Test
+    void aUrlAmongArgumentsTheToolCouldNotPlaceShowsMasked() {
+        Run run = run(Map.of(), "migrate", "--json", "jdbc:postgresql://db/jeex?password=s3cr3t-arg");
+        assertThat(run.status()).isEqualTo(JeexDbCli.EXIT_USAGE);
+        assertThat(run.json().get("error").get("message").asText()).contains("password=****");
+        assertThat(run.out() + run.err()).doesNotContain("s3cr3t-arg");
+    }
+
+    @Test
     void embeddedWithoutASubcommandIsBadUsage() {
         Run run = run(Map.of(), "embedded");
         assertThat(run.status()).isEqualTo(JeexDbCli.EXIT_USAGE);
