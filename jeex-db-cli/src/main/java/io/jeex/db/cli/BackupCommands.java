@@ -300,7 +300,7 @@ final class BackupCommands {
                         Commands.restorePoint(g, r.restorePoint());
                     }));
                 } else {
-                    r.restorePointBefore().ifPresent(p -> out().println(Commands.restorePointLine(p)));
+                    r.restorePointBefore().ifPresent(p -> out().println(Commands.restorePointLine(p, target)));
                     out().println("rollback: " + r.rolledBack().size() + " rolled back, schema version "
                             + Commands.OnDatabase.versionOrEmpty(r.previousVersion()) + " -> "
                             + Commands.OnDatabase.versionOrEmpty(r.currentVersion()));

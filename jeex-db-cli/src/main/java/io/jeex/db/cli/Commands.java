@@ -26,9 +26,16 @@ final class Commands {
     private Commands() {
     }
 
-    /** The line of a restore point, before the line of the change it precedes. */
-    static String restorePointLine(RestorePoint p) {
-        return "restore point: " + p.name() + " at LSN " + p.lsn() + " (jeex-db restore --target-name " + p.name() + ")";
+    /**
+     * The line of a restore point, before the line of the change it precedes.
+     *
+     * @param p the restore point
+     * @param target the database: the embedded server archives no WAL, so nothing restores to it there
+     */
+    static String restorePointLine(RestorePoint p, Target target) {
+        return "restore point: " + p.name() + " at LSN " + p.lsn() + (target.embedded()
+                ? " (the embedded server archives no WAL: no restore reaches it)"
+                : " (jeex-db restore --target-name " + p.name() + ")");
     }
 
     /** The {@code restorePoint} field: an object, or null. */
@@ -89,9 +96,9 @@ final class Commands {
                 database(target);
                 MigrationResult r = db.migrate();
                 if (!json) {
-                    r.restorePointBefore().ifPresent(p -> out().println(restorePointLine(p)));
+                    r.restorePointBefore().ifPresent(p -> out().println(restorePointLine(p, target)));
                     r.serviceResult().flatMap(MigrationResult::restorePointBefore)
-                            .ifPresent(p -> out().println(restorePointLine(p)));
+                            .ifPresent(p -> out().println(restorePointLine(p, target)));
                 }
                 out().println(json ? JsonOut.object("migrate", true, g -> {
                     g.writeStringField("database", target.description());

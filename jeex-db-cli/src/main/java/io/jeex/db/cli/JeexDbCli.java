@@ -132,18 +132,21 @@ public final class JeexDbCli implements Callable<Integer> {
      */
     int onDatabase(String command, boolean json, boolean demo, Work work) {
         String name = null;
+        String database = null;
         try (Target target = demo ? Target.demo(env) : Target.operator(env, dataDir)) {
             name = target.config().name();
+            database = target.description();
             try (JeexDatabase db = JeexDatabase.create(target.config())) {
                 return work.run(db, target);
             }
         } catch (IllegalArgumentException e) {
-            return fail(command, json, EXIT_USAGE, "ConfigurationError", null, e.getMessage(), name);
+            return fail(command, json, EXIT_USAGE, "ConfigurationError", null, e.getMessage(), name, database);
         } catch (JeexDbException e) {
-            return fail(command, json, EXIT_FAILED, e.getClass().getSimpleName(), e.sqlState(), e.getMessage(), name);
+            return fail(command, json, EXIT_FAILED, e.getClass().getSimpleName(), e.sqlState(), e.getMessage(), name,
+                    database);
         } catch (RuntimeException e) {
             return fail(command, json, EXIT_FAILED, e.getClass().getSimpleName(), null,
-                    e.getMessage() == null ? e.toString() : e.getMessage(), name);
+                    e.getMessage() == null ? e.toString() : e.getMessage(), name, database);
         }
     }
 
@@ -154,11 +157,22 @@ public final class JeexDbCli implements Callable<Integer> {
      */
     int fail(String command, boolean json, int status, String type, String sqlState, String message,
              String instance) {
+        return fail(command, json, status, type, sqlState, message, instance, null);
+    }
+
+    /**
+     * Reports a failed command on a known database: as above, the document with its
+     * {@code database} field too.
+     *
+     * @return {@code status}
+     */
+    int fail(String command, boolean json, int status, String type, String sqlState, String message,
+             String instance, String database) {
         String text = instance != null && message.startsWith(instance + ": ")
                 ? message.substring(instance.length() + 2) : message;
         err.println("jeex-db " + command + ": " + text);
         if (json) {
-            out.println(JsonOut.error(command, type, sqlState, status, text));
+            out.println(JsonOut.error(command, database, type, sqlState, status, text));
         }
         return status;
     }

@@ -72,6 +72,11 @@ final class Target implements AutoCloseable {
         return config;
     }
 
+    /** @return whether it is the tool's embedded server (which archives no WAL) */
+    boolean embedded() {
+        return embedded != null;
+    }
+
     /** @return which database, in words, without credentials */
     String description() {
         return description;

@@ -29,6 +29,9 @@ class EmbeddedProcessTest extends EmbeddedDirectoryProcessTest {
         assertThat(migrate.status()).as("%s", migrate).isZero();
         assertThat(migrate.out()).endsWith("migrate: " + MIGRATIONS + " applied, schema version <empty> -> " + LATEST + "\n");
         assertThat(migrate.err()).as("no log lines at the default level").isEmpty();
+        assertThat(migrate.out()).as("no restore reaches a point of a server without a WAL archive")
+                .contains("(the embedded server archives no WAL: no restore reaches it)")
+                .doesNotContain("jeex-db restore --target-name");
 
         Run after = run("info", "--json");
         assertThat(after.status()).isZero();

@@ -97,6 +97,8 @@ class OperatorCommandsTest {
             assertThat(validateJson.json().get("ok").asBoolean()).isFalse();
             assertThat(validateJson.json().get("error").get("type").asText()).isEqualTo("MigrationException");
             assertThat(validateJson.json().get("error").get("exitCode").asInt()).isOne();
+            assertThat(validateJson.json().get("database").asText()).as("which database, as on success")
+                    .isEqualTo(infoJson.get("database").asText());
 
             Run health = run(env, "health");
             assertThat(health.status()).as("DEGRADED").isEqualTo(JeexDbCli.EXIT_DEGRADED);
