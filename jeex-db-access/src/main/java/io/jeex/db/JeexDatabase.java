@@ -213,9 +213,29 @@ public final class JeexDatabase implements AutoCloseable {
         // a migration that fails after the restore point names it (Flyway's failure becomes a
         // MigrationException only in Migrations.run, around the work)
         RestorePoint[] before = new RestorePoint[1];
-        MigrationResult jeex;
+        MigrationResult jeex = migrateSchema(before);
         try {
-            jeex = migrations.run("migrating the JEEX schema", flyway -> {
+            return migrations.runService("migrating the migrations of " + runtime.config().serviceMigrations()
+                    .map(ServiceMigrations::name).orElse(""), flyway -> {
+                        before[0] = null; // a service migration that does not validate changed nothing
+                        migrations.checkServiceApplied(flyway);
+                        String name = runtime.config().serviceMigrations().get().name();
+                        RestorePoint point = jeex.restorePoint() == null ? migrations.restorePointBefore(flyway) : null;
+                        before[0] = point != null ? point : jeex.restorePoint();
+                        MigrationResult result = applied(migrations.retryingOnLockTimeout("migrating the migrations of "
+                                + name, flyway::migrate), flyway, name);
+                        return new MigrationResult(result.migrationsApplied(), result.previousVersion(),
+                                result.currentVersion(), point, null);
+                    }).map(jeex::withService).orElse(jeex);
+        } catch (RuntimeException e) {
+            throw Migrations.naming(before[0], e);
+        }
+    }
+
+    /** The JEEX schema's part of {@link #migrate()}; {@code before[0]} is its restore point once made. */
+    private MigrationResult migrateSchema(RestorePoint[] before) {
+        try {
+            return migrations.run("migrating the JEEX schema", flyway -> {
                 migrations.checkApplied(flyway);
                 RestorePoint point = migrations.restorePointBefore(flyway);
                 before[0] = point;
@@ -224,23 +244,6 @@ public final class JeexDatabase implements AutoCloseable {
                 return new MigrationResult(result.migrationsApplied(), result.previousVersion(),
                         result.currentVersion(), point, null);
             });
-        } catch (RuntimeException e) {
-            throw Migrations.naming(before[0], e);
-        }
-        MigrationResult schema = jeex;
-        try {
-            return migrations.runService("migrating the migrations of " + runtime.config().serviceMigrations()
-                    .map(ServiceMigrations::name).orElse(""), flyway -> {
-                        before[0] = null; // a service migration that does not validate changed nothing
-                        migrations.checkServiceApplied(flyway);
-                        String name = runtime.config().serviceMigrations().get().name();
-                        RestorePoint point = schema.restorePoint() == null ? migrations.restorePointBefore(flyway) : null;
-                        before[0] = point != null ? point : schema.restorePoint();
-                        MigrationResult result = applied(migrations.retryingOnLockTimeout("migrating the migrations of "
-                                + name, flyway::migrate), flyway, name);
-                        return new MigrationResult(result.migrationsApplied(), result.previousVersion(),
-                                result.currentVersion(), point, null);
-                    }).map(schema::withService).orElse(schema);
         } catch (RuntimeException e) {
             throw Migrations.naming(before[0], e);
         }

@@ -40,6 +40,8 @@ final class BackupSet {
     static final String CONTENTS = "contents.sha256";
     static final String MANIFEST = "manifest.sha256";
     static final String AGE_SUFFIX = ".age";
+    /** A backup being taken: {@code <id>.partial}, renamed to {@code <id>} once complete. */
+    static final String PARTIAL_SUFFIX = ".partial";
     /** A backup stopped by a signal, renamed from {@code <id>.partial} before it is deleted. */
     static final String ABORTED_SUFFIX = ".aborted";
     /** The format of this directory; a newer tool refuses what it does not know. */
@@ -101,7 +103,7 @@ final class BackupSet {
 
     private static boolean complete(Path d) {
         String name = d.getFileName().toString();
-        return !name.endsWith(".partial") && !name.endsWith(ABORTED_SUFFIX) && Files.isRegularFile(d.resolve(PROPERTIES))
+        return !name.endsWith(PARTIAL_SUFFIX) && !name.endsWith(ABORTED_SUFFIX) && Files.isRegularFile(d.resolve(PROPERTIES))
                 && Files.isRegularFile(d.resolve(MANIFEST))
                 && (Files.isRegularFile(d.resolve(BASE)) || Files.isRegularFile(d.resolve(BASE + AGE_SUFFIX)));
     }

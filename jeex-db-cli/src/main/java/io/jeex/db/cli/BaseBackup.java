@@ -107,7 +107,7 @@ final class BaseBackup {
             }
             // renamed first, atomically: of this and the backup's own move to <id>, exactly one happens
             Path aborted = partial.resolveSibling(partial.getFileName().toString()
-                    .replace(".partial", BackupSet.ABORTED_SUFFIX));
+                    .replace(BackupSet.PARTIAL_SUFFIX, BackupSet.ABORTED_SUFFIX));
             try {
                 Files.move(partial, aborted, StandardCopyOption.ATOMIC_MOVE);
             } catch (java.nio.file.NoSuchFileException finishedOrRemoved) {
@@ -148,7 +148,7 @@ final class BaseBackup {
         for (int n = 1; n <= 99; n++) {
             String id = n == 1 ? second : "%s-%02d".formatted(second, n);
             Path dir = root.resolve(id);
-            Path partial = root.resolve(id + ".partial");
+            Path partial = root.resolve(id + BackupSet.PARTIAL_SUFFIX);
             if (Files.exists(dir)) {
                 continue;
             }
@@ -178,6 +178,7 @@ final class BaseBackup {
         long[] bytes = {0};
         try {
             String startLsn;
+            String startWal;
             Instant startTime;
             try (Statement s = c.createStatement()) {
                 try (PreparedStatement ps = c.prepareStatement("select pg_backup_start(?, true)::text, clock_timestamp()")) {
@@ -189,7 +190,8 @@ final class BaseBackup {
                     }
                 }
                 // for a --keep of another backup meanwhile: the WAL from here on is this one's
-                Files.writeString(partial.resolve(IN_FLIGHT_START), walFileName(c, startLsn));
+                startWal = walFileName(c, startLsn);
+                Files.writeString(partial.resolve(IN_FLIGHT_START), startWal);
                 String[] stop;
                 try {
                     Path base = partial.resolve(encrypted ? BackupSet.BASE + BackupSet.AGE_SUFFIX : BackupSet.BASE);
@@ -208,7 +210,7 @@ final class BaseBackup {
                 props.put("system.identifier", server.systemIdentifier());
                 props.put("timeline", stop[3].substring(0, 8));
                 props.put("start.lsn", startLsn);
-                props.put("start.wal", walFileName(c, startLsn));
+                props.put("start.wal", startWal);
                 props.put("start.time", startTime.toString());
                 props.put("stop.lsn", stop[0]);
                 props.put("stop.wal", stop[3]);
@@ -221,6 +223,8 @@ final class BaseBackup {
             List<String> wal = copyWal(r.walArchive(), partial.resolve(BackupSet.WAL), props.get("start.wal"),
                     props.get("stop.wal"), server.segmentSize(), r.keyFile());
             props.put("wal.files", Integer.toString(wal.size()));
+            // its WAL is in wal/ now, and start.wal in the properties: no --keep needs the marker
+            Files.delete(partial.resolve(IN_FLIGHT_START));
             BackupSet.writeProperties(partial, props);
             BackupSet.writeSums(partial.resolve(BackupSet.CONTENTS), contents);
             BackupSet.writeManifest(partial);
@@ -551,7 +555,7 @@ final class BaseBackup {
             try (Stream<Path> dirs = Files.list(root)) {
                 for (Path d : (Iterable<Path>) dirs::iterator) {
                     Path start = d.resolve(IN_FLIGHT_START);
-                    if (d.getFileName().toString().endsWith(".partial") && Files.isRegularFile(start)) {
+                    if (d.getFileName().toString().endsWith(BackupSet.PARTIAL_SUFFIX) && Files.isRegularFile(start)) {
                         try {
                             starts.add(Files.readString(start).strip());
                         } catch (java.nio.file.NoSuchFileException finished) {
@@ -560,8 +564,7 @@ final class BaseBackup {
                     }
                 }
             }
-            String oldest = starts.stream().filter(WalFiles::isSegment)
-                    .min(java.util.Comparator.comparing((String f) -> f.substring(8, 24)))
+            String oldest = starts.stream().filter(WalFiles::isSegment).reduce((a, b) -> WalFiles.isBefore(b, a) ? b : a)
                     .orElse(kept.get(0).get("start.wal"));
             try (Stream<Path> files = Files.list(walArchive)) {
                 for (Path p : (Iterable<Path>) files::iterator) {

@@ -96,10 +96,10 @@ public final class JeexDbCli implements Callable<Integer> {
                     : "jeex-db " + command.getCommandName() + ": " + message);
             CommandLine.UnmatchedArgumentException.printSuggestions(e, command.getErr());
             command.getErr().println("Try '" + command.getCommandSpec().qualifiedName() + " --help'.");
-            List<String> options = List.of(a).contains("--") ? List.of(a).subList(0, List.of(a).indexOf("--"))
-                    : List.of(a);
-            if (options.contains("--json")) { // a probe that asked for JSON gets it on bad usage too
-                out.println(JsonOut.error(command.getCommandName(), "UsageError", null, EXIT_USAGE, message));
+            List<String> given = List.of(a);
+            int end = given.indexOf("--"); // what follows -- are positional arguments, not options
+            if ((end < 0 ? given : given.subList(0, end)).contains("--json")) { // a probe gets JSON on bad usage too
+                out.println(JsonOut.error(command.getCommandName(), null, "UsageError", null, EXIT_USAGE, message));
             }
             return EXIT_USAGE;
         });

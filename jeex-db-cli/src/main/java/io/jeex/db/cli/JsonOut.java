@@ -42,18 +42,6 @@ final class JsonOut {
 
     /**
      * @param command the command's name
-     * @param type the kind of failure (the exception's simple name)
-     * @param sqlState the SQLSTATE, or null
-     * @param exitCode the exit status
-     * @param message the message the tool also prints on stderr
-     * @return the document of a failed command
-     */
-    static String error(String command, String type, String sqlState, int exitCode, String message) {
-        return error(command, null, type, sqlState, exitCode, message);
-    }
-
-    /**
-     * @param command the command's name
      * @param database which database, in words (as the {@code database} field of a success), or null
      *     when it was not known yet
      * @param type the kind of failure (the exception's simple name)
